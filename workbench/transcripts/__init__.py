@@ -1,0 +1,1 @@
+"""Events, transcripts (workbench runs and Claude Code sessions), export. No Textual."""
