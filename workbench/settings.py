@@ -1,0 +1,109 @@
+"""The settings file: one TOML file in the user config folder, or wherever `WORKBENCH_SETTINGS` points.
+
+A missing file means defaults. A broken file or a wrong value never stops workbench: the value falls
+back to its default and the problem is kept in `Settings.problems`, for the app to show.
+
+```toml
+theme = "workbench-dark"
+default_model = "sonnet"          # used when an agent says `inherit` or nothing
+permission_mode = "default"       # the chat pane's and `workbench run`'s default
+
+[models]                          # alias -> model id, over the built-in table
+sonnet = "claude-sonnet-4-5"
+
+[prices."claude-sonnet-4-5"]      # USD per million tokens, over the built-in table
+input = 3.0
+output = 15.0
+cache_write = 3.75
+cache_read = 0.30
+
+[permissions]
+allow = ["Bash(git status:*)", "Read"]
+
+[keys]                            # binding id -> key(s), e.g. "save" = "ctrl+s"
+save = "ctrl+s"
+
+[ui]
+cursor_blink = true
+watch_files = true
+```
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.paths import settings_file
+
+
+@dataclass
+class Settings:
+    """Every setting workbench reads, with its default."""
+
+    theme: str = "workbench-dark"
+    default_model: str = "sonnet"
+    permission_mode: str = "default"
+    models: dict[str, str] = field(default_factory=dict)
+    prices: dict[str, dict[str, float]] = field(default_factory=dict)
+    allow: list[str] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)
+    cursor_blink: bool = True
+    watch_files: bool = True
+    path: Path | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read the settings file (default: `workbench.paths.settings_file()`)."""
+    path = path or settings_file()
+    settings = Settings(path=path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return settings
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        settings.problems.append(f"{path}: cannot read settings ({exc}); using defaults")
+        return settings
+
+    def take(table: dict[str, Any], key: str, kind: type, where: str) -> Any:
+        if key not in table:
+            return None
+        value = table[key]
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            settings.problems.append(f"{path}: {where}{key} should be a {kind.__name__}; ignored")
+            return None
+        return value
+
+    for key in ("theme", "default_model", "permission_mode"):
+        value = take(data, key, str, "")
+        if value is not None:
+            setattr(settings, key, value)
+    models = take(data, "models", dict, "")
+    if models:
+        settings.models = {k: v for k, v in models.items() if isinstance(v, str)}
+    prices = take(data, "prices", dict, "")
+    if prices:
+        for model, table in prices.items():
+            if isinstance(table, dict):
+                settings.prices[model] = {
+                    k: float(v) for k, v in table.items()
+                    if isinstance(v, (int, float)) and not isinstance(v, bool)
+                }
+    permissions = take(data, "permissions", dict, "")
+    if permissions:
+        allow = take(permissions, "allow", list, "permissions.")
+        if allow:
+            settings.allow = [rule for rule in allow if isinstance(rule, str)]
+    keys = take(data, "keys", dict, "")
+    if keys:
+        settings.keys = {k: v for k, v in keys.items() if isinstance(v, str)}
+    ui = take(data, "ui", dict, "")
+    if ui:
+        for key in ("cursor_blink", "watch_files"):
+            value = take(ui, key, bool, "ui.")
+            if value is not None:
+                setattr(settings, key, value)
+    return settings
