@@ -1,0 +1,1 @@
+"""Local tools the agent may call: one module per tool, registered in `base.REGISTRY`."""

@@ -1,0 +1,63 @@
+"""The contract between the session loop and the local tools.
+
+The session builds one `ToolContext` per run, validates each call with `Tool.validate`, asks the
+permission policy (showing `Tool.permission_summary`), then awaits `Tool.run`. Whatever a tool
+returns goes back to the model as a `tool_result`; `detail` is stored in the transcript as Claude
+Code's `toolUseResult`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Protocol
+
+ToolKind = Literal["read", "edit", "execute", "web", "agent", "other"]
+
+
+@dataclass
+class ToolResult:
+    """What a call produced: `content` goes back to the model, `detail` into the transcript."""
+
+    content: str | list[dict]
+    is_error: bool = False
+    detail: dict = field(default_factory=dict)
+
+
+@dataclass
+class ToolContext:
+    """Per-run state the tools share: where they may act and what they remember between calls."""
+
+    cwd: Path
+    roots: tuple[Path, ...]
+    read_state: dict[str, float] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
+    todos: list[dict] = field(default_factory=list)
+    # For Agent/Task: (subagent_type, prompt, model) -> the nested run's final result.
+    run_agent: Callable[[str, str, str | None], Awaitable[ToolResult]] | None = None
+    call_id: str = ""
+
+
+class Tool(Protocol):
+    """A local tool. `run` must be cancellable: CancelledError kills any child process."""
+
+    name: str
+    description: str
+    input_schema: dict
+    kind: ToolKind
+
+    def validate(self, tool_input: dict) -> str | None:
+        """An error message for bad input, or None when the input is usable."""
+        ...
+
+    async def run(self, tool_input: dict, ctx: ToolContext) -> ToolResult:
+        """Carry out the call."""
+        ...
+
+    def permission_summary(self, tool_input: dict, ctx: ToolContext) -> str:
+        """The full command / diff shown in a permission prompt."""
+        ...
+
+
+REGISTRY: dict[str, Tool] = {}
