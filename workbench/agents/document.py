@@ -1,0 +1,411 @@
+"""An agent file parsed the way Claude Code reads it, with the text range of everything in it.
+
+The parsing model is rules.md's: line-based `---` delimiters (a BOM skipped), a strict YAML 1.2
+parse of the frontmatter, Claude Code's quote-and-retry repair when that fails, and the `\\n` rule
+for `description`. Positions of keys, values and list entries are offsets into the original text,
+also after a repair (the repair only adds quotes and escapes inside single lines, so offsets map
+back exactly outside those values and approximately inside them).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .diagnostics import LineIndex
+from .toolnames import split_tools_with_offsets
+from .yaml12 import AliasError, build_value, compose, hashable_key
+
+_CLOSING = re.compile(r"^---[ \t\r]*$", re.M)
+# Claude Code's "simple line" test (JavaScript `.` stops at \r, so CRLF lines never match).
+_REPAIR_LINE = re.compile(r"([A-Za-z_-]+):\s+([^\r\n\u2028\u2029]+)\Z")
+_REPAIR_TRIGGER = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
+# Fields whose string form is a comma/space separated list.
+_LIST_STRING_FIELDS = ("tools", "disallowedTools")
+# libyaml recurses once per nesting level; deeper input than this is refused before it starts.
+_MAX_NESTING = 400
+
+State = str  # "no_frontmatter" | "unclosed" | "strict" | "repaired" | "unrecoverable" | "not_mapping"
+
+
+class Span(NamedTuple):
+    """A range of the text: `text[start:end]`."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """Why a YAML parse failed, and where (an offset into the original text)."""
+
+    message: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class Repair:
+    """One line Claude Code's retry rewrites: the value at `span` becomes `quoted`."""
+
+    key: str
+    span: Span
+    quoted: str
+
+
+class AgentFileError(Exception):
+    """An agent file that cannot be read as text; the message is one line for the user."""
+
+
+@dataclass
+class AgentDocument:
+    """An agent file: frontmatter and body spans, the fields Claude Code sees, and their ranges."""
+
+    text: str
+    path: Path | None
+    lines: LineIndex
+    state: State
+    has_frontmatter: bool
+    frontmatter_span: Span | None
+    body_span: Span
+    fields: dict | None
+    key_spans: dict[str, Span] = field(default_factory=dict)
+    value_spans: dict[str, Span] = field(default_factory=dict)
+    item_spans: dict[str, list[Span]] = field(default_factory=dict)
+    # The YAML node of each top-level value (for style questions: quoted, block, multi-line).
+    value_nodes: dict = field(default_factory=dict)
+    # (key, the overridden occurrence's key span, the winning occurrence's key span).
+    duplicate_keys: list[tuple[str, Span, Span]] = field(default_factory=list)
+    strict_error: ParseProblem | None = None
+    repair_error: ParseProblem | None = None
+    repairs: list[Repair] = field(default_factory=list)
+    # Maps an index into the YAML that was parsed (strict or repaired) to an offset of `text`.
+    _to_text: object = None
+
+    @classmethod
+    def parse(cls, text: str, path: str | Path | None = None) -> AgentDocument:
+        """Parse an agent file's text. Never raises: problems show up in `state` and the errors."""
+        return _parse(text, Path(path) if path is not None else None)
+
+    @property
+    def body(self) -> str:
+        """The system prompt: everything after the frontmatter, trimmed."""
+        return self.text[self.body_span.start : self.body_span.end]
+
+    @property
+    def frontmatter(self) -> str | None:
+        """The YAML text between the delimiter lines, or None."""
+        span = self.frontmatter_span
+        return None if span is None else self.text[span.start : span.end]
+
+    def field_value(self, key: str, default=None):
+        """The value of a field as Claude Code sees it, or `default`."""
+        return default if self.fields is None else self.fields.get(key, default)
+
+    @property
+    def name(self):
+        return self.field_value("name")
+
+    @property
+    def description(self) -> str | None:
+        """The description as text (numbers and booleans as Claude Code reads them), or None."""
+        value = self.field_value("description")
+        if value is None or isinstance(value, (list, dict)):
+            return None
+        return scalar_text(value)
+
+    @property
+    def tools(self) -> list[str] | None:
+        entries = self.tool_entries("tools")
+        return None if entries is None else [entry for entry, _ in entries]
+
+    @property
+    def disallowed_tools(self) -> list[str] | None:
+        entries = self.tool_entries("disallowedTools")
+        return None if entries is None else [entry for entry, _ in entries]
+
+    @property
+    def model(self):
+        return self.field_value("model")
+
+    @property
+    def color(self):
+        return self.field_value("color")
+
+    @property
+    def permission_mode(self):
+        return self.field_value("permissionMode")
+
+    @property
+    def max_turns(self):
+        return self.field_value("maxTurns")
+
+    def tool_entries(self, key: str) -> list[tuple[str, Span]] | None:
+        """The entries of `tools`/`disallowedTools` with their ranges: split from a string, or the
+        string items of a list (Claude Code drops other items). None when absent or another type."""
+        if self.fields is None or key not in self.fields:
+            return None
+        value = self.fields[key]
+        spans = self.item_spans.get(key, [])
+        if isinstance(value, str):
+            return list(zip(_split_values(value), spans))
+        if isinstance(value, list):
+            return [(item, span) for item, span in zip(value, spans) if isinstance(item, str)]
+        if value is None:
+            return []
+        return None
+
+    def text_offset(self, yaml_index: int) -> int:
+        """The offset in `text` of an index into the parsed YAML (strict or repaired)."""
+        return self._to_text(yaml_index) if self._to_text else yaml_index
+
+
+def scalar_text(value) -> str:
+    """A scalar as JavaScript's String() would print it (how Claude Code reads a number name)."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    return str(value)
+
+
+def read_agent_file(path: str | Path) -> AgentDocument:
+    """Read and parse an agent file; raises `AgentFileError` with a one-line reason when the file
+    cannot be read as UTF-8 text."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise AgentFileError(f"{path}: is a folder, not a file") from None
+    except FileNotFoundError:
+        raise AgentFileError(f"{path}: no such file") from None
+    except PermissionError:
+        raise AgentFileError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise AgentFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if b"\x00" in data[:8192]:
+        raise AgentFileError(f"{path}: binary file, not an agent definition")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise AgentFileError(
+            f"{path}: not UTF-8 text (invalid byte at offset {exc.start}); save it as UTF-8"
+        ) from None
+    return AgentDocument.parse(text, path)
+
+
+def _split_values(value: str) -> list[str]:
+    return [entry for entry, _, _ in split_tools_with_offsets(value)]
+
+
+def _parse(text: str, path: Path | None) -> AgentDocument:
+    lines = LineIndex(text)
+    start = 1 if text.startswith("\ufeff") else 0
+    first_end = text.find("\n", start)
+    first_line = text[start : first_end if first_end != -1 else len(text)]
+    whole_body = _trimmed(text, start, len(text))
+
+    def doc(state, **kw) -> AgentDocument:
+        return AgentDocument(text=text, path=path, lines=lines, state=state, **kw)
+
+    if first_line.rstrip(" \t\r") != "---":
+        return doc("no_frontmatter", has_frontmatter=False, frontmatter_span=None,
+                   body_span=whole_body, fields=None)
+    closing = _CLOSING.search(text, first_end + 1) if first_end != -1 else None
+    if closing is None:
+        return doc("unclosed", has_frontmatter=True, frontmatter_span=None,
+                   body_span=whole_body, fields=None)
+    fm = Span(first_end + 1, closing.start())
+    after = closing.end() + 1 if closing.end() < len(text) else closing.end()
+    document = doc("strict", has_frontmatter=True, frontmatter_span=fm,
+                   body_span=_trimmed(text, after, len(text)), fields=None)
+    _read_frontmatter(document, text[fm.start : fm.end], fm.start)
+    return document
+
+
+def _trimmed(text: str, start: int, end: int) -> Span:
+    chunk = text[start:end]
+    stripped = chunk.lstrip()
+    begin = start + len(chunk) - len(stripped)
+    return Span(begin, begin + len(stripped.rstrip()))
+
+
+def _read_frontmatter(document: AgentDocument, yaml_text: str, base: int) -> None:
+    def shift(index: int) -> int:
+        return base + index
+
+    try:
+        node, values = _strict_parse(yaml_text)
+        document._to_text = shift
+    except _ParseFailure as failure:
+        document.strict_error = ParseProblem(failure.message, base + failure.index)
+        repairs, repaired_text, to_original = _simulate_repair(yaml_text, base)
+        document.repairs = repairs
+        if not repairs:
+            document.repair_error = document.strict_error
+            document.state = "unrecoverable"
+            return
+        try:
+            node, values = _strict_parse(repaired_text)
+        except _ParseFailure as again:
+            document.repair_error = ParseProblem(again.message, to_original(again.index))
+            document.state = "unrecoverable"
+            return
+        document._to_text = to_original
+        document.state = "repaired"
+    if node is None:
+        document.fields = {}
+        return
+    if not isinstance(node, MappingNode):
+        document.state = "not_mapping"
+        return
+    _collect_fields(document, node, values)
+
+
+class _ParseFailure(Exception):
+    def __init__(self, message: str, index: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.index = index
+
+
+def _strict_parse(yaml_text: str):
+    """Compose and build; returns (root node, {id(value node): value}) or raises _ParseFailure."""
+    if _too_deep(yaml_text):
+        raise _ParseFailure(f"the YAML nests more than {_MAX_NESTING} levels deep", 0)
+    try:
+        node = compose(yaml_text)
+        if not isinstance(node, MappingNode):
+            return node, {}
+        return node, {id(v): build_value(v) for _, v in node.value}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(filter(None, [exc.context, exc.problem]))
+        if mark is not None:
+            message += f" (YAML line {mark.line + 1}, column {mark.column + 1})"
+        return_index = mark.index if mark is not None else 0
+        raise _ParseFailure(message or "invalid YAML", return_index) from None
+    except yaml.reader.ReaderError as exc:
+        raise _ParseFailure(f"{exc.reason} (character {exc.character!r})", exc.position) from None
+    except AliasError as exc:
+        raise _ParseFailure(str(exc), 0) from None
+    except (yaml.YAMLError, UnicodeError, ValueError, RecursionError, OverflowError) as exc:
+        raise _ParseFailure(str(exc).splitlines()[0] if str(exc) else "invalid YAML", 0) from None
+
+
+def _too_deep(yaml_text: str) -> bool:
+    if yaml_text.count("[") + yaml_text.count("{") + yaml_text.count("- ") < _MAX_NESTING:
+        return False
+    depth = deepest = 0
+    for match in re.finditer(r"[\[\]{}]", yaml_text):
+        depth = depth + 1 if match.group() in "[{" else max(0, depth - 1)
+        deepest = max(deepest, depth)
+    if deepest > _MAX_NESTING:
+        return True
+    return re.search(r"(?:-[ \t]+){%d}" % _MAX_NESTING, yaml_text) is not None
+
+
+def _simulate_repair(yaml_text: str, base: int):
+    """Claude Code's quote-and-retry: returns (repairs, rewritten YAML, index -> text offset)."""
+    repairs: list[Repair] = []
+    out: list[str] = []
+    # (repaired value start, original value start, repaired value end, original value end)
+    segments: list[tuple[int, int, int, int]] = []
+    shift = 0
+    offset = 0
+    for line in yaml_text.split("\n"):
+        match = _REPAIR_LINE.match(line)
+        value = match.group(2) if match else None
+        if value and not _is_quoted(value) and _REPAIR_TRIGGER.search(value):
+            quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            v_start = offset + match.start(2)
+            v_end = offset + len(line)
+            repairs.append(Repair(match.group(1), Span(base + v_start, base + v_end), quoted))
+            segments.append((v_start + shift, v_start, v_start + shift + len(quoted), v_end))
+            shift += len(quoted) - len(value)
+            out.append(line[: match.start(2)] + quoted)
+        else:
+            out.append(line)
+        offset += len(line) + 1
+    starts = [seg[0] for seg in segments]
+
+    def to_original(index: int) -> int:
+        pos = bisect.bisect_right(starts, index) - 1
+        if pos < 0:
+            return base + index
+        r_start, o_start, r_end, o_end = segments[pos]
+        if index >= r_end:
+            return base + index - (r_end - o_end)
+        return base + min(o_start + max(0, index - r_start - 1), o_end)
+
+    return repairs, "\n".join(out), to_original
+
+
+def _is_quoted(value: str) -> bool:
+    return value[0] == value[-1] == '"' or value[0] == value[-1] == "'"
+
+
+def _collect_fields(document: AgentDocument, root: MappingNode, values: dict) -> None:
+    text = document.text
+    to_text = document.text_offset
+    fields: dict = {}
+    seen: dict[str, Span] = {}
+
+    def span_of(node) -> Span:
+        start = to_text(node.start_mark.index)
+        end = max(start, to_text(node.end_mark.index))
+        while end > start and text[end - 1] in " \t\r\n":
+            end -= 1
+        return Span(start, end)
+
+    for key_node, value_node in root.value:
+        if isinstance(key_node, ScalarNode):
+            key = hashable_key(values.get(id(key_node), key_node.value))
+        else:
+            key = text[span_of(key_node).start : span_of(key_node).end]
+        key_span = span_of(key_node)
+        if key in seen:
+            document.duplicate_keys.append((key, seen[key], key_span))
+        seen[key] = key_span
+        value = values[id(value_node)]
+        if key == "description" and isinstance(value, str):
+            value = value.replace("\\n", "\n")
+        fields[key] = value
+        document.key_spans[key] = key_span
+        value_span = span_of(value_node)
+        if isinstance(value_node, ScalarNode) and value_node.value == "" and not value_node.style:
+            # An empty value: point just after the colon rather than at the next line.
+            colon = text.find(":", key_span.end, value_span.start + 1)
+            value_span = Span(colon + 1, colon + 1) if colon != -1 else Span(key_span.end, key_span.end)
+        document.value_spans[key] = value_span
+        document.value_nodes[key] = value_node
+        if isinstance(value_node, SequenceNode):
+            document.item_spans[key] = [span_of(item) for item in value_node.value]
+        elif key in _LIST_STRING_FIELDS and isinstance(value, str):
+            document.item_spans[key] = _entry_spans(text, value, value_span)
+    document.fields = fields
+
+
+def _entry_spans(text: str, value: str, value_span: Span) -> list[Span]:
+    """Each split entry's range: found in the source in order (exact for plain and simply
+    quoted values); the whole value when escapes or folding hide it."""
+    source = text[value_span.start : value_span.end]
+    spans = []
+    cursor = 0
+    for entry, _, _ in split_tools_with_offsets(value):
+        found = source.find(entry, cursor)
+        if found == -1:
+            spans.append(value_span)
+            continue
+        spans.append(Span(value_span.start + found, value_span.start + found + len(entry)))
+        cursor = found + len(entry)
+    return spans

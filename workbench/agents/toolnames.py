@@ -1,0 +1,147 @@
+"""Tool names as Claude Code knows them (agent-format.md §3), and how a `tools` string splits."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+CURRENT_TOOLS = frozenset(
+    {
+        "Agent", "Artifact", "AskUserQuestion", "Bash", "CronCreate", "CronDelete", "CronList",
+        "Edit", "EndConversation", "EnterPlanMode", "EnterWorktree", "ExitPlanMode",
+        "ExitWorktree", "Glob", "Grep", "ListAgents", "ListMcpResourcesTool", "LSP", "Monitor",
+        "NotebookEdit", "PowerShell", "PushNotification", "Read", "ReadMcpResourceTool",
+        "RemoteTrigger", "ReportFindings", "ScheduleWakeup", "SendMessage", "SendUserFile",
+        "ShareOnboardingGuide", "Skill", "TaskCreate", "TaskGet", "TaskList", "TaskOutput",
+        "TaskStop", "TaskUpdate", "TodoWrite", "ToolSearch", "WaitForMcpServers", "WebFetch",
+        "WebSearch", "Workflow", "Write",
+    }
+)
+
+# Names in the SDK's type union but not in the docs' table: internal or conditional, accepted.
+INTERNAL_TOOLS = frozenset(
+    {"REPL", "Projects", "ReadMcpResourceDir", "RefreshMcpTools", "ShowOnboardingRolePicker"}
+)
+
+ALIASES = {"Task": "Agent"}
+
+# Removed names: the replacement, or None when the entry should simply go.
+DEPRECATED_TOOLS: dict[str, str | None] = {
+    "LS": None,
+    "MultiEdit": "Edit",
+    "NotebookRead": "Read",
+    "TodoRead": None,
+    "BashOutput": None,
+    "KillBash": "TaskStop",
+    "KillShell": "TaskStop",
+    "SlashCommand": "Skill",
+    "MCPSearch": "ToolSearch",
+    "TeamCreate": None,
+    "TeamDelete": None,
+}
+
+# What the message suggests instead of a removed name that has no one-for-one replacement.
+DEPRECATED_ADVICE = {
+    "LS": "use Glob, or Bash with `ls`",
+    "TodoRead": "TodoWrite or the Task* tools cover it",
+    "BashOutput": "Read the task's output file instead",
+    "TeamCreate": "it was removed in v2.1.178",
+    "TeamDelete": "it was removed in v2.1.178",
+}
+
+UNAVAILABLE_TO_SUBAGENTS = frozenset(
+    {
+        "AskUserQuestion", "EndConversation", "EnterPlanMode", "ScheduleWakeup", "TaskOutput",
+        "WaitForMcpServers", "Workflow",
+    }
+)
+
+MCP_PATTERN = re.compile(r"^mcp__[A-Za-z0-9_-]+(__[A-Za-z0-9_.*-]+)?$")
+
+_KNOWN_FOR_SUGGESTIONS = sorted(CURRENT_TOOLS | set(ALIASES))
+_LOWER = {name.lower(): name for name in _KNOWN_FOR_SUGGESTIONS}
+
+
+def split_tools(value: str) -> list[str]:
+    """Split a `tools` string as Claude Code does: on commas and on whitespace outside parentheses."""
+    return [entry for entry, _, _ in split_tools_with_offsets(value)]
+
+
+def split_tools_with_offsets(value: str) -> list[tuple[str, int, int]]:
+    """Like `split_tools`, with each entry's start and end offset inside `value`."""
+    entries: list[tuple[str, int, int]] = []
+    depth = 0
+    start = None
+    for i, ch in enumerate(value):
+        if depth == 0 and (ch == "," or ch.isspace()):
+            if start is not None:
+                entries.append((value[start:i], start, i))
+                start = None
+            continue
+        if start is None:
+            start = i
+        if ch == "(":
+            depth += 1
+        elif ch == ")" and depth > 0:
+            depth -= 1
+    if start is not None:
+        entries.append((value[start:].rstrip(), start, start + len(value[start:].rstrip())))
+    return entries
+
+
+def base_name(entry: str) -> tuple[str, str | None]:
+    """`Bash(git diff:*)` -> (`Bash`, `git diff:*`); a bare name -> (name, None)."""
+    paren = entry.find("(")
+    if paren > 0 and entry.endswith(")"):
+        return entry[:paren].strip(), entry[paren + 1 : -1]
+    return entry, None
+
+
+def canonical(name: str) -> str:
+    """The current name of a tool (aliases resolved)."""
+    return ALIASES.get(name, name)
+
+
+def is_known(name: str) -> bool:
+    """A current tool, alias, internal tool or deprecated name (anything but a typo)."""
+    return (
+        name in CURRENT_TOOLS
+        or name in ALIASES
+        or name in INTERNAL_TOOLS
+        or name in DEPRECATED_TOOLS
+        or name == "*"
+    )
+
+
+def suggest(name: str) -> list[str]:
+    """Close current tool names for a misspelt one: the case-insensitive match, else difflib's."""
+    exact = _LOWER.get(name.lower())
+    if exact:
+        return [exact]
+    return difflib.get_close_matches(name, _KNOWN_FOR_SUGGESTIONS, n=3, cutoff=0.75)
+
+
+def resolve_tools(
+    entries: list[str], permission_mode: object = None
+) -> tuple[list[str], list[str], list[str]]:
+    """Split `tools` entries into (resolved, unrecognized, unavailable to subagents) as the
+    Agent tool does before spawning. `mcp__` entries of the right shape count as resolved."""
+    resolved: list[str] = []
+    unknown: list[str] = []
+    unavailable: list[str] = []
+    for entry in entries:
+        name, _ = base_name(entry)
+        if name.startswith("mcp__"):
+            (resolved if MCP_PATTERN.match(name) else unknown).append(entry)
+        elif name == "*":
+            resolved.append(entry)
+        elif name in CURRENT_TOOLS or name in ALIASES or name in INTERNAL_TOOLS:
+            if name in UNAVAILABLE_TO_SUBAGENTS or (
+                name == "ExitPlanMode" and permission_mode != "plan"
+            ):
+                unavailable.append(entry)
+            else:
+                resolved.append(entry)
+        else:
+            unknown.append(entry)
+    return resolved, unknown, unavailable

@@ -1,0 +1,173 @@
+"""YAML 1.2 core-schema reading with PyYAML: a loader, node-to-value conversion, 1.1 comparison.
+
+PyYAML resolves plain scalars with YAML 1.1 rules (`yes` is a boolean, `1:30` a number, `012`
+octal). Claude Code's parsers (Bun.YAML, the npm `yaml` package) use the 1.2 core schema, so the
+loader here swaps the implicit resolvers and converts nodes itself. Values are built from the
+composed node graph with a budget, so recursive or exploding aliases end in a clean error.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+
+
+class Yaml12Loader(_BaseLoader):
+    """The C safe loader (when built) with YAML 1.2 core-schema implicit resolvers."""
+
+
+Yaml12Loader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in (
+    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+    (
+        _FLOAT,
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        list("-+.0123456789"),
+    ),
+):
+    Yaml12Loader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
+
+_YAML11 = yaml.resolver.Resolver()
+
+
+class AliasError(Exception):
+    """The node graph cannot become plain values (recursive or exploding aliases)."""
+
+
+# A frontmatter has a few dozen nodes; a budget this size only stops alias bombs.
+NODE_BUDGET = 200_000
+
+
+def compose(text: str):
+    """Compose YAML text into a node (or None for an empty document) with 1.2 resolution."""
+    return yaml.compose(text, Loader=Yaml12Loader)
+
+
+def scalar_value(node: ScalarNode):
+    """The 1.2 core-schema value of a scalar node."""
+    tag, value = node.tag, node.value
+    if tag == _STR:
+        return value
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return value in ("true", "True", "TRUE")
+    if tag == _INT:
+        if value.startswith("0o"):
+            return int(value[2:], 8)
+        if value.startswith("0x"):
+            return int(value[2:], 16)
+        return int(value)
+    if tag == _FLOAT:
+        low = value.lower()
+        if low.endswith(".inf"):
+            return -math.inf if low.startswith("-") else math.inf
+        if low == ".nan":
+            return math.nan
+        return float(value)
+    # Explicit tags (`!!binary`, `!custom`): Claude Code's parsers keep the text.
+    return value
+
+
+class _Builder:
+    __slots__ = ("budget", "active", "done")
+
+    def __init__(self) -> None:
+        self.budget = NODE_BUDGET
+        self.active: set[int] = set()
+        self.done: dict[int, object] = {}
+
+    def build(self, node):
+        self.budget -= 1
+        if self.budget < 0:
+            raise AliasError("the YAML expands to too many values (an alias bomb?)")
+        if isinstance(node, ScalarNode):
+            return scalar_value(node)
+        key = id(node)
+        if key in self.active:
+            raise AliasError("the YAML refers to itself through an alias")
+        self.active.add(key)
+        try:
+            if isinstance(node, SequenceNode):
+                return [self.build(item) for item in node.value]
+            result: dict = {}
+            for k, v in node.value:
+                if k.tag == "tag:yaml.org,2002:merge":
+                    merged = self.build(v)
+                    for part in merged if isinstance(merged, list) else [merged]:
+                        if isinstance(part, dict):
+                            for mk, mv in part.items():
+                                result.setdefault(mk, mv)
+                    continue
+                result[hashable_key(self.build(k))] = self.build(v)
+            return result
+        finally:
+            self.active.discard(key)
+
+
+def build_value(node):
+    """Plain Python values of a node graph; raises `AliasError` on recursive or huge aliases."""
+    return _Builder().build(node)
+
+
+def hashable_key(key) -> object:
+    """A mapping key as JavaScript would hold it: a string for anything not already a string."""
+    if isinstance(key, str):
+        return key
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, (int, float)):
+        return str(key)
+    return str(key)
+
+
+def yaml11_reading(node: ScalarNode) -> object:
+    """How YAML 1.1 (PyYAML's default, many other tools) would read a plain scalar, or a sentinel
+    `SAME` when it reads it as 1.2 does."""
+    tag11 = _YAML11.resolve(ScalarNode, node.value, (True, False))
+    if tag11 == node.tag:
+        if tag11 == _INT and _int11(node.value) != scalar_value(node):
+            return _int11(node.value)
+        return SAME
+    if tag11 == _BOOL:
+        return node.value.lower() in ("yes", "true", "on", "y")
+    if tag11 == _INT:
+        return _int11(node.value)
+    if tag11 == _FLOAT:
+        return "a number"
+    if tag11 == "tag:yaml.org,2002:timestamp":
+        return "a date"
+    if tag11 == _NULL:
+        return None
+    return "a string"
+
+
+SAME = object()
+
+
+def _int11(value: str):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_int(
+            _YAML11_CONSTRUCTOR, ScalarNode(_INT, value)
+        )
+    except (ValueError, TypeError):
+        return value
+
+
+_YAML11_CONSTRUCTOR = yaml.constructor.SafeConstructor()
