@@ -1,0 +1,211 @@
+"""The in-memory shape of a read transcript: entries, messages, turns, tool calls and subagents.
+
+Built by `reader.py` from a workbench run or a Claude Code session. Every entry keeps its raw line so
+a view can show fields this model does not know about.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from workbench.transcripts.events import Event
+
+MessageKind = Literal["prompt", "tool_results", "response", "meta", "compact_summary"]
+
+
+@dataclass
+class Entry:
+    """One known line of the file, in file order. `data` is the parsed JSON, `raw` the line text."""
+
+    line_no: int
+    type: str
+    data: dict[str, Any]
+    raw: str
+
+    @property
+    def uuid(self) -> str | None:
+        """This line's id."""
+        return self.data.get("uuid")
+
+    @property
+    def timestamp(self) -> str | None:
+        """ISO 8601 time of the line, when it has one."""
+        ts = self.data.get("timestamp")
+        return ts if isinstance(ts, str) else None
+
+
+@dataclass
+class Message:
+    """A user or assistant message. An assistant message is one API response, merged from every
+    line that shares its `message.id` (block order kept, exact duplicate blocks dropped)."""
+
+    role: Literal["user", "assistant"]
+    kind: MessageKind
+    content: list[dict[str, Any]]
+    entries: list[Entry]
+    id: str | None = None
+    model: str | None = None
+    usage: dict[str, Any] | None = None
+    stop_reason: str | None = None
+    request_id: str | None = None
+
+    @property
+    def timestamp(self) -> str | None:
+        """Time of the message's first line."""
+        return self.entries[0].timestamp if self.entries else None
+
+    @property
+    def text(self) -> str:
+        """The message's text blocks joined by blank lines."""
+        return "\n\n".join(
+            b.get("text", "") for b in self.content if b.get("type") == "text" and b.get("text")
+        )
+
+
+@dataclass
+class SystemRecord:
+    """A `system` line (turn duration, compaction boundary, local command, …) or a `summary`."""
+
+    subtype: str
+    entry: Entry
+
+    @property
+    def is_compaction(self) -> bool:
+        """True for a compaction boundary: the context before it was summarised."""
+        return self.subtype == "compact_boundary"
+
+
+@dataclass
+class WorkbenchRecord:
+    """A `type: "workbench"` line of workbench's own: one event of the run."""
+
+    event: Event
+    entry: Entry
+
+
+@dataclass
+class ToolResult:
+    """What came back for a tool call: the `tool_result` block and the structured `toolUseResult`."""
+
+    content: str | list[dict[str, Any]]
+    is_error: bool
+    detail: Any
+    entry: Entry
+
+    @property
+    def text(self) -> str:
+        """The result's text (text blocks joined; images named, not inlined)."""
+        if isinstance(self.content, str):
+            return self.content
+        parts = []
+        for block in self.content:
+            if not isinstance(block, dict):
+                continue
+            if block.get("type") == "text":
+                parts.append(str(block.get("text", "")))
+            else:
+                parts.append(f"[{block.get('type', 'block')}]")
+        return "\n".join(parts)
+
+
+@dataclass
+class ToolCall:
+    """A `tool_use` block, its result (None while interrupted or still running) and, for an
+    `Agent`/`Task` call, the subagent it ran."""
+
+    id: str
+    name: str
+    input: dict[str, Any]
+    message: Message
+    result: ToolResult | None = None
+    subagent: Subagent | None = None
+
+    @property
+    def is_error(self) -> bool:
+        """True when the result came back as an error."""
+        return self.result is not None and self.result.is_error
+
+
+@dataclass
+class Subagent:
+    """A subagent run: its own transcript, where it came from, and the call that spawned it."""
+
+    agent_id: str
+    transcript: Transcript
+    path: Path | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    parent_call_id: str | None = None
+
+    @property
+    def agent_type(self) -> str | None:
+        """The agent's `name` (from the sidecar, else the spawning call's `subagent_type`)."""
+        return self.meta.get("agentType")
+
+
+TimelineItem = Message | SystemRecord | WorkbenchRecord
+
+
+@dataclass
+class Turn:
+    """A typed prompt and everything that followed it until the next typed prompt. The first turn
+    has no prompt when the file does not start with one."""
+
+    prompt: Message | None
+    items: list[TimelineItem] = field(default_factory=list)
+
+
+@dataclass
+class Transcript:
+    """One file read: its timeline in file order, tool calls by id, subagents, and what was skipped."""
+
+    path: Path | None
+    format: Literal["claude", "workbench"] = "claude"
+    session_id: str | None = None
+    title: str | None = None
+    entries: list[Entry] = field(default_factory=list)
+    timeline: list[TimelineItem] = field(default_factory=list)
+    tool_calls: dict[str, ToolCall] = field(default_factory=dict)
+    subagents: list[Subagent] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def messages(self) -> list[Message]:
+        """The user and assistant messages, in file order."""
+        return [item for item in self.timeline if isinstance(item, Message)]
+
+    @property
+    def events(self) -> list[Event]:
+        """Workbench's own events (run started, permissions, errors, …), in file order."""
+        return [item.event for item in self.timeline if isinstance(item, WorkbenchRecord)]
+
+    @property
+    def skipped_lines(self) -> int:
+        """How many lines were skipped (unknown types, broken JSON)."""
+        return sum(self.skipped.values())
+
+    @property
+    def model(self) -> str | None:
+        """The model of the first response."""
+        return next((m.model for m in self.messages if m.model and m.role == "assistant"), None)
+
+    @property
+    def turns(self) -> list[Turn]:
+        """The timeline grouped by typed prompt."""
+        turns: list[Turn] = []
+        for item in self.timeline:
+            if isinstance(item, Message) and item.kind == "prompt":
+                turns.append(Turn(prompt=item))
+            elif not turns:
+                turns.append(Turn(prompt=None))
+            turns[-1].items.append(item)
+        return turns
+
+    def all_transcripts(self) -> list[Transcript]:
+        """This transcript and every subagent's, depth first."""
+        out = [self]
+        for sub in self.subagents:
+            out.extend(sub.transcript.all_transcripts())
+        return out
