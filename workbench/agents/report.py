@@ -1,0 +1,282 @@
+"""The four output formats of `workbench lint`: text, JSON, GitHub workflow commands and SARIF 2.1.0.
+
+Pure functions from a `LintReport` to the text to print; the shapes are those of
+shared/spec/rules.md, "The command". Offsets become 1-based lines and columns (code points, ends
+exclusive) through each file's `LineIndex`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Iterable, Protocol, Sequence
+
+from workbench.agents.diagnostics import Diagnostic, Fix, LineIndex, Severity
+
+FORMATS = ("text", "json", "github", "sarif")
+
+_SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_GITHUB_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+class RuleInfo(Protocol):
+    """What the reports need of a rule of the table (`rules.Rule` has it)."""
+
+    code: str
+    name: str
+    severity: Severity
+
+
+@dataclass
+class FileReport:
+    """The findings of one file. `fixed` lists what `--fix` mended in it (already written)."""
+
+    path: str
+    lines: LineIndex
+    diagnostics: Sequence[Diagnostic]
+    fixed: Sequence[Diagnostic] = ()
+
+
+@dataclass
+class LintReport:
+    """Everything one `workbench lint` run found: `files` linted, `skipped` non-agent Markdown."""
+
+    files: list[FileReport] = field(default_factory=list)
+    skipped: int = 0
+
+    def counts(self) -> dict[str, int]:
+        """Findings per severity, every severity present: {"error": n, "warning": n, "info": n}."""
+        counts = {s.value: 0 for s in Severity}
+        for report in self.files:
+            for diagnostic in report.diagnostics:
+                counts[diagnostic.severity.value] += 1
+        return counts
+
+    def fixed_count(self) -> int:
+        """How many findings `--fix` mended across all files."""
+        return sum(len(report.fixed) for report in self.files)
+
+    def rows(self) -> Iterable[tuple[FileReport, Diagnostic]]:
+        """Every finding with its file, by path, then position, then code."""
+        for report in sorted(self.files, key=lambda r: r.path):
+            for diagnostic in sorted(report.diagnostics, key=lambda d: (d.start, d.end, d.code)):
+                yield report, diagnostic
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _one_line(message: str) -> str:
+    # One finding is one line, whatever a message quotes from the file.
+    return " ".join(message.split())
+
+
+def format_text(report: LintReport) -> str:
+    """`path:line:column: CODE severity message` per finding, then a summary line."""
+    out = []
+    for file, d in report.rows():
+        line, column = file.lines.position(d.start)
+        out.append(f"{file.path}:{line}:{column}: {d.code} {d.severity.value} {_one_line(d.message)}")
+    for file in sorted(report.files, key=lambda r: r.path):
+        for d in file.fixed:
+            out.append(f"{file.path}: fixed {d.code} {d.name}")
+    out.append(summary_line(report))
+    return "\n".join(out) + "\n"
+
+
+def summary_line(report: LintReport) -> str:
+    """One sentence: counts per severity, files linted and skipped, and what was fixed."""
+    counts = report.counts()
+    files = _plural(len(report.files), "file")
+    if report.skipped:
+        files += f" ({report.skipped} skipped: Markdown without frontmatter)"
+    if any(counts.values()):
+        found = ", ".join(
+            _plural(counts[s.value], s.value) for s in Severity if counts[s.value]
+        )
+        text = f"Found {found} in {files}."
+    else:
+        text = f"No problems in {files}."
+    fixed = report.fixed_count()
+    if fixed:
+        text += f" Fixed {_plural(fixed, 'finding')}."
+    return text
+
+
+def _edit_dict(lines: LineIndex, start: int, end: int, text: str) -> dict:
+    line, column = lines.position(start)
+    end_line, end_column = lines.position(end)
+    return {"line": line, "column": column, "end_line": end_line, "end_column": end_column, "text": text}
+
+
+def _fix_dict(lines: LineIndex, fix: Fix | None) -> dict | None:
+    if fix is None:
+        return None
+    return {
+        "safe": fix.safe,
+        "description": fix.description,
+        "edits": [_edit_dict(lines, e.start, e.end, e.new_text) for e in fix.edits],
+    }
+
+
+def diagnostic_dict(file: FileReport, d: Diagnostic) -> dict:
+    """One finding in the JSON shape of rules.md."""
+    line, column = file.lines.position(d.start)
+    end_line, end_column = file.lines.position(d.end)
+    return {
+        "path": file.path,
+        "line": line,
+        "column": column,
+        "end_line": end_line,
+        "end_column": end_column,
+        "code": d.code,
+        "name": d.name,
+        "severity": d.severity.value,
+        "message": d.message,
+        "fix": _fix_dict(file.lines, d.fix),
+    }
+
+
+def format_json(report: LintReport, *, include_fixed: bool = False) -> str:
+    """The JSON object of rules.md; with `include_fixed`, a `fixed` list of what `--fix` mended."""
+    data: dict = {
+        "version": 1,
+        "files": len(report.files),
+        "skipped": report.skipped,
+        "diagnostics": [diagnostic_dict(file, d) for file, d in report.rows()],
+        "summary": report.counts(),
+    }
+    if include_fixed:
+        data["fixed"] = [
+            {"path": file.path, "code": d.code, "name": d.name}
+            for file in sorted(report.files, key=lambda r: r.path)
+            for d in file.fixed
+        ]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _github_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(report: LintReport) -> str:
+    """GitHub Actions workflow commands: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::…`.
+
+    Infos become `::notice`. The summary line follows as plain log output.
+    """
+    out = []
+    for file, d in report.rows():
+        line, column = file.lines.position(d.start)
+        end_line, end_column = file.lines.position(d.end)
+        props = (
+            f"file={_github_property(file.path)},line={line},col={column},"
+            f"endLine={end_line},endColumn={end_column},"
+            f"title={_github_property(f'{d.code} {d.name}')}"
+        )
+        out.append(f"::{_GITHUB_COMMAND[d.severity]} {props}::{_github_data(d.message)}")
+    out.append(summary_line(report))
+    return "\n".join(out) + "\n"
+
+
+def _artifact_uri(path: str) -> str:
+    pure = PurePath(path)
+    if pure.is_absolute():
+        return pure.as_uri()
+    return pure.as_posix()
+
+
+def format_sarif(report: LintReport, rules: Iterable[RuleInfo], *, version: str) -> str:
+    """A SARIF 2.1.0 log with one run: the rule table as `tool.driver.rules`, one result per finding
+    (ruleId, ruleIndex, level, message, a region with start and end), safe and unsafe fixes as
+    SARIF `fixes`."""
+    rule_list = sorted(rules, key=lambda r: r.code)
+    index = {rule.code: i for i, rule in enumerate(rule_list)}
+    driver = {
+        "name": "workbench",
+        "version": version,
+        "rules": [
+            {
+                "id": rule.code,
+                "name": rule.name,
+                "shortDescription": {"text": rule.name.replace("-", " ")},
+                "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
+            }
+            for rule in rule_list
+        ],
+    }
+    results = []
+    for file, d in report.rows():
+        line, column = file.lines.position(d.start)
+        end_line, end_column = file.lines.position(d.end)
+        artifact = {"uri": _artifact_uri(file.path)}
+        result: dict = {
+            "ruleId": d.code,
+            "level": _SARIF_LEVEL[d.severity],
+            "message": {"text": d.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": artifact,
+                        "region": {
+                            "startLine": line,
+                            "startColumn": column,
+                            "endLine": end_line,
+                            "endColumn": end_column,
+                        },
+                    }
+                }
+            ],
+        }
+        if d.code in index:
+            result["ruleIndex"] = index[d.code]
+        if d.fix is not None:
+            result["fixes"] = [_sarif_fix(file.lines, artifact, d.fix)]
+        results.append(result)
+    log = {
+        "$schema": _SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": driver}, "results": results}],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def _sarif_fix(lines: LineIndex, artifact: dict, fix: Fix) -> dict:
+    replacements = []
+    for edit in fix.edits:
+        line, column = lines.position(edit.start)
+        end_line, end_column = lines.position(edit.end)
+        replacements.append(
+            {
+                "deletedRegion": {
+                    "startLine": line,
+                    "startColumn": column,
+                    "endLine": end_line,
+                    "endColumn": end_column,
+                },
+                "insertedContent": {"text": edit.new_text},
+            }
+        )
+    label = "safe fix" if fix.safe else "unsafe fix"
+    return {
+        "description": {"text": f"{fix.description} ({label})"},
+        "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}],
+    }
+
+
+def render(report: LintReport, fmt: str, *, rules: Iterable[RuleInfo] = (), version: str = "",
+           include_fixed: bool = False) -> str:
+    """The report in one of `FORMATS`."""
+    if fmt == "json":
+        return format_json(report, include_fixed=include_fixed)
+    if fmt == "github":
+        return format_github(report)
+    if fmt == "sarif":
+        return format_sarif(report, rules, version=version)
+    return format_text(report)
