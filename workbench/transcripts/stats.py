@@ -1,0 +1,214 @@
+"""Token, cost, tool-call and error totals of a transcript, read fast.
+
+Totals come straight from the lines, without building the full model: one API response is often
+written as several lines repeating its usage, and subagent responses can be logged both in the parent
+file and in the subagent's own, so usage is keyed by `message.id` (+ `requestId` when present) over
+the session and all its subagent files, keeping the last (or largest) usage seen for each key.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from workbench.transcripts.events import EVENT_TYPES
+from workbench.transcripts.pricing import cost_usd
+from workbench.transcripts.reader import (
+    INVALID_LINE,
+    KNOWN_TYPES,
+    TranscriptError,
+    agent_id_of,
+    parse_line,
+    subagent_files,
+)
+
+_USAGE_FIELDS = (
+    "input_tokens",
+    "output_tokens",
+    "cache_creation_input_tokens",
+    "cache_read_input_tokens",
+)
+
+
+@dataclass
+class TranscriptStats:
+    """Totals over a transcript and its subagents (the JSON form is `to_dict()`)."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_creation_input_tokens: int = 0
+    cache_read_input_tokens: int = 0
+    cost_usd: float = 0.0
+    tool_calls: Counter[str] = field(default_factory=Counter)
+    errors: int = 0
+    skipped_lines: int = 0
+    responses: int = 0
+    models: Counter[str] = field(default_factory=Counter)
+    files: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `transcript stats --format json` object: exactly the keys the issue names."""
+        return {
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "cache_creation_input_tokens": self.cache_creation_input_tokens,
+            "cache_read_input_tokens": self.cache_read_input_tokens,
+            "cost_usd": round(self.cost_usd, 6),
+            "tool_calls": dict(sorted(self.tool_calls.items())),
+            "errors": self.errors,
+            "skipped_lines": self.skipped_lines,
+        }
+
+
+def transcript_files(path: Path) -> list[Path]:
+    """The file itself and, for a Claude Code session, its subagent files."""
+    if agent_id_of(path) is not None:
+        return [path]
+    return [path, *subagent_files(path)]
+
+
+def compute_stats(
+    path: Path | str,
+    *,
+    prices: Mapping[str, Mapping[str, float]] | None = None,
+    with_subagents: bool = True,
+) -> TranscriptStats:
+    """Totals of one transcript file (and its subagent files). Raises `TranscriptError` when the
+    file cannot be read."""
+    path = Path(path)
+    files = transcript_files(path) if with_subagents else [path]
+    counter = _Counter()
+    for file in files:
+        counter.read(file)
+    return counter.finish(prices, len(files))
+
+
+class _Counter:
+    """Accumulates lines of one or more files into de-duplicated totals."""
+
+    def __init__(self) -> None:
+        # key -> (model, usage): the last (or largest) usage seen for one API response
+        self.usage: dict[str, tuple[Any, dict[str, Any]]] = {}
+        self.calls: dict[str, str] = {}
+        self.errors = 0
+        self.skipped = Counter()
+
+    def read(self, path: Path) -> None:
+        try:
+            fh = path.open("rb")
+        except IsADirectoryError:
+            raise TranscriptError(f"{path}: is a folder, not a transcript file") from None
+        except FileNotFoundError:
+            raise TranscriptError(f"{path}: no such file") from None
+        except OSError as exc:
+            raise TranscriptError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        with fh:
+            self._read_lines(fh)
+
+    def _read_lines(self, lines: Iterable[bytes]) -> None:
+        loads = orjson.loads
+        usage_by_key = self.usage
+        for raw in lines:
+            try:
+                data = loads(raw)
+            except orjson.JSONDecodeError:
+                if not raw.strip():
+                    continue
+                data = parse_line(raw)
+            if not isinstance(data, dict):
+                self.skipped[INVALID_LINE] += 1
+                continue
+            kind = data.get("type")
+            if kind == "assistant":
+                msg = data.get("message")
+                if not isinstance(msg, dict):
+                    continue
+                if data.get("isApiErrorMessage"):
+                    self.errors += 1
+                content = msg.get("content")
+                if isinstance(content, list):
+                    for block in content:
+                        if isinstance(block, dict) and block.get("type") == "tool_use":
+                            self.calls[str(block.get("id"))] = str(block.get("name") or "?")
+                usage = msg.get("usage")
+                message_id = msg.get("id")
+                if isinstance(usage, dict) and message_id:
+                    request_id = data.get("requestId")
+                    key = f"{message_id}:{request_id}" if request_id else str(message_id)
+                    old = usage_by_key.get(key)
+                    if old is None or _out(usage) >= _out(old[1]):
+                        usage_by_key[key] = (msg.get("model"), usage)
+            elif kind == "user":
+                # Only lines that can hold a failed tool result are worth walking.
+                if b"is_error" in raw:
+                    self.errors += _error_results(data)
+            elif kind == "workbench":
+                event = data.get("event")
+                if not isinstance(event, dict) or event.get("event") not in EVENT_TYPES:
+                    self.skipped[f"workbench:{data.get('subtype')}"] += 1
+                elif event.get("event") == "error":
+                    self.errors += 1
+            elif kind not in KNOWN_TYPES:
+                self.skipped[str(kind)] += 1
+
+    def finish(self, prices: Mapping[str, Mapping[str, float]] | None, files: int) -> TranscriptStats:
+        stats = TranscriptStats(files=files, errors=self.errors)
+        stats.skipped_lines = sum(self.skipped.values())
+        stats.tool_calls = Counter(self.calls.values())
+        for model, usage in self.usage.values():
+            stats.input_tokens += _count(usage.get("input_tokens"))
+            stats.output_tokens += _count(usage.get("output_tokens"))
+            stats.cache_creation_input_tokens += _count(usage.get("cache_creation_input_tokens"))
+            stats.cache_read_input_tokens += _count(usage.get("cache_read_input_tokens"))
+            stats.cost_usd += cost_usd(model if isinstance(model, str) else None, usage, prices)
+            stats.responses += 1
+            if isinstance(model, str):
+                stats.models[model] += 1
+        return stats
+
+
+def _error_results(data: dict[str, Any]) -> int:
+    msg = data.get("message")
+    content = msg.get("content") if isinstance(msg, dict) else None
+    if not isinstance(content, list):
+        return 0
+    return sum(
+        1
+        for b in content
+        if isinstance(b, dict) and b.get("type") == "tool_result" and b.get("is_error") is True
+    )
+
+
+def _out(usage: dict[str, Any]) -> int:
+    return _count(usage.get("output_tokens"))
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def stats_text(stats: TranscriptStats) -> str:
+    """A short human-readable summary of the totals."""
+    lines = [
+        f"responses      {stats.responses:>12,}   ({stats.files} file{'s' if stats.files != 1 else ''})",
+        f"input tokens   {stats.input_tokens:>12,}",
+        f"output tokens  {stats.output_tokens:>12,}",
+        f"cache writes   {stats.cache_creation_input_tokens:>12,}",
+        f"cache reads    {stats.cache_read_input_tokens:>12,}",
+        f"cost           {'$' + format(stats.cost_usd, ',.4f'):>12}",
+    ]
+    if stats.models:
+        lines.append("models         " + ", ".join(f"{m} ({n})" for m, n in stats.models.most_common()))
+    total_calls = sum(stats.tool_calls.values())
+    lines.append(f"tool calls     {total_calls:>12,}")
+    for name, count in sorted(stats.tool_calls.items(), key=lambda kv: (-kv[1], kv[0])):
+        lines.append(f"  {name:<20} {count:>7,}")
+    lines.append(f"errors         {stats.errors:>12,}")
+    lines.append(f"skipped lines  {stats.skipped_lines:>12,}")
+    return "\n".join(lines)
+
