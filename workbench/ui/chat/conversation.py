@@ -1,0 +1,236 @@
+"""ConversationView: renders a run's events as they arrive, following the end unless scrolled up.
+
+Text streams into a Markdown widget through its `MarkdownStream` (append only, never a re-render of
+the whole message per chunk). Thinking streams into a dimmed, collapsed section. Tool calls are
+`ToolCallBlock`s keyed by call id; events of a nested agent run go inside their Agent call's block.
+Built from events alone, so a transcript renders the same way as a live run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Collapsible, Markdown, Static
+from textual.widgets.markdown import MarkdownStream
+
+from workbench.transcripts.events import (
+    AssistantMessage,
+    ErrorOccurred,
+    Event,
+    PermissionDecided,
+    PermissionRequested,
+    RetryScheduled,
+    RunEnded,
+    RunStarted,
+    TextDelta,
+    ThinkingDelta,
+    ToolCallFinished,
+    ToolCallStarted,
+    TurnEnded,
+    UserMessage,
+    Warning,
+)
+from workbench.ui.chat.notice import Notice
+from workbench.ui.chat.tool_block import ToolCallBlock
+
+_COLOR_LINE = re.compile(r"^color:\s*['\"]?([A-Za-z]+)['\"]?\s*$", re.MULTILINE)
+
+
+def agent_color(agent_text: str) -> str | None:
+    """The `color` of an agent definition's frontmatter, if it sets one."""
+    if not agent_text.startswith("---"):
+        return None
+    end = agent_text.find("\n---", 3)
+    match = _COLOR_LINE.search(agent_text[: end if end > 0 else len(agent_text)])
+    return match.group(1).lower() if match else None
+
+
+@dataclass
+class _Lane:
+    """Where one run (top level, or a nested agent's) puts its widgets, and what is streaming there."""
+
+    container: Widget
+    reply: Markdown | None = None
+    reply_stream: MarkdownStream | None = None
+    thinking: Markdown | None = None
+    thinking_stream: MarkdownStream | None = None
+    streamed_text: bool = False
+    blocks: list[ToolCallBlock] = field(default_factory=list)
+
+
+class ConversationView(VerticalScroll):
+    """The conversation of one run (or a transcript): `await view.add_event(event)` in order."""
+
+    DEFAULT_CSS = """
+    ConversationView { height: 1fr; padding: 0 1; }
+    ConversationView .user-message {
+        height: auto; margin: 1 0; padding: 0 1; border-left: thick $primary; background: $primary 10%;
+    }
+    ConversationView .run-header { height: auto; color: $text-muted; }
+    ConversationView .run-footer { height: auto; margin: 0 0 1 0; color: $text-muted; }
+    ConversationView .run-footer.-error { color: $error; }
+    ConversationView Markdown.reply { margin: 0; padding: 0; }
+    ConversationView Collapsible.thinking { border: none; padding: 0; margin: 0; background: transparent; }
+    ConversationView Markdown.thinking-text { color: $text-muted; text-style: italic; padding: 0; margin: 0; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.blocks: dict[str, ToolCallBlock] = {}
+        self._lanes: dict[str | None, _Lane] = {None: _Lane(self)}
+
+    def on_mount(self) -> None:
+        self.anchor()
+
+    async def add_events(self, events: list[Event]) -> None:
+        """Render several events in order."""
+        for event in events:
+            await self.add_event(event)
+
+    async def add_event(self, event: Event) -> None:
+        """Render one event."""
+        lane = self._lane(event)
+        if isinstance(event, TextDelta):
+            await self._write_text(lane, event.text)
+        elif isinstance(event, ThinkingDelta):
+            await self._write_thinking(lane, event.text)
+        elif isinstance(event, ToolCallStarted):
+            await self._close_streams(lane)
+            block = ToolCallBlock(event)
+            self.blocks[event.call_id] = block
+            lane.blocks.append(block)
+            await lane.container.mount(block)
+        elif isinstance(event, (PermissionRequested, PermissionDecided, ToolCallFinished)):
+            block = self.blocks.get(event.call_id)
+            if block is not None:
+                block.apply(event)
+        elif isinstance(event, AssistantMessage):
+            await self._finish_message(lane, event.message)
+        elif isinstance(event, TurnEnded):
+            await self._close_streams(lane)
+            if event.stop_reason == "tool_use":
+                for block in lane.blocks:
+                    block.mark_running()
+        elif isinstance(event, UserMessage):
+            text = _typed_text(event.message)
+            if text and event.depth == 0:
+                await self._close_streams(lane)
+                await lane.container.mount(Static(Content(text), classes="user-message"))
+        elif isinstance(event, RunStarted):
+            await self._run_started(event)
+        elif isinstance(event, (ErrorOccurred, RetryScheduled, Warning)):
+            await self._close_streams(lane)
+            await lane.container.mount(Notice(event))
+        elif isinstance(event, RunEnded):
+            await self._run_ended(lane, event)
+
+    async def finish(self) -> None:
+        """Flush every stream (call when no more events will come)."""
+        for lane in self._lanes.values():
+            await self._close_streams(lane)
+
+    # -- lanes ----------------------------------------------------------------------------------
+
+    def _lane(self, event: Event) -> _Lane:
+        key = event.parent_call_id
+        if key is None:
+            return self._lanes[None]
+        lane = self._lanes.get(key)
+        if lane is None:
+            block = self.blocks.get(key)
+            container = block.nested if block is not None and block.nested is not None else self
+            lane = self._lanes[key] = _Lane(container)
+        return lane
+
+    async def _write_text(self, lane: _Lane, text: str) -> None:
+        await self._close_thinking(lane)
+        if lane.reply_stream is None:
+            lane.reply = Markdown(classes="reply")
+            await lane.container.mount(lane.reply)
+            lane.reply_stream = Markdown.get_stream(lane.reply)
+        lane.streamed_text = True
+        await lane.reply_stream.write(text)
+
+    async def _write_thinking(self, lane: _Lane, text: str) -> None:
+        if lane.thinking_stream is None:
+            lane.thinking = Markdown(classes="thinking-text")
+            await lane.container.mount(Collapsible(lane.thinking, title="Thinking", classes="thinking"))
+            lane.thinking_stream = Markdown.get_stream(lane.thinking)
+        lane.streamed_text = True
+        await lane.thinking_stream.write(text)
+
+    async def _close_thinking(self, lane: _Lane) -> None:
+        if lane.thinking_stream is not None:
+            await lane.thinking_stream.stop()
+            lane.thinking_stream = None
+
+    async def _close_streams(self, lane: _Lane) -> None:
+        await self._close_thinking(lane)
+        if lane.reply_stream is not None:
+            await lane.reply_stream.stop()
+            lane.reply_stream = None
+
+    async def _finish_message(self, lane: _Lane, message: dict) -> None:
+        """A complete response: if it was not streamed (a transcript), render its text now."""
+        await self._close_streams(lane)
+        if not lane.streamed_text:
+            for block in message.get("content") or []:
+                if not isinstance(block, dict):
+                    continue
+                if block.get("type") == "text" and block.get("text"):
+                    await lane.container.mount(Markdown(block["text"], classes="reply"))
+                elif block.get("type") == "thinking" and block.get("thinking"):
+                    thinking = Markdown(block["thinking"], classes="thinking-text")
+                    await lane.container.mount(Collapsible(thinking, title="Thinking", classes="thinking"))
+        lane.streamed_text = False
+
+    async def _run_started(self, event: RunStarted) -> None:
+        if event.depth > 0 and event.parent_call_id in self.blocks:
+            self.blocks[event.parent_call_id].tint(agent_color(event.agent.text))
+            return
+        header = Content.assemble(
+            ("▶ ", "$accent"),
+            (event.agent.name or "agent", "bold"),
+            f" · {event.model} · {event.permission_mode}",
+            f" · {event.cwd}" if event.cwd else "",
+        )
+        await self.mount(Static(header, classes="run-header"))
+
+    async def _run_ended(self, lane: _Lane, event: RunEnded) -> None:
+        await self._close_streams(lane)
+        if event.depth > 0:
+            return
+        for block in self.blocks.values():
+            block.mark_cancelled()
+        await self.finish()
+        words = {
+            "completed": "✔ Done",
+            "max_turns": "■ Stopped at the turn limit (maxTurns)",
+            "cancelled": "■ Cancelled — the transcript is kept",
+            "error": "✘ Ended with an error",
+        }.get(event.status, event.status)
+        footer = Static(
+            f"{words} · {event.turns} turn{'s' if event.turns != 1 else ''} · "
+            f"{event.tool_calls} tool call{'s' if event.tool_calls != 1 else ''} · "
+            f"{event.duration_ms / 1000:.1f}s",
+            classes="run-footer",
+        )
+        footer.set_class(event.status == "error", "-error")
+        await self.mount(footer)
+
+
+def _typed_text(message: dict) -> str:
+    """The text a person typed, or '' for a turn that only carries tool results."""
+    content = message.get("content") if isinstance(message, dict) else None
+    if isinstance(content, str):
+        return content
+    if not isinstance(content, list):
+        return ""
+    if any(isinstance(b, dict) and b.get("type") == "tool_result" for b in content):
+        return ""
+    return "\n".join(b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text")
+

@@ -1,0 +1,49 @@
+"""StatusLine: model, turns, tokens, cache, cost of the run and of the session, elapsed time."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from workbench.ui.chat.run_stats import RunStats
+
+
+def format_tokens(count: int) -> str:
+    """12345 -> '12.3k'; small counts stay exact."""
+    if count < 1000:
+        return str(count)
+    if count < 1_000_000:
+        return f"{count / 1000:.1f}k"
+    return f"{count / 1_000_000:.2f}M"
+
+
+def status_content(stats: RunStats, session_cost: float, elapsed_s: float | None) -> Content:
+    """The status line's text for a run's totals."""
+    usage = stats.usage
+    parts: list[tuple[str, str] | str] = [
+        (stats.model or "no model yet", "bold"),
+        f" · turns {stats.turns}",
+        f" · in {format_tokens(usage.input_tokens)} out {format_tokens(usage.output_tokens)}",
+        f" · cache r {format_tokens(usage.cache_read_input_tokens)}"
+        f" w {format_tokens(usage.cache_creation_input_tokens)}",
+        f" · ${stats.cost_usd:.4f} run",
+        f" · ${session_cost:.4f} session",
+    ]
+    if elapsed_s is not None:
+        parts.append(f" · {elapsed_s:.1f}s")
+    if stats.status not in ("idle", "completed"):
+        style = "$error" if stats.status == "error" else "$text-muted"
+        parts += [" · ", (stats.status.replace("_", " "), style)]
+    return Content.assemble(*parts)
+
+
+class StatusLine(Static):
+    """One line under the chat input with the current run's totals."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+    """
+
+    def show(self, stats: RunStats, session_cost: float, elapsed_s: float | None) -> None:
+        """Show a run's totals."""
+        self.update(status_content(stats, session_cost, elapsed_s))

@@ -1,0 +1,255 @@
+"""ToolCallBlock: one tool call, keyed by its call id and updated in place as its events arrive.
+
+Built from events alone (no Session), so the transcript browser renders the same blocks from a file.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from textual.containers import Vertical
+from textual.content import Content
+from textual.events import Click
+from textual.widgets import Static
+
+from workbench.transcripts.events import (
+    PermissionDecided,
+    PermissionRequested,
+    ToolCallFinished,
+    ToolCallStarted,
+)
+from workbench.ui.chat.diffs import diff_stats, edit_hunks, render_diff
+from workbench.ui.chat.palette import AGENT_COLORS
+from workbench.ui.chat.toolkinds import DIFF_TOOLS, main_argument, secondary_arguments, tool_kind
+
+BlockStatus = Literal["pending", "running", "done", "failed", "denied", "cancelled"]
+
+GLYPHS: dict[str, str] = {
+    "pending": "○",
+    "running": "◔",
+    "done": "✔",
+    "failed": "✘",
+    "denied": "⊘",
+    "cancelled": "■",
+}
+_GLYPH_STYLE: dict[str, str] = {
+    "pending": "$text-muted",
+    "running": "$accent",
+    "done": "$success",
+    "failed": "$error",
+    "denied": "$warning",
+    "cancelled": "$text-muted",
+}
+# Words beside the glyph for the states a colour-blind reader must not miss.
+_STATUS_WORD: dict[str, tuple[str, str]] = {
+    "pending": ("waiting", "$text-muted italic"),
+    "failed": (" failed ", "bold $text on $error"),
+    "denied": (" denied ", "bold $text on $warning 70%"),
+    "cancelled": ("cancelled", "$text-muted italic"),
+}
+
+PREVIEW_LINES = 5
+DIFF_PREVIEW_LINES = 12
+FINISHED = frozenset({"done", "failed", "denied", "cancelled"})
+
+
+class ToolCallBlock(Vertical, can_focus=True):
+    """A tool call: status glyph, tool name, main argument in full, then a collapsible body.
+
+    Enter (or a click on the header) expands the body; Edit/MultiEdit/Write show their diff; an
+    Agent call holds the nested run's events in `nested`, indented and tinted with the agent's colour.
+    """
+
+    DEFAULT_CSS = """
+    ToolCallBlock {
+        height: auto;
+        margin: 0 0 1 0;
+        padding: 0 0 0 1;
+        border-left: outer $tool-other;
+    }
+    ToolCallBlock:focus { background: $boost; }
+    ToolCallBlock.-kind-read { border-left: outer $tool-read; }
+    ToolCallBlock.-kind-edit { border-left: outer $tool-edit; }
+    ToolCallBlock.-kind-execute { border-left: outer $tool-execute; }
+    ToolCallBlock.-kind-web { border-left: outer $tool-web; }
+    ToolCallBlock.-kind-agent { border-left: outer $tool-agent; }
+    ToolCallBlock.-kind-mcp { border-left: outer $tool-mcp; }
+    ToolCallBlock.-failed { border-left: thick $error; background: $error 8%; }
+    ToolCallBlock.-denied { border-left: thick $warning; background: $warning 8%; }
+    ToolCallBlock > .tool-header { height: auto; }
+    ToolCallBlock > .tool-diff { height: auto; margin: 0 0 0 2; }
+    ToolCallBlock > .tool-body { height: auto; margin: 0 0 0 2; color: $text-muted; }
+    ToolCallBlock > .tool-body.-empty { display: none; }
+    ToolCallBlock > .tool-nested {
+        height: auto;
+        margin: 0 0 0 2;
+        padding: 0 0 0 1;
+        border-left: vkey $tool-agent;
+    }
+    """
+
+    BINDINGS = [("enter", "toggle", "Expand/collapse")]
+
+    def __init__(self, event: ToolCallStarted) -> None:
+        self.call_id = event.call_id
+        self.tool_name = event.name
+        self.tool_input = event.input if isinstance(event.input, dict) else {}
+        self.kind = tool_kind(event.name)
+        self.status: BlockStatus = "pending"
+        self.expanded = False
+        self.content_text = ""
+        self.detail: dict = {}
+        self.duration_ms: float | None = None
+        self.reason = ""
+        super().__init__(classes=f"-kind-{self.kind}")
+        self._header = Static(classes="tool-header")
+        self._diff = Static(classes="tool-diff") if event.name in DIFF_TOOLS else None
+        self._body = Static(classes="tool-body -empty")
+        self.nested = Vertical(classes="tool-nested") if self.kind == "agent" else None
+
+    def compose(self):
+        yield self._header
+        if self._diff is not None:
+            yield self._diff
+        if self.nested is not None:
+            yield self.nested
+        yield self._body
+
+    def on_mount(self) -> None:
+        self._render_all()
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def apply(self, event: PermissionRequested | PermissionDecided | ToolCallFinished) -> None:
+        """Update the block from a later event of the same call."""
+        if isinstance(event, PermissionRequested):
+            self._set_status("pending")
+        elif isinstance(event, PermissionDecided):
+            if event.decision == "deny":
+                self.reason = event.reason
+                self._set_status("denied")
+            elif self.status == "pending":
+                self._set_status("running")
+        elif isinstance(event, ToolCallFinished):
+            self.content_text = event.content or ""
+            self.detail = event.detail if isinstance(event.detail, dict) else {}
+            self.duration_ms = event.duration_ms or None
+            status: BlockStatus = event.status if event.status in FINISHED else "done"
+            if status == "done" and event.is_error:
+                status = "failed"
+            # Failures are the calls people need to read: show them whole (Toad's default too).
+            if status == "failed":
+                self.expanded = True
+            self._set_status(status)
+            self._render_all()
+
+    def mark_running(self) -> None:
+        """The call is executing (its response ended and no question is pending)."""
+        if self.status == "pending":
+            self._set_status("running")
+
+    def mark_cancelled(self) -> None:
+        """The run stopped before this call finished."""
+        if self.status not in FINISHED:
+            self._set_status("cancelled")
+
+    def tint(self, color: str | None) -> None:
+        """Tint the nested run's rail with the agent's frontmatter `color` (one of the eight)."""
+        if self.nested is not None and color in AGENT_COLORS:
+            self.nested.styles.border_left = ("vkey", AGENT_COLORS[color])
+
+    def action_toggle(self) -> None:
+        """Expand or collapse the body."""
+        self.expanded = not self.expanded
+        self._render_all()
+
+    def on_click(self, event: Click) -> None:
+        if event.widget is self._header:
+            self.action_toggle()
+
+    # -- rendering ------------------------------------------------------------------------------
+
+    def _set_status(self, status: BlockStatus) -> None:
+        for old in GLYPHS:
+            self.remove_class(f"-{old}")
+        self.status = status
+        self.add_class(f"-{status}")
+        if self.is_mounted:
+            self._header.update(self.header_content())
+
+    def header_content(self) -> Content:
+        """Glyph, tool name in its kind's colour, main argument in full, extras, status word."""
+        parts: list[Content | tuple[str, str] | str] = [
+            (GLYPHS[self.status], _GLYPH_STYLE[self.status]),
+            " ",
+            (self.tool_name, f"bold $tool-{self.kind}"),
+        ]
+        argument = main_argument(self.tool_name, self.tool_input)
+        if argument:
+            parts += [" ", argument]
+        extras = secondary_arguments(self.tool_name, self.tool_input)
+        if self._diff is not None:
+            added, removed = diff_stats(edit_hunks(self.tool_name, self.tool_input, self.detail))
+            extras = " · ".join(filter(None, [extras, f"+{added} -{removed}"]))
+        if extras:
+            parts += ["  ", (extras, "$text-muted")]
+        word = _STATUS_WORD.get(self.status)
+        if word:
+            parts += ["  ", word]
+        if self.duration_ms is not None and self.status in FINISHED:
+            parts += ["  ", (_format_duration(self.duration_ms), "$text-muted")]
+        return Content.assemble(*parts)
+
+    def body_text(self) -> str:
+        """The body: the tool's result (or the denial reason, or a to-do list)."""
+        if self.status == "denied" and not self.content_text:
+            return f"Denied: {self.reason}" if self.reason else "Denied."
+        if self.tool_name == "TodoWrite" and not self.content_text:
+            return _todo_text(self.tool_input)
+        if self.tool_name == "TodoWrite":
+            return _todo_text(self.tool_input) or self.content_text
+        return self.content_text.rstrip("\n")
+
+    def _render_all(self) -> None:
+        if not self.is_mounted:
+            return
+        self._header.update(self.header_content())
+        if self._diff is not None:
+            hunks = edit_hunks(self.tool_name, self.tool_input, self.detail)
+            path = str(self.tool_input.get("file_path") or "") or None
+            limit = None if self.expanded else DIFF_PREVIEW_LINES
+            self._diff.update(render_diff(hunks, path, max_lines=limit))
+        text = self.body_text()
+        # An edit's result text just repeats the diff; keep the body for failures.
+        if self._diff is not None and self.status == "done":
+            text = ""
+        self._body.set_class(not text, "-empty")
+        self._body.update(_preview(text, self.expanded))
+
+
+def _preview(text: str, expanded: bool) -> Content:
+    if not text:
+        return Content("")
+    lines = text.splitlines()
+    if expanded or len(lines) <= PREVIEW_LINES:
+        return Content(text)
+    hidden = len(lines) - PREVIEW_LINES
+    return Content.assemble(
+        "\n".join(lines[:PREVIEW_LINES]),
+        "\n",
+        (f"… {hidden} more line{'s' if hidden != 1 else ''} (Enter to expand)", "italic $text-muted"),
+    )
+
+
+def _todo_text(tool_input: dict) -> str:
+    todos = tool_input.get("todos")
+    if not isinstance(todos, list):
+        return ""
+    marks = {"completed": "[x]", "in_progress": "[>]", "pending": "[ ]"}
+    return "\n".join(
+        f"{marks.get(t.get('status'), '[ ]')} {t.get('content', '')}" for t in todos if isinstance(t, dict)
+    )
+
+
+def _format_duration(ms: float) -> str:
+    return f"{ms:.0f}ms" if ms < 1000 else f"{ms / 1000:.1f}s"
