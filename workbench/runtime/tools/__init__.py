@@ -1,1 +1,23 @@
-"""Local tools the agent may call: one module per tool, registered in `base.REGISTRY`."""
+"""Local tools the agent may call: one module per tool, registered in `base.REGISTRY`.
+
+Importing this package fills `REGISTRY` (name -> tool instance). No tool module imports anything
+heavy at import time; WebFetch imports its HTTP client when it first fetches.
+"""
+
+from workbench.runtime.tools.base import REGISTRY, Tool, ToolContext, ToolResult
+from workbench.runtime.tools.bash import BashTool
+from workbench.runtime.tools.edit import EditTool, MultiEditTool
+from workbench.runtime.tools.glob import GlobTool
+from workbench.runtime.tools.grep import GrepTool
+from workbench.runtime.tools.ls import LSTool
+from workbench.runtime.tools.notebook import NotebookEditTool
+from workbench.runtime.tools.read import ReadTool
+from workbench.runtime.tools.todo import TodoWriteTool
+from workbench.runtime.tools.webfetch import WebFetchTool
+from workbench.runtime.tools.write import WriteTool
+
+for _tool in (ReadTool(), WriteTool(), EditTool(), MultiEditTool(), GlobTool(), GrepTool(),
+              LSTool(), BashTool(), TodoWriteTool(), NotebookEditTool(), WebFetchTool()):
+    REGISTRY[_tool.name] = _tool
+
+__all__ = ["REGISTRY", "Tool", "ToolContext", "ToolResult"]

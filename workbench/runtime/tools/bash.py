@@ -1,0 +1,175 @@
+"""Bash: one command in a new shell, in the working directory, with a timeout and output caps.
+
+The command runs in its own process group so a timeout or a cancel kills everything it started,
+and with the API credentials removed from its environment so an agent cannot read or spend them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import time
+
+from workbench.runtime.tools.base import ToolContext, ToolResult
+from workbench.runtime.tools.local_tool import LocalTool, error
+from workbench.runtime.tools.shellwords import leading_words, split_command
+
+DEFAULT_TIMEOUT_MS = 120_000
+MAX_TIMEOUT_MS = 600_000
+MAX_OUTPUT_CHARS = 30_000
+MAX_FAILURE_CHARS = 10_000
+_KEEP_BYTES = 4 * MAX_OUTPUT_CHARS  # head and tail kept while reading (UTF-8 is at most 4 bytes)
+_GRACE_S = 1.0  # after the shell exits, how long to drain output still held by its children
+# Exit 1 from these means "no match" / "files differ", not failure (as in Claude Code).
+_EXIT_ONE_OK = {"grep", "rg", "egrep", "fgrep", "find", "diff", "test", "["}
+_CREDENTIALS = {"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN",
+                "AWS_BEARER_TOKEN_BEDROCK"}
+
+
+def scrub_env(env: dict[str, str]) -> dict[str, str]:
+    """A copy of `env` without API credentials (any ANTHROPIC_* or CLAUDE_* key, token or secret)."""
+    def is_credential(name: str) -> bool:
+        if name in _CREDENTIALS:
+            return True
+        upper = name.upper()
+        return upper.startswith(("ANTHROPIC_", "CLAUDE_")) and any(
+            word in upper for word in ("KEY", "TOKEN", "SECRET"))
+    return {k: v for k, v in env.items() if not is_credential(k)}
+
+
+class BashTool(LocalTool):
+    """Claude Code's Bash (foreground only)."""
+
+    name = "Bash"
+    kind = "execute"
+    description = (
+        "Runs a shell command with bash in the working directory and returns its output (stdout "
+        "and stderr merged). Each call is a new shell: `cd` and variables do not carry over. "
+        f"timeout is in milliseconds: default {DEFAULT_TIMEOUT_MS}, at most {MAX_TIMEOUT_MS}; at "
+        "the timeout the command and everything it started are killed. Output beyond "
+        f"{MAX_OUTPUT_CHARS} characters ({MAX_FAILURE_CHARS} when the command fails) is cut to its "
+        "head and tail. A non-zero exit is an error, except exit 1 from grep, rg, find, diff and "
+        "test. run_in_background is not supported. Give a short description of what the command "
+        "does. Use Read, Edit, Glob and Grep instead of cat, sed, find and grep where you can."
+    )
+    input_schema = {"type": "object", "required": ["command"], "properties": {
+        "command": {"type": "string"}, "timeout": {"type": "number", "maximum": MAX_TIMEOUT_MS},
+        "description": {"type": "string"}, "run_in_background": {"type": "boolean"}}}
+
+    def extra_checks(self, tool_input: dict) -> str | None:
+        if not tool_input["command"].strip():
+            return "`command` is empty"
+        if "timeout" in tool_input and tool_input["timeout"] <= 0:
+            return "`timeout` must be a positive number of milliseconds"
+        return None
+
+    def permission_summary(self, tool_input: dict, ctx: ToolContext) -> str:
+        described = tool_input.get("description")
+        return tool_input.get("command", "") + (f"\n# {described}" if described else "")
+
+    async def run(self, tool_input: dict, ctx: ToolContext) -> ToolResult:
+        if tool_input.get("run_in_background"):
+            return error("run_in_background is not supported by workbench; run the command in "
+                         "the foreground, with a timeout")
+        command = tool_input["command"]
+        timeout_ms = min(int(tool_input.get("timeout", DEFAULT_TIMEOUT_MS)), MAX_TIMEOUT_MS)
+        shell = shutil.which("bash") or "/bin/sh"
+        proc = await asyncio.create_subprocess_exec(
+            shell, "-c", command, cwd=ctx.cwd, env=scrub_env(ctx.env or dict(os.environ)),
+            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT, start_new_session=True)
+        output = _BoundedOutput()
+        started = time.monotonic()
+        reader = asyncio.ensure_future(output.read_from(proc.stdout))
+        timed_out = False
+        try:
+            try:
+                await asyncio.wait_for(proc.wait(), timeout_ms / 1000)
+            except TimeoutError:
+                timed_out = True
+                await _kill_group(proc)
+            # Children left in the background may hold the pipe open; do not wait on them long.
+            await asyncio.wait([reader], timeout=_GRACE_S)
+        except asyncio.CancelledError:
+            await _kill_group(proc)
+            raise
+        finally:
+            reader.cancel()
+        return _result(command, proc.returncode, output, timed_out, timeout_ms,
+                       int((time.monotonic() - started) * 1000))
+
+
+class _BoundedOutput:
+    """The head and tail of a stream, so a flood of output never fills memory."""
+
+    def __init__(self) -> None:
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.total = 0
+
+    async def read_from(self, stream: asyncio.StreamReader) -> None:
+        while chunk := await stream.read(65536):
+            self.total += len(chunk)
+            room = _KEEP_BYTES - len(self.head)
+            if room > 0:
+                self.head += chunk[:room]
+                chunk = chunk[room:]
+            if chunk:
+                self.tail += chunk
+                del self.tail[:-_KEEP_BYTES]
+
+    def text(self, cap: int) -> str:
+        """The output, or its first and last `cap // 2` characters with a note of the cut."""
+        complete = self.total == len(self.head) + len(self.tail)
+        whole = (self.head + self.tail).decode(errors="replace") if complete else None
+        if whole is not None and len(whole) <= cap:
+            return whole
+        half = cap // 2
+        first = whole[:half] if whole is not None else self.head.decode(errors="replace")[:half]
+        last = whole[-half:] if whole is not None else self.tail.decode(errors="replace")[-half:]
+        return (f"{first}\n\n... [output cut: {self.total} bytes in all; showing the first and "
+                f"last {half} characters] ...\n\n{last}")
+
+
+def _signal_group(proc: asyncio.subprocess.Process, sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass  # everything in the group has already exited
+
+
+async def _kill_group(proc: asyncio.subprocess.Process) -> None:
+    """SIGTERM the whole process group, then SIGKILL whatever is left after a moment."""
+    _signal_group(proc, signal.SIGTERM)
+    try:
+        await asyncio.wait_for(asyncio.shield(proc.wait()), 0.5)
+    except TimeoutError:
+        pass
+    # Children that ignore SIGTERM (or outlive the shell) share its group id.
+    _signal_group(proc, signal.SIGKILL)
+    await proc.wait()
+
+
+def _result(command: str, code: int | None, output: _BoundedOutput, timed_out: bool,
+            timeout_ms: int, duration_ms: int) -> ToolResult:
+    failed = timed_out or (code != 0 and not (code == 1 and _exit_one_ok(command)))
+    text = output.text(MAX_FAILURE_CHARS if failed else MAX_OUTPUT_CHARS)
+    detail = {"stdout": text, "stderr": "", "interrupted": timed_out, "isImage": False,
+              "exit_code": code, "durationMs": duration_ms}
+    if timed_out:
+        detail["timedOutAfterMs"] = timeout_ms
+        return ToolResult(f"{text}\nCommand timed out after {timeout_ms} ms and was killed"
+                          .lstrip("\n"), is_error=True, detail=detail)
+    if failed:
+        return ToolResult(f"{text}\nExit code {code}".lstrip("\n"), is_error=True, detail=detail)
+    return ToolResult(text if text.strip() else "(no output)", detail=detail)
+
+
+def _exit_one_ok(command: str) -> bool:
+    parts = split_command(command).parts
+    words = leading_words(parts[-1]) if parts else []
+    if not words:
+        return False
+    return words[0] in _EXIT_ONE_OK or (words[0] == "git" and words[1:2] in (["diff"], ["grep"]))

@@ -1,0 +1,41 @@
+"""`LocalTool`: what every local tool shares (schema validation, the API definition, error results)."""
+
+from __future__ import annotations
+
+from workbench.runtime.tools.base import ToolContext, ToolKind, ToolResult
+from workbench.runtime.tools.schema_check import check_input
+
+
+class LocalTool:
+    """Base of the local tools: subclasses set the class attributes and implement `run`."""
+
+    name: str = ""
+    description: str = ""
+    input_schema: dict = {}
+    kind: ToolKind = "other"
+
+    def validate(self, tool_input: dict) -> str | None:
+        """Schema problems first, then the tool's own checks (`extra_checks`)."""
+        return check_input(self.input_schema, tool_input) or self.extra_checks(tool_input)
+
+    def extra_checks(self, tool_input: dict) -> str | None:
+        """Checks a schema cannot express (ranges, combinations); None when fine."""
+        return None
+
+    def permission_summary(self, tool_input: dict, ctx: ToolContext) -> str:
+        """By default, the tool name and its input."""
+        shown = ", ".join(f"{k}={v!r}" for k, v in tool_input.items())
+        return f"{self.name}({shown})"
+
+    def definition(self) -> dict:
+        """The tool as sent to the Messages API."""
+        return {"name": self.name, "description": self.description, "input_schema": self.input_schema}
+
+    async def run(self, tool_input: dict, ctx: ToolContext) -> ToolResult:
+        """Carry out the call (each subclass)."""
+        raise NotImplementedError
+
+
+def error(message: str, **detail) -> ToolResult:
+    """An error result whose text is `message`."""
+    return ToolResult(message, is_error=True, detail=detail)
