@@ -290,10 +290,7 @@ def _strict_parse(yaml_text: str):
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(filter(None, [exc.context, exc.problem]))
-        if mark is not None:
-            message += f" (YAML line {mark.line + 1}, column {mark.column + 1})"
-        return_index = mark.index if mark is not None else 0
-        raise _ParseFailure(message or "invalid YAML", return_index) from None
+        raise _ParseFailure(message or "invalid YAML", mark.index if mark else 0) from None
     except yaml.reader.ReaderError as exc:
         raise _ParseFailure(f"{exc.reason} (character {exc.character!r})", exc.position) from None
     except AliasError as exc:

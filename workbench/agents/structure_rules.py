@@ -1,0 +1,198 @@
+"""Rules about the file's shape: delimiters, YAML validity, line endings, keys, scalars (AG001–AG009)."""
+
+from __future__ import annotations
+
+import re
+
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .fields import FIELDS
+from .ruletable import Report, fix
+from .yaml12 import SAME, compose, scalar_value, yaml11_reading
+
+_DASHES = re.compile(r"-{3,}")
+# A line that starts a top-level key: where a broken multi-line value ends.
+_TOP_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*:(?:\s|$)")
+
+
+def check_structure(report: Report) -> None:
+    """AG001–AG007: delimiters, the strict parse, the repair, CRLF, `---` in the frontmatter."""
+    doc = report.doc
+    if doc.state == "no_frontmatter":
+        report.add("AG001", report.line_one(),
+                   "No frontmatter: the file does not start with a `---` line, so Claude Code "
+                   "reads no name and skips it. Start the file with `---`, the fields, then `---`.")
+        return
+    _check_crlf(report)
+    if doc.state == "unclosed":
+        start = 1 if doc.text.startswith("\ufeff") else 0
+        report.add("AG002", (start, start + 3),
+                   "The frontmatter is never closed: no `---` line follows. Strict parsers fail "
+                   "and Claude Code may cut the block at a `---` inside a line. Add a `---` line "
+                   "after the last field.")
+        return
+    _check_dashes(report)
+    if doc.state == "unrecoverable":
+        _check_unrecoverable(report)
+    elif doc.state == "not_mapping":
+        span = doc.frontmatter_span
+        chunk = doc.text[span.start : span.end]
+        start = span.start + len(chunk) - len(chunk.lstrip())
+        report.add("AG005", (start, span.start + len(chunk.rstrip())),
+                   "The frontmatter is not a mapping of fields (it is a single value or a list), "
+                   "so Claude Code reads no fields. Write `key: value` lines.")
+    elif doc.state == "repaired":
+        _check_repaired(report)
+
+
+def _check_crlf(report: Report) -> None:
+    text = report.doc.text
+    if "\r\n" not in text:
+        return
+    edits = [(m.start(), m.end(), "\n") for m in re.finditer("\r\n", text)]
+    report.add("AG006", report.line_one(),
+               "The file uses CRLF line endings: Claude Code's repair of invalid YAML fails with "
+               "them, and some tools misread the delimiters. Convert it to LF.",
+               fix("Convert CRLF line endings to LF", True, *edits))
+
+
+def _check_dashes(report: Report) -> None:
+    doc = report.doc
+    span = doc.frontmatter_span
+    for match in _DASHES.finditer(doc.text, span.start, span.end):
+        report.add("AG007", (match.start(), match.end()),
+                   "`---` inside the frontmatter: Claude Code and other loaders that end the block "
+                   "at the first `---` cut it here. Reword the value or quote it without `---`.")
+
+
+def _line_span(text: str, offset: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    end = len(text) if end == -1 else end
+    if end > start and text[end - 1] == "\r":
+        end -= 1
+    return start, end
+
+
+def _check_unrecoverable(report: Report) -> None:
+    doc = report.doc
+    problem = doc.repair_error or doc.strict_error
+    crlf = "\r\n" in doc.text[doc.frontmatter_span.start : doc.frontmatter_span.end]
+    why = (" Its repair (quoting simple values) does not work with CRLF line endings."
+           if crlf else "")
+    line, column = doc.lines.position(problem.offset)
+    report.add("AG003", _line_span(doc.text, problem.offset),
+               f"The frontmatter is not valid YAML ({problem.message}, line {line} column "
+               f"{column}) and Claude Code's repair "
+               f"fails too, so it reads no fields and skips the agent.{why} Quote the value, or "
+               "make a multi-line value a `|` block with indented lines.",
+               _block_scalar_fix(doc, problem.offset))
+
+
+def _block_scalar_fix(doc, offset: int):
+    """Rewrite the field value broken over unindented lines as a `|` block, when that makes the
+    frontmatter parse: the value runs from the field line at or above the error to the next line
+    that starts a known field."""
+    span = doc.frontmatter_span
+    text = doc.text
+    key_line = None
+    pos = span.start
+    while pos < span.end and pos <= offset:
+        if _field_at(text, pos):
+            key_line = pos
+        pos = _next_line(text, pos, span.end)
+    if key_line is None:
+        return None
+    first_end = _next_line(text, key_line, span.end) - 1
+    end = first_end + 1
+    while end < span.end and not _field_at(text, end):
+        end = _next_line(text, end, span.end)
+    colon = text.index(":", key_line)
+    first_value = text[colon + 1 : first_end].strip()
+    rest = text[first_end + 1 : end].rstrip("\r\n").split("\n")
+    if first_value[:1] in ("|", ">") or end <= first_end + 1:
+        return None
+    lines = ([first_value] if first_value else []) + [line.rstrip("\r") for line in rest]
+    block = " |\n" + "\n".join(("  " + line) if line.strip() else "" for line in lines) + "\n"
+    candidate = text[span.start : colon + 1] + block + text[end : span.end]
+    try:
+        if not isinstance(compose(candidate), MappingNode):
+            return None
+    except Exception:  # noqa: BLE001 - any parse failure means the rewrite does not help
+        return None
+    return fix("Rewrite the value as a `|` block scalar", False, (colon + 1, end, block))
+
+
+def _field_at(text: str, pos: int) -> bool:
+    match = _TOP_KEY.match(text, pos)
+    return match is not None and match.group().split(":")[0] in FIELDS
+
+
+def _next_line(text: str, pos: int, limit: int) -> int:
+    nl = text.find("\n", pos, limit)
+    return limit if nl == -1 else nl + 1
+
+
+def _check_repaired(report: Report) -> None:
+    doc = report.doc
+    problem_line = _line_span(doc.text, doc.strict_error.offset)
+    target = next(
+        (r for r in doc.repairs if problem_line[0] <= r.span.start <= problem_line[1]),
+        doc.repairs[0],
+    )
+    keys = ", ".join(dict.fromkeys(f"`{r.key}`" for r in doc.repairs))
+    line, column = doc.lines.position(doc.strict_error.offset)
+    report.add("AG004", target.span,
+               f"Not valid YAML ({doc.strict_error.message}, line {line} column {column}): Claude Code loads it only by quoting "
+               f"{keys} itself, and GitHub and other tools reject it. Quote the value.",
+               fix("Quote the value as Claude Code reads it", True,
+                   *((r.span.start, r.span.end, r.quoted) for r in doc.repairs)))
+
+
+def check_keys_and_scalars(report: Report) -> None:
+    """AG008 (duplicate keys) and AG009 (scalars YAML 1.1 reads differently)."""
+    doc = report.doc
+    for key, lost, kept in doc.duplicate_keys:
+        line, _ = doc.lines.position(kept.start)
+        report.add("AG008", lost,
+                   f"`{key}` appears again on line {line}; that one wins and this one is ignored. "
+                   "Remove one of them.")
+    seen: set[int] = set()
+    stack = list(doc.value_nodes.values())
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            if not node.style:
+                _check_scalar(report, node)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            stack.extend(v for _, v in node.value)
+
+
+def _check_scalar(report: Report, node: ScalarNode) -> None:
+    other = yaml11_reading(node)
+    if other is SAME:
+        return
+    doc = report.doc
+    start = doc.text_offset(node.start_mark.index)
+    end = doc.text_offset(node.end_mark.index)
+    value = node.value
+    if node.tag.endswith(":int") or node.tag.endswith(":float"):
+        replacement = repr(scalar_value(node))
+        reads = f"the number {replacement}"
+        edit = fix(f"Write it as {replacement}", True, (start, end, replacement))
+    else:
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        reads = "text" if node.tag.endswith(":str") else f"`{value}`"
+        edit = fix("Quote it", True, (start, end, f'"{escaped}"'))
+    described = other if isinstance(other, str) and other.startswith("a ") else repr(other)
+    if isinstance(other, bool):
+        described = "true" if other else "false"
+    report.add("AG009", (start, end),
+               f"`{value}` is {reads} to Claude Code (YAML 1.2) but {described} to YAML 1.1 "
+               "parsers such as PyYAML. Quote it so every tool reads the same.",
+               edit)

@@ -1,0 +1,176 @@
+"""Rules about `tools` and `disallowedTools` (AG130–AG140)."""
+
+from __future__ import annotations
+
+import re
+
+from . import toolnames as tn
+from .ruletable import Report, fix
+
+_LISTS = ("tools", "disallowedTools")
+_BLOCK_ITEM_PREFIX = re.compile(r"[ \t]*-[ \t]*\Z")
+
+
+def check_tools(report: Report) -> None:
+    """AG130–AG140 over both tool lists (AG133, AG135–AG137 over `tools` only)."""
+    doc = report.doc
+    entries = {}
+    for key in _LISTS:
+        if key in doc.fields and _check_type(report, key):
+            entries[key] = doc.tool_entries(key)
+    for key, items in entries.items():
+        _check_entries(report, key, items)
+    if "tools" in entries:
+        _check_tools_only(report, entries["tools"])
+        if "disallowedTools" in entries:
+            denied = {tn.canonical(tn.base_name(e)[0]) for e, _ in entries["disallowedTools"]}
+            for entry, span in entries["tools"]:
+                name = tn.canonical(tn.base_name(entry)[0])
+                if name in denied:
+                    report.add("AG138", span,
+                               f"`{entry}` is also in `disallowedTools`, which wins: the agent "
+                               "does not get it. Remove it from one of the lists.")
+
+
+def _check_type(report: Report, key: str) -> bool:
+    doc = report.doc
+    value = doc.fields[key]
+    if value is None or isinstance(value, str):
+        return True
+    if isinstance(value, list):
+        spans = doc.item_spans.get(key, [])
+        ok = True
+        for item, span in zip(value, spans):
+            if not isinstance(item, str):
+                ok = False
+                report.add("AG130", span,
+                           f"`{key}` items must be tool names (text); Claude Code drops this "
+                           f"{type(item).__name__} item. Write the tool's name.")
+        return ok or any(isinstance(item, str) for item in value)
+    report.add("AG130", doc.value_spans[key],
+               f"`{key}` must be a comma-separated string or a list of tool names, not "
+               f"{_kind(value)}; Claude Code cannot read it. Write e.g. `{key}: Read, Grep`.")
+    return False
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _check_entries(report: Report, key: str, items: list) -> None:
+    seen: dict[str, int] = {}
+    for index, (entry, span) in enumerate(items):
+        name, specifier = tn.base_name(entry)
+        if entry in seen:
+            report.add("AG139", span,
+                       f"`{entry}` is listed twice in `{key}`. Remove the second.",
+                       _remove_fix(report, key, items, index, "Remove the duplicate entry"))
+        seen.setdefault(entry, index)
+        if name.startswith("mcp__"):
+            valid = tn.MCP_PATTERN.match(name) or (key == "disallowedTools" and name == "mcp__*")
+            if not valid:
+                report.add("AG140", span,
+                           f"`{name}` is not a well-formed MCP tool name, so it matches nothing. "
+                           "Write `mcp__<server>`, `mcp__<server>__<tool>` or `mcp__<server>__*`.")
+            continue
+        if name in tn.DEPRECATED_TOOLS:
+            _deprecated(report, key, items, index, name, span)
+        elif not tn.is_known(name):
+            _unknown(report, key, name, span)
+        if specifier is not None and tn.canonical(name) != "Agent":
+            effect = "denies all of" if key == "disallowedTools" else "grants all of"
+            report.add("AG134", span,
+                       f"Claude Code ignores the `({specifier})` specifier in an agent file and "
+                       f"{effect} `{name}`. Restrict it with a PreToolUse hook instead, or write "
+                       f"`{name}`.")
+
+
+def _deprecated(report: Report, key, items, index, name, span) -> None:
+    replacement = tn.DEPRECATED_TOOLS[name]
+    if replacement:
+        start = report.doc.text.find(name, span.start, span.end)
+        message = (f"`{name}` no longer exists and Claude Code drops it; its replacement is "
+                   f"`{replacement}`.")
+        edit = fix(f"Replace {name} with {replacement}", True,
+                   (start, start + len(name), replacement)) if start != -1 else None
+    else:
+        message = (f"`{name}` no longer exists and Claude Code drops it "
+                   f"({tn.DEPRECATED_ADVICE[name]}). Remove it.")
+        edit = _remove_fix(report, key, items, index, f"Remove {name}")
+    report.add("AG132", span, message, edit)
+
+
+def _unknown(report: Report, key, name, span) -> None:
+    suggestions = tn.suggest(name)
+    hint = ""
+    edit = None
+    if suggestions:
+        hint = " Did you mean " + " or ".join(f"`{s}`" for s in suggestions) + "?"
+        start = report.doc.text.find(name, span.start, span.end)
+        if len(suggestions) == 1 and start != -1:
+            edit = fix(f"Replace with {suggestions[0]}", True,
+                       (start, start + len(name), suggestions[0]))
+    report.add("AG131", span,
+               f"`{name}` is not a Claude Code tool, so it is dropped from `{key}`.{hint}", edit)
+
+
+def _check_tools_only(report: Report, items: list) -> None:
+    doc = report.doc
+    mode = doc.fields.get("permissionMode")
+    agent_entries = []
+    for entry, span in items:
+        name, specifier = tn.base_name(entry)
+        if name in tn.UNAVAILABLE_TO_SUBAGENTS or (name == "ExitPlanMode" and mode != "plan"):
+            why = " without `permissionMode: plan`" if name == "ExitPlanMode" else ""
+            report.add("AG133", span,
+                       f"Subagents never get `{name}`{why}; Claude Code removes it. Remove it "
+                       "from `tools`.")
+        if specifier is not None and tn.canonical(name) == "Agent":
+            agent_entries.append((entry, span))
+    for entry, span in agent_entries[:-1]:
+        report.add("AG135", span,
+                   f"Only the last `Agent(...)`/`Task(...)` entry counts, so `{entry}` is "
+                   "ignored. Merge them into one entry, e.g. `Agent(worker, researcher)`.")
+    if not items:
+        report.add("AG136", doc.key_spans["tools"],
+                   "`tools` is present but empty: the agent gets no tools at all. List the "
+                   "tools it needs, or remove the key to inherit every tool.")
+        return
+    resolved, unknown, unavailable = tn.resolve_tools([e for e, _ in items], mode)
+    if not resolved:
+        parts = []
+        if unknown:
+            parts.append("unrecognized " + ", ".join(unknown))
+        if unavailable:
+            parts.append("not available to subagents " + ", ".join(unavailable))
+        report.add("AG137", doc.value_spans["tools"],
+                   "No entry of `tools` resolves to a tool a subagent can use ("
+                   + "; ".join(parts) + "), so Claude Code refuses to spawn this agent. "
+                   "Fix the names or remove the key.")
+
+
+def _remove_fix(report: Report, key: str, items: list, index: int, description: str):
+    """Edits that delete one entry with its separator; None when it is the only entry (removing
+    it would leave an empty list, which means no tools rather than what Claude Code does now)."""
+    if len(items) < 2:
+        return None
+    text = report.doc.text
+    span = items[index][1]
+    whole = report.doc.value_spans[key]
+    if any(item_span == whole for _, item_span in items):
+        return None  # entries hidden by escapes or folding have no exact range to cut
+    line_start = text.rfind("\n", 0, span.start) + 1
+    if isinstance(report.doc.fields[key], list) and _BLOCK_ITEM_PREFIX.match(
+        text[line_start : span.start]
+    ):
+        line_end = text.find("\n", span.end)
+        return fix(description, True, (line_start, len(text) if line_end == -1 else line_end + 1, ""))
+    if index + 1 < len(items):
+        return fix(description, True, (span.start, items[index + 1][1].start, ""))
+    return fix(description, True, (items[index - 1][1].end, span.end, ""))
