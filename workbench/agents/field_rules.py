@@ -23,7 +23,8 @@ _MODEL_ID = re.compile(
     r"|(?:[a-z]{2,4}\.)?anthropic\.claude-[A-Za-z0-9.:-]+"
     r"|arn:aws[a-z-]*:bedrock:[A-Za-z0-9:/._-]+)$"
 )
-_INDICATORS = tuple("[]{}>|*&!%@`#,?:-'\"")
+# Characters that cannot start plain text in YAML (they open syntax: flow, anchor, tag, …).
+_INDICATORS = tuple("[]{}>|*&!%@`#,")
 _LOWER_FIELDS = {name.lower(): name for name in f.FIELDS}
 
 
@@ -165,7 +166,7 @@ def _check_fragile(report: Report, span) -> None:
                    "description. Quote the whole text to keep it.",
                    fix("Quote the whole description", False,
                        (span.start, span.start + len(whole), f'"{escaped}"')))
-    elif first in _INDICATORS and first not in "'\"" and not text.startswith("- ", span.start + 1):
+    elif first in _INDICATORS:
         report.add("AG123", span,
                    f"The description starts with `{first}`, a YAML indicator: strict parsers "
                    "read it as syntax, not text. Quote it.")
