@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
@@ -26,15 +26,14 @@ class PermissionPrompt(Vertical, can_focus=True):
     DEFAULT_CSS = """
     PermissionPrompt {
         height: auto;
-        max-height: 70%;
         border: round $warning;
         padding: 0 1;
         background: $surface;
-        overflow-y: auto;
     }
     PermissionPrompt:focus-within { border: round $accent; }
     PermissionPrompt > .prompt-title { height: auto; }
-    PermissionPrompt > .prompt-detail { height: auto; margin: 1 0; }
+    PermissionPrompt > .prompt-detail { height: auto; max-height: 20; margin: 1 0; }
+    PermissionPrompt > .prompt-detail > Static { height: auto; }
     PermissionPrompt > .prompt-keys { height: auto; color: $text-muted; }
     PermissionPrompt > Input { display: none; }
     PermissionPrompt.-asking-reason > Input { display: block; }
@@ -63,13 +62,15 @@ class PermissionPrompt(Vertical, can_focus=True):
 
     def compose(self):
         yield Static(self._title(), classes="prompt-title")
-        yield Static(self._detail(), classes="prompt-detail")
+        # The detail scrolls rather than being cut, so a long command or diff is shown whole.
+        with VerticalScroll(classes="prompt-detail"):
+            yield Static(self._detail())
         always = self.request.rule_suggestion or self.request.name
         yield Static(
             Content.assemble(
                 ("y", "bold $success"), " allow once   ",
                 ("a", "bold $success"), f" always allow {always} this session   ",
-                ("n", "bold $error"), " deny (you can add a reason)",
+                ("n", "bold $error"), " deny (+ reason)",
             ),
             classes="prompt-keys",
         )
