@@ -1,0 +1,126 @@
+"""`workbench transcript show|export|stats|list`: read, share and total runs and sessions.
+
+    workbench transcript show FILE
+    workbench transcript export FILE --format markdown|html|json [-o OUT]
+    workbench transcript stats FILE --format text|json
+    workbench transcript list [--project TEXT] [--format text|json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXPORT_SUFFIX = {"markdown": ".md", "html": ".html", "json": ".json"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The `transcript` sub-commands and their options."""
+    sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    show = sub.add_parser("show", help="print a readable rendering of a transcript")
+    show.add_argument("file", type=Path, help="a workbench run or a Claude Code session (.jsonl)")
+
+    export = sub.add_parser("export", help="export a transcript to share it")
+    export.add_argument("file", type=Path)
+    export.add_argument("--format", choices=sorted(EXPORT_SUFFIX), default="markdown")
+    export.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
+    export.add_argument(
+        "--max-result-chars", type=int, default=4000, metavar="N",
+        help="cut tool results longer than N characters (default 4000)",
+    )
+
+    stats = sub.add_parser("stats", help="token, cost, tool-call and error totals")
+    stats.add_argument("file", type=Path)
+    stats.add_argument("--format", choices=["text", "json"], default="text")
+
+    listing = sub.add_parser("list", help="list workbench runs and Claude Code sessions")
+    listing.add_argument("--project", default="", help="only projects whose name contains TEXT")
+    listing.add_argument("--format", choices=["text", "json"], default="text")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen action; a file that cannot be read is reported in one line (exit 2)."""
+    from workbench.transcripts.reader import TranscriptError
+
+    try:
+        return _ACTIONS[args.action](args)
+    except TranscriptError as exc:
+        print(f"workbench transcript: {exc}", file=sys.stderr)
+        return 2
+
+
+def _prices() -> dict[str, dict[str, float]]:
+    from workbench.settings import load_settings
+
+    return load_settings().prices
+
+
+def _show(args: argparse.Namespace) -> int:
+    from workbench.transcripts.reader import read_transcript
+    from workbench.transcripts.stats import compute_stats
+    from workbench.transcripts.text import render_text
+
+    tx = read_transcript(args.file)
+    _write(render_text(tx, compute_stats(args.file, prices=_prices())), None)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from workbench.transcripts import export
+    from workbench.transcripts.reader import read_transcript
+    from workbench.transcripts.stats import compute_stats
+
+    if args.max_result_chars < 1:
+        print("workbench transcript: --max-result-chars must be at least 1", file=sys.stderr)
+        return 2
+    tx = read_transcript(args.file)
+    stats = compute_stats(args.file, prices=_prices())
+    if args.format == "markdown":
+        text = export.to_markdown(tx, stats, args.max_result_chars)
+    elif args.format == "html":
+        text = export.to_html(tx, stats, args.max_result_chars)
+    else:
+        text = json.dumps(export.to_json(tx, stats), indent=2, ensure_ascii=False) + "\n"
+    return _write(text, args.output)
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from workbench.transcripts.stats import compute_stats, stats_text
+
+    stats = compute_stats(args.file, prices=_prices())
+    if args.format == "json":
+        return _write(json.dumps(stats.to_dict(), indent=2) + "\n", None)
+    return _write(stats_text(stats) + "\n", None)
+
+
+def _list(args: argparse.Namespace) -> int:
+    from workbench.transcripts.discovery import discover, listing_text
+
+    runs = [r for r in discover() if args.project.lower() in r.project.lower()]
+    if args.format == "json":
+        return _write(json.dumps([r.to_dict() for r in runs], indent=2) + "\n", None)
+    return _write(listing_text(runs) + "\n", None)
+
+
+def _write(text: str, output: Path | None) -> int:
+    if output is None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # `| head` closed the pipe: not an error worth a traceback.
+            sys.stderr.close()
+        return 0
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"workbench transcript: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {output}", file=sys.stderr)
+    return 0
+
+
+_ACTIONS = {"show": _show, "export": _export, "stats": _stats, "list": _list}
