@@ -1,19 +1,49 @@
-"""`workbench [PATH ...]`: the app. It arrives with the app issue; until then this says so."""
+"""`workbench [PATH ...]`: open the app. A folder adds a scope; a file adds its folder and opens it.
+
+Textual is imported only here, after the arguments are checked, and the Anthropic SDK never is.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", help="agent folders or files to open")
+    # For benchmarks and smoke tests: draw the first frame, then exit.
+    parser.add_argument("--exit-after-first-frame", action="store_true", help=argparse.SUPPRESS)
+
+
+def resolve_paths(paths: list[str]) -> tuple[list[Path], Path | None, list[str]]:
+    """(extra scope folders, the file to open, problems) from the command-line paths."""
+    folders: list[Path] = []
+    open_path: Path | None = None
+    problems: list[str] = []
+    for raw in paths:
+        path = Path(raw).expanduser().absolute()
+        if path.is_dir():
+            folders.append(path)
+        elif path.is_file():
+            folders.append(path.parent)
+            open_path = open_path or path
+        else:
+            problems.append(f"workbench: {raw}: no such file or folder")
+    unique = list(dict.fromkeys(folders))
+    return unique, open_path, problems
 
 
 def run(args: argparse.Namespace) -> int:
-    print(
-        "workbench: the app is coming; for now use `workbench lint`, `workbench schema`, "
-        "`workbench --help`.",
-        file=sys.stderr,
-    )
-    return 0
+    folders, open_path, problems = resolve_paths(args.paths)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 2
+    from workbench.agents.catalog import default_scopes
+    from workbench.ui.app import WorkbenchApp
+
+    app = WorkbenchApp(default_scopes(extra=folders), open_path=open_path,
+                       exit_after_first_frame=args.exit_after_first_frame)
+    app.run()
+    return int(app.return_code or 0)

@@ -1,0 +1,23 @@
+"""Waiting for the app's background work and reading the screen as text."""
+
+from __future__ import annotations
+
+
+async def settle(pilot) -> None:
+    """Wait until the catalog is loaded and every validation has been painted."""
+    app = pilot.app
+    for _ in range(200):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.main_screen
+        if screen.catalog is not None and not [
+            w for w in app.workers if w.group in ("catalog", "validate") and w.is_running
+        ]:
+            break
+    await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """The screen as plain text, one line per row."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(seg.text for seg in strip).rstrip() for strip in strips)

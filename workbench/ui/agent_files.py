@@ -1,0 +1,96 @@
+"""Reading an agent into the editor and the file operations of the library: new, duplicate, rename,
+delete. Textual-free; every failure is an `AgentFileProblem` with a one-line message for the app."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from workbench.agents.document import AgentFileError, read_agent_file
+from workbench.agents.writer import write_atomic
+from workbench.ui.frontmatter_edit import FrontmatterEditError, set_field
+
+# Agent files are a few KB; a bigger file is almost surely not one, and would make typing slow.
+MAX_EDITABLE_BYTES = 1_000_000
+
+
+class AgentFileProblem(Exception):
+    """A file operation that could not be done; the message says why, in one line."""
+
+
+def _os_reason(error: OSError) -> str:
+    return error.strerror.lower() if error.strerror else error.__class__.__name__
+
+
+def read_for_editing(path: Path) -> str:
+    """The text of an agent file, refused when unreadable, binary, not UTF-8 or too large."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise AgentFileProblem(f"cannot open {path.name}: {_os_reason(error)}") from None
+    if size > MAX_EDITABLE_BYTES:
+        raise AgentFileProblem(
+            f"{path.name} is {size / 1_000_000:.1f} MB; agent files are a few KB, so it is not "
+            "opened in the editor")
+    try:
+        return read_agent_file(path).text
+    except AgentFileError as error:
+        raise AgentFileProblem(str(error)) from None
+
+
+def save(path: Path, text: str) -> None:
+    """Write the buffer atomically (temporary file beside it, fsync, rename)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text)
+    except OSError as error:
+        raise AgentFileProblem(
+            f"cannot save {path.name}: {_os_reason(error)}; your edits are kept in the editor"
+        ) from None
+
+
+def create(path: Path, text: str) -> None:
+    """Write a new agent file; refuses to overwrite one that exists."""
+    if path.exists():
+        raise AgentFileProblem(f"{path.name} already exists in {path.parent}")
+    save(path, text)
+
+
+def with_name(text: str, name: str) -> str:
+    """The agent's text with its `name` field set (everything else byte-for-byte)."""
+    try:
+        return set_field(text, "name", name)
+    except FrontmatterEditError as error:
+        raise AgentFileProblem(f"cannot set the name: {error}") from None
+
+
+def duplicate(path: Path, text: str, name: str) -> Path:
+    """Save a copy of `text` named `name` as `<name>.md` beside `path`; returns the new path."""
+    target = path.parent / f"{name}.md"
+    create(target, with_name(text, name))
+    return target
+
+
+def rename(path: Path, text: str, name: str) -> Path:
+    """Give the agent a new name; the file follows (`<name>.md`). Returns the new path.
+
+    The new file is written first, so a failure leaves the old one in place.
+    """
+    target = path.parent / f"{name}.md"
+    new_text = with_name(text, name)
+    if target == path:
+        save(path, new_text)
+        return path
+    create(target, new_text)
+    delete(path)
+    return target
+
+
+def delete(path: Path) -> None:
+    """Remove an agent file."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise AgentFileProblem(f"cannot delete {path.name}: {_os_reason(error)}") from None

@@ -1,0 +1,142 @@
+"""The workbench app: themes, settings, keys, the command palette, and the main screen."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.message import Message
+from textual.screen import Screen
+
+from workbench.agents.catalog import Catalog, Scope
+from workbench.settings import Settings, load_settings
+from workbench.ui.keymap import bindings, effective_keys, unknown_key_ids
+from workbench.ui.screens.main import MainScreen
+from workbench.ui.themes import THEME_VARIABLES, load_themes
+
+DEFAULT_THEME = "workbench-dark"
+
+
+class WorkbenchApp(App):
+    """The terminal IDE for Claude Code subagents."""
+
+    TITLE = "workbench"
+    BINDINGS = bindings(on_app=True)
+
+    class FilesChanged(Message):
+        """The watcher saw agent files added, changed or removed on disk."""
+
+        def __init__(self, paths: set[Path]) -> None:
+            super().__init__()
+            self.paths = paths
+
+    def __init__(self, scopes: list[Scope], open_path: Path | None = None,
+                 settings: Settings | None = None, exit_after_first_frame: bool = False) -> None:
+        self.settings = settings or load_settings()
+        super().__init__()
+        self._scopes = scopes
+        self._open_path = open_path
+        self._exit_after_first_frame = exit_after_first_frame
+        self._startup_problems = list(self.settings.problems)
+        loaded = load_themes()
+        self._startup_problems += loaded.problems
+        for theme in loaded.themes.values():
+            self.register_theme(theme)
+        wanted = self.settings.theme
+        if wanted not in self.available_themes:
+            self._startup_problems.append(f"theme {wanted!r} not found; using {DEFAULT_THEME}")
+            wanted = DEFAULT_THEME
+        self.theme = wanted
+        unknown = unknown_key_ids(self.settings.keys)
+        if unknown:
+            self._startup_problems.append(
+                f"settings [keys]: no binding with id {', '.join(unknown)}; see F1 for the ids")
+        self.set_keymap(self.settings.keys)
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """Defaults for our variables, so Textual's own themes work with our TCSS too."""
+        return dict(THEME_VARIABLES)
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(self._scopes, self._open_path)
+
+    @property
+    def main_screen(self) -> MainScreen:
+        """The main screen (it stays at the bottom of the stack)."""
+        return self.screen_stack[0]  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        for problem in self._startup_problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=8)
+        if self._exit_after_first_frame:
+            self.call_after_refresh(self.exit)
+
+    def current_agent_source(self) -> tuple[str, Path | None]:
+        """The editor's current text (saved or not) and the open agent's path."""
+        return self.main_screen.current_agent_source()
+
+    # -- watching ----------------------------------------------------------------------------
+
+    def start_watching(self, catalog: Catalog) -> None:
+        """Keep the catalog current with the disk, unless the settings turn the watcher off."""
+        if self.settings.watch_files:
+            self._watch(catalog.scopes)
+
+    @work(exclusive=True, group="watcher")
+    async def _watch(self, scopes: list[Scope]) -> None:
+        from workbench.agents.watcher import AgentWatcher, watched_folders
+
+        try:
+            async for changes in AgentWatcher(watched_folders(scopes)).awatch():
+                self.post_message(self.FilesChanged({change.path for change in changes}))
+        except (OSError, RuntimeError) as error:
+            # A watched folder vanished: the list stays as it is, and says why it stopped updating.
+            self.notify(f"stopped watching agent folders: {error}", severity="warning")
+
+    def on_workbench_app_files_changed(self, message: FilesChanged) -> None:
+        self.main_screen.files_changed(message.paths)
+
+    # -- keys and the palette ----------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """F1: every key, its id and what it does."""
+        from workbench.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        self.push_screen(HelpScreen(effective_keys(self.settings.keys)))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        main = self.main_screen
+        commands = [
+            ("agent: new", "create an agent from a template in a chosen scope", main.action_new_agent),
+            ("agent: duplicate", "save a copy under a new name", main.action_duplicate_agent),
+            ("agent: rename", "rename the agent; the file follows", main.action_rename_agent),
+            ("agent: delete", "delete the agent's file (asks first)", main.action_delete_agent),
+            ("file: save", "write the buffer atomically", main.action_save),
+            ("fix: apply all safe fixes", "every safe fix of this agent", main.action_fix_all),
+            ("fix: quick fix under the cursor", "the fix of the problem at the cursor",
+             main.action_quick_fix),
+            ("fix: next problem", "move to the next problem", main.action_next_problem),
+            ("edit: tools", "pick tools, grouped as the old wizard did", main.action_edit_tools),
+            ("edit: model", "alias, inherit or a custom model id", main.action_edit_model),
+            ("edit: colour", "one of the eight colours, or automatic", main.action_edit_color),
+            ("view: agents", "focus the agent list", main.action_focus_sidebar),
+            ("view: editor", "focus the editor", main.action_focus_editor),
+            ("view: keys", "every key binding and its id", self.action_help),
+            ("app: quit", "quit workbench", self.action_quit),
+        ]
+        for title, help_text, callback in commands:
+            yield SystemCommand(title, help_text, callback)
+        for name in sorted(self.available_themes):
+            yield SystemCommand(f"theme: {name}", "switch to this theme",
+                                lambda name=name: setattr(self, "theme", name))
+
+
+def first_frame_exit_requested() -> bool:
+    """The benchmark's switch: exit as soon as the first frame is drawn."""
+    return os.environ.get("WORKBENCH_EXIT_AFTER_FIRST_FRAME") == "1"

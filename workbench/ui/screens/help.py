@@ -1,0 +1,41 @@
+"""F1: every key binding, its id (for the settings file's `[keys]`) and what it does."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label
+
+from workbench.ui.keymap import APP_KEYS
+
+
+class HelpScreen(ModalScreen[None]):
+    """A table of the keys in force; escape or F1 closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > Vertical { width: 90; height: auto; max-height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
+    HelpScreen DataTable { height: auto; max-height: 24; }
+    """
+    BINDINGS = [Binding("escape,f1,q", "close", "Close", id="dialog.close")]
+
+    def __init__(self, keys: dict[str, str]) -> None:
+        super().__init__()
+        self._keys = keys
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Keys — remap any of them in the settings file under [keys], by id")
+            yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
+            yield Label("ctrl+p opens the command palette: agent, fix, edit, file, theme, view …")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("key", "id", "does")
+        for spec in APP_KEYS:
+            table.add_row(self._keys.get(spec.id, spec.key), spec.id, spec.help)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

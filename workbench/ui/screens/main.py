@@ -1,0 +1,578 @@
+"""The main screen: agent library (left), editor with problems (centre), chat column (right).
+
+Flow: a key in the editor → `TextArea.Changed` → the debounced `_validate` worker re-validates the
+buffer through the catalog and posts `Validated` → the handler paints underlines, gutter marks, the
+problems list, the sidebar badge and the token meter. Workers never touch widgets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TextArea
+
+from workbench.agents.catalog import AgentEntry, Catalog, Scope, ScopeKind
+from workbench.agents.diagnostics import Diagnostic, Fix
+from workbench.ui import agent_files
+from workbench.ui.agent_files import AgentFileProblem
+from workbench.ui.frontmatter_edit import FrontmatterEditError, set_field
+from workbench.ui.keymap import bindings
+from workbench.ui.messages import AgentSelected
+from workbench.ui.screens.choice import ChoiceDialog
+from workbench.ui.screens.confirm import ConfirmDialog
+from workbench.ui.screens.diff_view import DiffScreen
+from workbench.ui.screens.new_agent import NewAgentDialog, NewAgentRequest, agent_template, check_name
+from workbench.ui.screens.text_prompt import TextPromptDialog
+from workbench.ui.screens.tool_picker import ToolChoice, ToolPickerDialog
+from workbench.ui.widgets.agent_editor import AgentEditor
+from workbench.ui.widgets.conflict_banner import ConflictBanner
+from workbench.ui.widgets.editor_header import EditorHeader
+from workbench.ui.widgets.problems_list import ProblemsList
+from workbench.ui.widgets.sidebar import Sidebar
+
+# Validation waits this long after a key so a burst of typing validates once (< 150 ms total).
+DEBOUNCE_SECONDS = 0.05
+
+MODELS = (("sonnet", "sonnet"), ("opus", "opus"), ("haiku", "haiku"), ("fable", "fable"),
+          ("inherit from the main conversation (no model: line)", "inherit"),
+          ("custom model id…", "custom"))
+COLOURS = ("red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan")
+
+
+def scope_description_tokens(catalog: Catalog, scope: Scope) -> int:
+    """Tokens of the descriptions of a scope's named agents, as AG192 counts them."""
+    from workbench.agents.rules import description_tokens
+
+    return sum(description_tokens(e.document) for e in catalog.entries
+               if e.scope == scope and e.name is not None and e.document is not None)
+
+
+class MainScreen(Screen):
+    """Sidebar, editor and chat column; owns the open agent and its buffer."""
+
+    CSS_PATH = "main.tcss"
+    BINDINGS = bindings(on_app=False)
+
+    class CatalogLoaded(Message):
+        """The catalog worker finished reading the scopes."""
+
+        def __init__(self, catalog: Catalog) -> None:
+            super().__init__()
+            self.catalog = catalog
+
+    class Validated(Message):
+        """The validation worker's result for one state of the buffer."""
+
+        def __init__(self, path: Path, text: str, diagnostics: list[Diagnostic],
+                     touched: list[AgentEntry]) -> None:
+            super().__init__()
+            self.path = path
+            self.text = text
+            self.diagnostics = diagnostics
+            self.touched = touched
+
+    def __init__(self, scopes: list[Scope], open_path: Path | None = None) -> None:
+        super().__init__()
+        self._scopes = scopes
+        self._initial_path = open_path
+        self.catalog: Catalog | None = None
+        self.path: Path | None = None
+        self.disk_text: str | None = None  # the file as last read or saved; None if gone
+        self._buffers: dict[Path, str] = {}  # unsaved buffers of agents switched away from
+        self._loading_text = False
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="workspace"):
+            yield Sidebar(id="sidebar")
+            with Vertical(id="editor-column"):
+                yield ConflictBanner(id="conflict-banner")
+                yield EditorHeader(id="editor-header")
+                yield AgentEditor(id="editor")
+                yield ProblemsList(id="problems")
+            with Vertical(id="chat-column"):
+                yield Static("chat pane coming", id="chat-placeholder")
+        yield Footer()
+
+    @property
+    def editor(self) -> AgentEditor:
+        """The agent editor."""
+        return self.query_one("#editor", AgentEditor)
+
+    @property
+    def dirty(self) -> bool:
+        """Whether the buffer differs from the file on disk."""
+        return self.path is not None and self.editor.text != self.disk_text
+
+    def on_mount(self) -> None:
+        self.editor.cursor_blink = self.app.settings.cursor_blink
+        self._show_header()
+        self.query_one(Sidebar).tree.loading = True
+        self._load_catalog()
+
+    @work(thread=True, exclusive=True, group="catalog")
+    def _load_catalog(self) -> None:
+        self.post_message(self.CatalogLoaded(Catalog.load(self._scopes)))
+
+    def on_main_screen_catalog_loaded(self, message: CatalogLoaded) -> None:
+        self.catalog = message.catalog
+        sidebar = self.query_one(Sidebar)
+        sidebar.tree.loading = False
+        sidebar.show_catalog(self.catalog)
+        for problem in self.catalog.problems:
+            self.notify(f"{problem.path}: {problem.message}", severity="warning")
+        target = self._initial_path
+        if target is None:
+            entries = self.catalog.entries
+            target = entries[0].path if entries else None
+        if target is not None:
+            self.open_agent(target)
+        self.app.start_watching(self.catalog)
+
+    # -- the chat engineer's hooks --------------------------------------------------------
+
+    def current_agent_source(self) -> tuple[str, Path | None]:
+        """The editor's text (saved or not) and the path of the open agent."""
+        return self.editor.text, self.path
+
+    def action_focus_chat(self) -> None:
+        """F4: the chat pane takes this over."""
+
+    def action_run_agent(self) -> None:
+        """F5: the chat pane takes this over."""
+
+    # -- opening -----------------------------------------------------------------------------
+
+    def open_agent(self, path: Path) -> bool:
+        """Show an agent in the editor; an unsaved buffer of the previous one is kept aside."""
+        path = Path(path)
+        if path == self.path:
+            return True
+        if path in self._buffers:
+            text = self._buffers[path]
+            try:
+                disk = agent_files.read_for_editing(path)
+            except AgentFileProblem:
+                disk = None
+        else:
+            try:
+                text = disk = agent_files.read_for_editing(path)
+            except AgentFileProblem as problem:
+                self.notify(str(problem), title="Cannot open", severity="error")
+                return False
+        if self.path is not None and self.dirty:
+            self._buffers[self.path] = self.editor.text
+        self._buffers.pop(path, None)
+        self.path = path
+        self.disk_text = disk
+        self.query_one(ConflictBanner).hide()
+        self._load_editor_text(text)
+        self.query_one(Sidebar).select_path(path)
+        self._announce_selection()
+        return True
+
+    def _load_editor_text(self, text: str) -> None:
+        editor = self.editor
+        # load_text posts Changed; that first validation runs without the typing debounce.
+        self._loading_text = True
+        editor.load_text(text)
+        editor.set_diagnostics([])
+        self._show_header()
+
+    def _announce_selection(self) -> None:
+        self.post_message(AgentSelected(self.path))
+        for widget in self.query("#chat-column > *"):
+            widget.post_message(AgentSelected(self.path))
+
+    @on(Sidebar.AgentChosen)
+    def _agent_chosen(self, event: Sidebar.AgentChosen) -> None:
+        if self.open_agent(event.path):
+            self.editor.focus()
+
+    # -- live validation ---------------------------------------------------------------------
+
+    @on(TextArea.Changed, "#editor")
+    def _buffer_changed(self, event: TextArea.Changed) -> None:
+        debounce = not self._loading_text
+        self._loading_text = False
+        if self.path is None:
+            return
+        self._validate(self.path, self.editor.text, debounce=debounce)
+        self._show_header()
+        self.query_one(Sidebar).set_dirty(self.path, self.dirty)
+
+    @work(exclusive=True, group="validate")
+    async def _validate(self, path: Path | None, text: str, debounce: bool = False) -> None:
+        if path is None:
+            return
+        if debounce:
+            await asyncio.sleep(DEBOUNCE_SECONDS)
+        if self.catalog is not None and self.catalog.scope_of(path) is not None:
+            touched = self.catalog.update(path, text)
+            entry = self.catalog.entry(path)
+            diagnostics = entry.diagnostics if entry is not None else []
+        else:
+            from workbench.agents.document import AgentDocument
+            from workbench.agents.rules import validate
+
+            touched, diagnostics = [], validate(AgentDocument.parse(text, path=path))
+        self.post_message(self.Validated(path, text, diagnostics, touched))
+
+    def on_main_screen_validated(self, message: Validated) -> None:
+        if message.path != self.path or message.text != self.editor.text:
+            return  # a newer edit is on its way
+        self.editor.set_diagnostics(message.diagnostics)
+        self.query_one(ProblemsList).show(message.diagnostics, message.text)
+        self.query_one(Sidebar).refresh_entries(message.touched)
+        self._show_header()
+
+    def _show_header(self) -> None:
+        description = scope_total = None
+        if self.path is not None and self.catalog is not None:
+            entry = self.catalog.entry(self.path)
+            if entry is not None and entry.document is not None:
+                from workbench.agents.rules import description_tokens
+
+                description = description_tokens(entry.document)
+                scope_total = scope_description_tokens(self.catalog, entry.scope)
+        self.query_one(EditorHeader).show_state(
+            self.path, self.dirty, description, scope_total,
+            self.app.theme_variables.get("diag-warning", "yellow"))
+
+    @on(ProblemsList.ProblemChosen)
+    def _problem_chosen(self, event: ProblemsList.ProblemChosen) -> None:
+        self.editor.move_cursor_to_offset(event.diagnostic.start)
+        self.editor.focus()
+
+    def action_next_problem(self) -> None:
+        """Move the cursor to the next problem after it (wrapping round)."""
+        diagnostics = sorted(self.editor.diagnostics, key=lambda d: d.start)
+        if not diagnostics:
+            self.notify("no problems in this agent")
+            return
+        offset = self.editor.cursor_offset
+        following = [d for d in diagnostics if d.start > offset]
+        self.editor.move_cursor_to_offset((following or diagnostics)[0].start)
+        self.editor.focus()
+
+    # -- fixes -------------------------------------------------------------------------------
+
+    def fixes_at_cursor(self) -> list[tuple[Diagnostic, Fix]]:
+        """The fixes of the problems under the cursor (else on its line), most severe first."""
+        offset = self.editor.cursor_offset
+        fixable = [d for d in self.editor.diagnostics if d.fix is not None]
+        here = [d for d in fixable if d.start <= offset <= max(d.end, d.start + 1)]
+        if not here:
+            row = self.editor.cursor_location[0]
+            here = [d for d in fixable
+                    if self.editor.document.get_location_from_index(d.start)[0] == row]
+        here.sort(key=lambda d: (d.severity.rank, d.start))
+        return [(d, d.fix) for d in here]
+
+    def action_quick_fix(self) -> None:
+        """Apply the fix of the problem under the cursor; ask which when there are several."""
+        fixes = self.fixes_at_cursor()
+        if not fixes:
+            self.notify("no quick fix under the cursor")
+            return
+        if len(fixes) == 1:
+            self.apply_fix(fixes[0][1])
+            return
+        options = [(f"{d.code}: {fix.description}" + ("" if fix.safe else " (unsafe)"), str(i))
+                   for i, (d, fix) in enumerate(fixes)]
+
+        def chosen(choice: str | None) -> None:
+            if choice is not None:
+                self.apply_fix(fixes[int(choice)][1])
+
+        self.app.push_screen(ChoiceDialog("Which fix?", options), chosen)
+
+    def apply_fix(self, fix: Fix) -> None:
+        """Apply one fix's edits to the buffer (undoable)."""
+        from workbench.agents.fixes import apply_edits
+
+        self.editor.replace_text_keeping_history(apply_edits(self.editor.text, list(fix.edits)))
+        self.notify(f"fixed: {fix.description}")
+
+    def action_fix_all(self) -> None:
+        """Apply every safe fix to the buffer."""
+        from workbench.agents.fixes import fix_text
+
+        if self.path is None:
+            return
+        new_text, fixed = fix_text(self.editor.text, path=self.path)
+        if not fixed:
+            self.notify("no safe fixes to apply")
+            return
+        self.editor.replace_text_keeping_history(new_text)
+        self.notify(f"applied {len(fixed)} safe fix{'es' if len(fixed) != 1 else ''}")
+
+    # -- form helpers ------------------------------------------------------------------------
+
+    def _set_field(self, key: str, value: str | None) -> None:
+        try:
+            new_text = set_field(self.editor.text, key, value)
+        except FrontmatterEditError as error:
+            self.notify(f"cannot edit {key}: {error}", severity="error")
+            return
+        self.editor.replace_text_keeping_history(new_text)
+
+    def _document(self):
+        from workbench.agents.document import AgentDocument
+
+        return AgentDocument.parse(self.editor.text, path=self.path)
+
+    def action_edit_tools(self) -> None:
+        """Pick the agent's tools, grouped as the old wizard grouped them."""
+        if self.path is None:
+            return
+        document = self._document()
+        current = document.tools if "tools" in document.key_spans else None
+
+        def chosen(choice: ToolChoice | None) -> None:
+            if choice is not None:
+                self._set_field("tools", None if choice.tools is None else ", ".join(choice.tools))
+
+        self.app.push_screen(ToolPickerDialog(current), chosen)
+
+    def action_edit_model(self) -> None:
+        """Pick the agent's model: an alias, inherit, or a custom id."""
+        if self.path is None:
+            return
+        model = self._document().model
+        current = model if isinstance(model, str) and model in dict(MODELS).values() else "inherit"
+
+        def custom(value: str | None) -> None:
+            if value:
+                self._set_field("model", value)
+
+        def chosen(choice: str | None) -> None:
+            if choice == "custom":
+                self.app.push_screen(TextPromptDialog(
+                    "Model id (for example claude-sonnet-4-5)",
+                    model if isinstance(model, str) else ""), custom)
+            elif choice is not None:
+                self._set_field("model", None if choice == "inherit" else choice)
+
+        self.app.push_screen(ChoiceDialog("Model", [(label, v) for label, v in MODELS], current),
+                             chosen)
+
+    def action_edit_color(self) -> None:
+        """Pick the agent's colour: one of the eight, or automatic."""
+        if self.path is None:
+            return
+        from rich.text import Text
+
+        from workbench.ui.colours import AGENT_COLOURS
+
+        color = self._document().color
+        options: list[tuple[str | Text, str]] = [("automatic (no color: line)", "automatic")]
+        options += [(Text.assemble(("■ ", AGENT_COLOURS[c]), c), c) for c in COLOURS]
+
+        def chosen(choice: str | None) -> None:
+            if choice is not None:
+                self._set_field("color", None if choice == "automatic" else choice)
+
+        self.app.push_screen(ChoiceDialog("Colour", options,
+                                          color if color in COLOURS else "automatic"), chosen)
+
+    # -- saving and the disk -----------------------------------------------------------------
+
+    def action_save(self) -> None:
+        """Save the buffer atomically; on failure the buffer stays and says why."""
+        if self.path is None:
+            return
+        text = self.editor.text
+        try:
+            agent_files.save(self.path, text)
+        except AgentFileProblem as problem:
+            self.notify(str(problem), title="Not saved", severity="error", timeout=8)
+            return
+        self.disk_text = text
+        self.query_one(ConflictBanner).hide()
+        self.query_one(Sidebar).set_dirty(self.path, False)
+        self._show_header()
+        self.notify(f"saved {self.path.name}", timeout=2)
+
+    def files_changed(self, paths: set[Path]) -> None:
+        """Files changed on disk (from the watcher): refresh the catalog, the list, the buffer."""
+        if self.catalog is None:
+            return
+        structure_changed = False
+        touched: list[AgentEntry] = []
+        for path in paths:
+            known = self.catalog.entry(path) is not None
+            if path == self.path and self.dirty:
+                continue  # the buffer's own validation keeps this entry
+            touched.extend(self.catalog.update(path))
+            structure_changed |= known != (self.catalog.entry(path) is not None)
+        sidebar = self.query_one(Sidebar)
+        if structure_changed:
+            sidebar.show_catalog(self.catalog)
+        else:
+            sidebar.refresh_entries(touched)
+        for scope in self.catalog.scopes:
+            if not scope.root.is_dir():
+                self.notify(f"the scope folder {scope.root} no longer exists", severity="warning")
+        if self.path is not None and self.path in paths:
+            self._open_file_changed()
+
+    def _open_file_changed(self) -> None:
+        assert self.path is not None
+        try:
+            disk = agent_files.read_for_editing(self.path)
+        except AgentFileProblem:
+            disk = None
+        if disk == self.disk_text:
+            return  # our own save, or a touch that changed nothing
+        if disk is None:
+            self.disk_text = None
+            self.query_one(Sidebar).set_dirty(self.path, True)
+            self._show_header()
+            self.notify(f"{self.path.name} was deleted or became unreadable on disk; your buffer "
+                        "is kept — ctrl+s writes it back", severity="warning", timeout=8)
+            return
+        if not self.dirty:
+            self.disk_text = disk
+            self.editor.replace_text_keeping_history(disk)
+            return
+        self._pending_disk = disk
+        self.query_one(ConflictBanner).show_conflict(
+            f"{self.path.name} changed on disk and you have unsaved edits.")
+
+    @on(ConflictBanner.Resolved)
+    def _conflict_resolved(self, event: ConflictBanner.Resolved) -> None:
+        banner = self.query_one(ConflictBanner)
+        disk = getattr(self, "_pending_disk", None)
+        if event.choice == "diff":
+            self.app.push_screen(DiffScreen(disk or "", self.editor.text, self.path.name))
+            return
+        banner.hide()
+        if event.choice == "reload" and disk is not None:
+            self.disk_text = disk
+            self.editor.replace_text_keeping_history(disk)
+        elif event.choice == "keep":
+            # The buffer stays; saving will overwrite the disk version deliberately.
+            self.disk_text = disk
+            self.query_one(Sidebar).set_dirty(self.path, self.dirty)
+            self._show_header()
+
+    # -- library operations ------------------------------------------------------------------
+
+    def writable_scopes(self) -> list[tuple[str, Path]]:
+        """(label, folder) of the scopes a new agent can go to; the project's by default."""
+        scopes = [(s.label, s.root) for s in (self.catalog.scopes if self.catalog else [])
+                  if s.kind is not ScopeKind.BUNDLED and s.files is None]
+        if not any(label.startswith("project") for label, _ in scopes):
+            scopes.insert(0, (f"project ({Path.cwd() / '.claude' / 'agents'})",
+                              Path.cwd() / ".claude" / "agents"))
+        return scopes
+
+    def action_new_agent(self) -> None:
+        """Create an agent from the template in a chosen scope and open it."""
+
+        def chosen(request: NewAgentRequest | None) -> None:
+            if request is None:
+                return
+            try:
+                agent_files.create(request.path, agent_template(request.name, request.description))
+            except AgentFileProblem as problem:
+                self.notify(str(problem), severity="error")
+                return
+            self._library_changed(request.path)
+
+        self.app.push_screen(NewAgentDialog(self.writable_scopes()), chosen)
+
+    def _ask_name(self, title: str, default: str, then) -> None:
+        folder = self.path.parent if self.path else None
+        self.app.push_screen(TextPromptDialog(title, default, lambda n: check_name(n, folder)), then)
+
+    def action_duplicate_agent(self) -> None:
+        """Save a copy of the open agent under a new name and open it."""
+        if self.path is None:
+            return
+
+        def named(name: str | None) -> None:
+            if name:
+                try:
+                    target = agent_files.duplicate(self.path, self.editor.text, name)
+                except AgentFileProblem as problem:
+                    self.notify(str(problem), severity="error")
+                    return
+                self._library_changed(target)
+
+        self._ask_name("Name of the copy", f"{self.path.stem}-copy", named)
+
+    def action_rename_agent(self) -> None:
+        """Rename the open agent; the file follows the name."""
+        if self.path is None:
+            return
+
+        def named(name: str | None) -> None:
+            if not name:
+                return
+            old = self.path
+            try:
+                target = agent_files.rename(old, self.editor.text, name)
+            except AgentFileProblem as problem:
+                self.notify(str(problem), severity="error")
+                return
+            self.path = None
+            self.catalog.remove(old)
+            self._library_changed(target)
+            self.notify(f"renamed to {target.name}")
+
+        self._ask_name("New name (the file becomes <name>.md)", self.path.stem, named)
+
+    def action_delete_agent(self) -> None:
+        """Delete the open agent's file after a confirmation."""
+        if self.path is None:
+            return
+        path = self.path
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                agent_files.delete(path)
+            except AgentFileProblem as problem:
+                self.notify(str(problem), severity="error")
+                return
+            self.catalog.remove(path)
+            self.path = None
+            self.disk_text = None
+            self._buffers.pop(path, None)
+            self._loading_text = True
+            self.editor.load_text("")
+            self.editor.set_diagnostics([])
+            self.query_one(ProblemsList).show([], "")
+            self.query_one(Sidebar).show_catalog(self.catalog)
+            self._show_header()
+            self._announce_selection()
+            self.notify(f"deleted {path.name}")
+
+        self.app.push_screen(ConfirmDialog(f"Delete {path.name}? This cannot be undone."), answered)
+
+    def _library_changed(self, open_path: Path) -> None:
+        if self.catalog is not None:
+            self.catalog.update(open_path)
+            self.query_one(Sidebar).show_catalog(self.catalog)
+        self.open_agent(open_path)
+        self.editor.focus()
+
+    # -- focus -------------------------------------------------------------------------------
+
+    def action_focus_sidebar(self) -> None:
+        """F2: the agent list."""
+        self.query_one(Sidebar).tree.focus()
+
+    def action_focus_editor(self) -> None:
+        """F3: the editor."""
+        self.editor.focus()

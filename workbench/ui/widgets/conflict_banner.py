@@ -1,0 +1,50 @@
+"""The banner shown when the open file changed on disk while the buffer has unsaved edits."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button, Label
+
+
+class ConflictBanner(Horizontal):
+    """Offers reload, keep mine, or view the difference; hidden until `show_conflict`."""
+
+    DEFAULT_CSS = """
+    ConflictBanner { display: none; height: auto; background: $warning 25%; padding: 0 1; }
+    ConflictBanner.-shown { display: block; }
+    ConflictBanner Label { width: 1fr; padding: 1 0; }
+    ConflictBanner Button { margin-left: 1; min-width: 10; }
+    """
+
+    class Resolved(Message):
+        """The user's answer: "reload", "keep" or "diff"."""
+
+        def __init__(self, choice: str) -> None:
+            super().__init__()
+            self.choice = choice
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="conflict-message")
+        yield Button("Reload", id="conflict-reload", variant="warning")
+        yield Button("Keep mine", id="conflict-keep")
+        yield Button("View difference", id="conflict-diff")
+
+    @property
+    def shown(self) -> bool:
+        """Whether the banner is up."""
+        return self.has_class("-shown")
+
+    def show_conflict(self, message: str) -> None:
+        """Raise the banner with this message."""
+        self.query_one("#conflict-message", Label).update(message)
+        self.add_class("-shown")
+
+    def hide(self) -> None:
+        """Take the banner down."""
+        self.remove_class("-shown")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.Resolved(event.button.id.removeprefix("conflict-")))

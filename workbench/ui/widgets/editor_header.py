@@ -1,0 +1,38 @@
+"""The line above the editor: file name, dirty marker, and the description token meter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.widgets import Static
+
+from workbench.agents.rules import DESCRIPTION_BUDGET_TOKENS
+
+
+class EditorHeader(Static):
+    """`name.md ● · description ≈ N tokens · scope M / 15,000`."""
+
+    DEFAULT_CSS = """
+    EditorHeader { height: 1; background: $panel; padding: 0 1; }
+    """
+
+    def show_state(self, path: Path | None, dirty: bool, description_tokens: int | None,
+                   scope_tokens: int | None, warn_colour: str = "yellow") -> None:
+        """Redraw with the open file's state; the scope total turns to warn colour over budget."""
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if path is None:
+            text.append("no agent open — F2 to pick one, ctrl+n for a new one", style="dim")
+            self.update(text)
+            return
+        text.append(path.name, style="bold")
+        text.append(" ●" if dirty else "  ", style="bold")
+        if description_tokens is not None:
+            text.append(f"   description ≈ {description_tokens:,} tokens")
+        if scope_tokens is not None:
+            total = scope_tokens
+            over = total > DESCRIPTION_BUDGET_TOKENS
+            text.append(f" · scope {total:,} / {DESCRIPTION_BUDGET_TOKENS:,}",
+                        style=f"bold {warn_colour}" if over else "dim")
+        text.append(f"   {path.parent}", style="dim")
+        self.update(text)

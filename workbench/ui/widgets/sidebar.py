@@ -1,0 +1,158 @@
+"""The agent library: every agent of the catalog grouped by scope, with its health, filterable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Tree
+from textual.widgets.tree import TreeNode
+
+from workbench.agents.catalog import AgentEntry, Catalog, Scope
+from workbench.ui.colours import swatch_colour
+
+
+def entry_label(entry: AgentEntry, variables: dict[str, str], dirty: bool = False) -> Text:
+    """One sidebar row: colour swatch, name, model, health badge and status."""
+    document = entry.document
+    label = Text(no_wrap=True, overflow="ellipsis")
+    colour = swatch_colour(getattr(document, "color", None)) if document is not None else None
+    label.append("■ " if colour else "□ ", style=colour or "dim")
+    label.append(entry.display_name, style="strike dim" if entry.status == "shadowed" else "")
+    if dirty:
+        label.append(" •", style="bold")
+    model = getattr(document, "model", None) if document is not None else None
+    if isinstance(model, str) and model.strip():
+        label.append(f"  {model.strip()}", style="dim")
+    label.append("  ")
+    label.append_text(health_badge(entry, variables))
+    if entry.status == "shadowed" and entry.winner is not None:
+        label.append(f"  shadowed by {entry.winner.scope.kind.value}", style="dim italic")
+    elif entry.status == "duplicate":
+        winner = entry.winner.path.name if entry.winner is not None else "another file"
+        label.append(f"  duplicate; {winner} wins", style="italic")
+    return label
+
+
+def health_badge(entry: AgentEntry, variables: dict[str, str]) -> Text:
+    """`✗ n` for errors, `▲ n` for warnings, `✓` when clean; `unreadable` when it is."""
+    if entry.document is None:
+        return Text("✗ unreadable", style=variables.get("diag-error", "red"))
+    errors = sum(1 for d in entry.diagnostics if d.severity.value == "error")
+    warnings = sum(1 for d in entry.diagnostics if d.severity.value == "warning")
+    if errors:
+        return Text(f"✗ {errors}", style=variables.get("diag-error", "red"))
+    if warnings:
+        return Text(f"▲ {warnings}", style=variables.get("diag-warning", "yellow"))
+    return Text("✓", style="green")
+
+
+def matches(entry: AgentEntry, needle: str) -> bool:
+    """Whether the filter text occurs in the agent's name, file name or description."""
+    if not needle:
+        return True
+    needle = needle.lower()
+    document = entry.document
+    description = getattr(document, "description", None) if document is not None else None
+    haystack = [entry.display_name, entry.path.name, description if isinstance(description, str) else ""]
+    return any(needle in part.lower() for part in haystack)
+
+
+class Sidebar(Vertical):
+    """The filter box above a tree of scopes and their agents."""
+
+    DEFAULT_CSS = """
+    Sidebar { width: 36; border-right: solid $panel; }
+    Sidebar > Input#agent-filter { border: none; height: 1; padding: 0 1; margin: 0 0 1 0; }
+    Sidebar > Tree { height: 1fr; padding: 0; }
+    """
+
+    class AgentChosen(Message):
+        """The user chose an agent file in the list."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._catalog: Catalog | None = None
+        self._rows: dict[Path, TreeNode] = {}
+        self._dirty: set[Path] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter agents (name or description)", id="agent-filter")
+        tree: Tree = Tree("agents", id="agent-tree")
+        tree.show_root = False
+        tree.guide_depth = 2
+        yield tree
+
+    @property
+    def tree(self) -> Tree:
+        """The tree of scopes and agents."""
+        return self.query_one("#agent-tree", Tree)
+
+    def show_catalog(self, catalog: Catalog) -> None:
+        """Rebuild the list from the catalog (after load, or when files come and go)."""
+        self._catalog = catalog
+        self._rebuild()
+
+    def set_dirty(self, path: Path, dirty: bool) -> None:
+        """Mark an agent as having unsaved changes in the editor."""
+        if dirty == (path in self._dirty):
+            return
+        (self._dirty.add if dirty else self._dirty.discard)(path)
+        self.refresh_entries([e for e in [self._entry(path)] if e is not None])
+
+    def refresh_entries(self, entries: list[AgentEntry]) -> None:
+        """Update the rows of these entries in place (their findings or status changed)."""
+        variables = self.app.theme_variables
+        for entry in entries:
+            node = self._rows.get(entry.path)
+            if node is not None:
+                node.data = entry
+                node.set_label(entry_label(entry, variables, entry.path in self._dirty))
+
+    def select_path(self, path: Path) -> None:
+        """Move the tree cursor to an agent's row without opening it again."""
+        node = self._rows.get(path)
+        if node is not None:
+            self.tree.move_cursor(node)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._rebuild()
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        event.stop()
+        if isinstance(event.node.data, AgentEntry):
+            self.post_message(self.AgentChosen(event.node.data.path))
+
+    def _entry(self, path: Path) -> AgentEntry | None:
+        return self._catalog.entry(path) if self._catalog is not None else None
+
+    def _rebuild(self) -> None:
+        tree = self.tree
+        cursor = tree.cursor_node.data if tree.cursor_node is not None else None
+        tree.clear()
+        self._rows.clear()
+        if self._catalog is None:
+            return
+        needle = self.query_one("#agent-filter", Input).value.strip()
+        variables = self.app.theme_variables
+        by_scope: dict[Scope, list[AgentEntry]] = {scope: [] for scope in self._catalog.scopes}
+        for entry in self._catalog.entries:
+            by_scope.setdefault(entry.scope, []).append(entry)
+        for scope, entries in by_scope.items():
+            shown = [e for e in entries if matches(e, needle)]
+            count = f"{len(shown)}/{len(entries)}" if needle else str(len(entries))
+            scope_label = Text.assemble((scope.label, "bold"), (f"  {count}", "dim"))
+            scope_node = tree.root.add(scope_label, data=scope, expand=True)
+            for entry in shown:
+                self._rows[entry.path] = scope_node.add_leaf(
+                    entry_label(entry, variables, entry.path in self._dirty), data=entry)
+        if isinstance(cursor, AgentEntry) and cursor.path in self._rows:
+            tree.move_cursor(self._rows[cursor.path])
