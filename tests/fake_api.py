@@ -1,0 +1,200 @@
+"""A scripted Messages API on 127.0.0.1 that speaks real SSE, for driving the real SDK offline.
+
+Each POST /v1/messages consumes the next scripted reply:
+- `Reply.sse(frames, delay=0.0, hold=None)`: a 200 event stream, frame by frame (`delay` seconds
+  between frames; `hold`, a `threading.Event`, keeps the connection open after the frames until set);
+- `Reply.json(status, body, headers)`: an ordinary JSON response (errors, 429 with retry-after);
+- `Reply.reset()`: the connection closes with no response at all.
+The builders (`start`, `text`, `tool`, `thinking`, `end`) write frames the way the API does.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MODEL = "claude-sonnet-5-5"
+
+
+def sse(event_type: str, **fields) -> str:
+    """One SSE frame; the SDK ignores frames without an `event:` line, so always send one."""
+    return f"event: {event_type}\ndata: {json.dumps({'type': event_type, **fields})}\n\n"
+
+
+def start(msg_id: str, input_tokens: int = 20, cache_read: int = 0, cache_write: int = 0) -> str:
+    """The `message_start` frame of a response."""
+    return sse("message_start", message={
+        "id": msg_id, "type": "message", "role": "assistant", "model": MODEL,
+        "content": [], "stop_reason": None, "stop_sequence": None,
+        "usage": {"input_tokens": input_tokens, "output_tokens": 1,
+                  "cache_creation_input_tokens": cache_write, "cache_read_input_tokens": cache_read}})
+
+
+def text(index: int, *pieces: str) -> list[str]:
+    """A text block streamed in `pieces`."""
+    out = [sse("content_block_start", index=index, content_block={"type": "text", "text": ""})]
+    out += [sse("content_block_delta", index=index, delta={"type": "text_delta", "text": p})
+            for p in pieces]
+    return out + [sse("content_block_stop", index=index)]
+
+
+def thinking(index: int, thought: str, signature: str) -> list[str]:
+    """A thinking block with its signature, as extended thinking streams it."""
+    return [
+        sse("content_block_start", index=index,
+            content_block={"type": "thinking", "thinking": "", "signature": ""}),
+        sse("content_block_delta", index=index, delta={"type": "thinking_delta", "thinking": thought}),
+        sse("content_block_delta", index=index, delta={"type": "signature_delta", "signature": signature}),
+        sse("content_block_stop", index=index),
+    ]
+
+
+def tool(index: int, tool_id: str, name: str, *json_pieces: str, stop: bool = True) -> list[str]:
+    """A tool_use block whose input arrives as `partial_json` pieces (`stop=False`: cut short)."""
+    out = [sse("content_block_start", index=index,
+               content_block={"type": "tool_use", "id": tool_id, "name": name, "input": {}})]
+    out += [sse("content_block_delta", index=index, delta={"type": "input_json_delta", "partial_json": p})
+            for p in json_pieces]
+    return out + ([sse("content_block_stop", index=index)] if stop else [])
+
+
+def tool_input(index: int, tool_id: str, name: str, value: dict) -> list[str]:
+    """A tool_use block with `value` as its input, split at an awkward point."""
+    raw = json.dumps(value)
+    cut = len(raw) // 2
+    return tool(index, tool_id, name, "", raw[:cut], raw[cut:])
+
+
+def end(stop_reason: str | None, output_tokens: int = 10) -> list[str]:
+    """`message_delta` with the stop reason and cumulative usage, then `message_stop`."""
+    return [sse("message_delta", delta={"stop_reason": stop_reason, "stop_sequence": None},
+                usage={"output_tokens": output_tokens}), sse("message_stop")]
+
+
+def error_event(error_type: str = "overloaded_error", message: str = "Overloaded") -> str:
+    """An `error` event inside a 200 stream."""
+    return sse("error", error={"type": error_type, "message": message})
+
+
+def error_body(error_type: str, message: str) -> dict:
+    """An API error body, as non-2xx responses carry it."""
+    return {"type": "error", "error": {"type": error_type, "message": message}, "request_id": "req_fake"}
+
+
+@dataclass
+class Reply:
+    """One scripted answer to one request."""
+
+    kind: str
+    frames: list[str] = field(default_factory=list)
+    status: int = 200
+    body: dict = field(default_factory=dict)
+    headers: dict = field(default_factory=dict)
+    delay: float = 0.0
+    hold: threading.Event | None = None
+
+    @classmethod
+    def sse(cls, frames: list[str], delay: float = 0.0, hold: threading.Event | None = None) -> Reply:
+        return cls("sse", frames=list(frames), delay=delay, hold=hold)
+
+    @classmethod
+    def json(cls, status: int, body: dict, headers: dict | None = None) -> Reply:
+        return cls("json", status=status, body=body, headers=dict(headers or {}))
+
+    @classmethod
+    def reset(cls) -> Reply:
+        return cls("reset")
+
+
+def text_reply(msg_id: str, *pieces: str, stop_reason: str = "end_turn") -> Reply:
+    """A complete text response."""
+    return Reply.sse([start(msg_id), *text(0, *pieces), *end(stop_reason)])
+
+
+class FakeMessagesAPI:
+    """The server: `replies` are consumed in order; `requests` records what the SDK sent."""
+
+    def __init__(self, replies: list[Reply] | None = None):
+        self.replies: list[Reply] = list(replies or [])
+        self.requests: list[dict] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def add(self, *replies: Reply) -> None:
+        """Script more replies."""
+        with self._lock:
+            self.replies.extend(replies)
+
+    def bodies(self) -> list[dict]:
+        """The JSON bodies of the /v1/messages requests received so far."""
+        return [r["body"] for r in self.requests if r["path"] == "/v1/messages"]
+
+    def __enter__(self) -> FakeMessagesAPI:
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _next(self) -> Reply | None:
+        with self._lock:
+            return self.replies.pop(0) if self.replies else None
+
+    def _handler_class(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args) -> None:
+                pass
+
+            def _json(self, status: int, body: dict, headers: dict | None = None) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                for k, v in {"content-type": "application/json", "request-id": "req_fake",
+                             "content-length": str(len(data)), **(headers or {})}.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self) -> None:  # noqa: N802 - the http.server hook name
+                raw = self.rfile.read(int(self.headers.get("content-length", 0)))
+                body = json.loads(raw or b"{}")
+                fake.requests.append({"path": self.path, "body": body,
+                                      "headers": {k.lower(): v for k, v in self.headers.items()}})
+                if not (self.headers.get("authorization") or self.headers.get("x-api-key")):
+                    return self._json(401, error_body("authentication_error", "missing credentials"))
+                reply = fake._next() if self.path == "/v1/messages" else None
+                if reply is None:
+                    return self._json(500, error_body("api_error", "unexpected request"))
+                if reply.kind == "reset":
+                    self.close_connection = True
+                    return None
+                if reply.kind == "json":
+                    return self._json(reply.status, reply.body, reply.headers)
+                self.send_response(200)
+                self.send_header("content-type", "text/event-stream; charset=utf-8")
+                self.send_header("request-id", "req_fake")
+                self.send_header("connection", "close")
+                self.end_headers()
+                try:
+                    for frame in reply.frames:
+                        self.wfile.write(frame.encode())
+                        self.wfile.flush()
+                        if reply.delay:
+                            time.sleep(reply.delay)
+                    if reply.hold is not None:
+                        reply.hold.wait(timeout=30)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client went away (a cancelled run): nothing more to send
+                self.close_connection = True
+                return None
+
+        return Handler

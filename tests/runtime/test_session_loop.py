@@ -1,0 +1,148 @@
+"""The session loop against the real SDK and the scripted server: tools, history, caching, usage."""
+
+from __future__ import annotations
+
+from fake_api import Reply, end, start, text, text_reply, thinking, tool, tool_input
+
+from .conftest import collect, of_kind
+
+
+async def test_multi_step_tool_loop_feeds_each_result_back_until_the_model_ends(fake_api, make_session, workspace):
+    (workspace / "notes.txt").write_text("alpha\nbeta\n")
+    fake_api.add(
+        Reply.sse([start("m1"), *text(0, "Reading."), *tool_input(1, "t1", "Read", {"file_path": "notes.txt"}),
+                   *end("tool_use")]),
+        Reply.sse([start("m2"), *tool_input(0, "t2", "Glob", {"pattern": "*.txt"}), *end("tool_use")]),
+        text_reply("m3", "Two ", "lines."),
+    )
+    events = await collect(make_session(), "summarise notes.txt")
+
+    bodies = fake_api.bodies()
+    assert len(bodies) == 3
+    assert [m["role"] for m in bodies[2]["messages"]] == ["user", "assistant", "user", "assistant", "user"]
+    first_result = bodies[1]["messages"][2]["content"][0]
+    assert first_result["tool_use_id"] == "t1" and not first_result["is_error"]
+    assert "alpha" in first_result["content"] and "beta" in first_result["content"]
+    assert "notes.txt" in bodies[2]["messages"][4]["content"][0]["content"]
+    finished = of_kind(events, "tool_call_finished")
+    assert [(f.name, f.status) for f in finished] == [("Read", "done"), ("Glob", "done")]
+    assert "".join(e.text for e in of_kind(events, "text_delta")) == "Reading.Two lines."
+    ended = events[-1]
+    assert ended.kind == "run_ended" and ended.status == "completed"
+    assert ended.turns == 3 and ended.tool_calls == 2
+
+
+async def test_parallel_tool_calls_answer_in_one_user_message_in_call_order(fake_api, make_session, workspace):
+    (workspace / "a.txt").write_text("A\n")
+    (workspace / "b.txt").write_text("B\n")
+    fake_api.add(
+        Reply.sse([start("m1"), *tool_input(0, "ta", "Read", {"file_path": "a.txt"}),
+                   *tool_input(1, "tb", "Read", {"file_path": "b.txt"}), *end("tool_use")]),
+        text_reply("m2", "Done."),
+    )
+    await collect(make_session())
+
+    results = fake_api.bodies()[1]["messages"][-1]
+    assert results["role"] == "user"
+    assert [b["tool_use_id"] for b in results["content"]] == ["ta", "tb"]
+    assert "A" in results["content"][0]["content"] and "B" in results["content"][1]["content"]
+
+
+async def test_thinking_blocks_are_sent_back_exactly_as_received(fake_api, make_session, workspace):
+    (workspace / "a.txt").write_text("A\n")
+    fake_api.add(
+        Reply.sse([start("m1"), *thinking(0, "I should read a.txt", "sig-123"),
+                   *tool_input(1, "t1", "Read", {"file_path": "a.txt"}), *end("tool_use")]),
+        text_reply("m2", "Done."),
+    )
+    events = await collect(make_session())
+
+    assistant = fake_api.bodies()[1]["messages"][1]
+    assert assistant["content"][0] == {"type": "thinking", "thinking": "I should read a.txt",
+                                       "signature": "sig-123"}
+    assert [e.text for e in of_kind(events, "thinking_delta")] == ["I should read a.txt"]
+
+
+async def test_requests_cache_the_system_prompt_the_tools_and_the_last_message(fake_api, make_session):
+    fake_api.add(text_reply("m1", "Hi."))
+    session = make_session()
+    await collect(session, "hello")
+
+    body = fake_api.bodies()[0]
+    assert body["system"][0]["cache_control"] == {"type": "ephemeral"}
+    assert body["system"][0]["text"].startswith("You are a careful helper.")
+    assert "cache_control" in body["tools"][-1]
+    assert all("cache_control" not in t for t in body["tools"][:-1])
+    assert body["messages"][-1]["content"][-1]["cache_control"] == {"type": "ephemeral"}
+    assert "temperature" not in body
+    # The breakpoint is added to the request only; the history stays clean for the next turn.
+    assert all("cache_control" not in b for m in session.history for b in m["content"])
+
+
+async def test_usage_counts_cache_reads_and_writes_and_costs_dollars(fake_api, make_session):
+    fake_api.add(Reply.sse([start("m1", input_tokens=1000, cache_read=2000, cache_write=500),
+                            *text(0, "ok"), *end("end_turn", output_tokens=100)]))
+    events = await collect(make_session())
+
+    usage = of_kind(events, "usage")[0]
+    assert usage.usage.cache_read_input_tokens == 2000
+    assert usage.usage.cache_creation_input_tokens == 500
+    # claude-sonnet-5-5: $2 in, $10 out, $2.50 cache write, $0.20 cache read per million tokens.
+    expected = (1000 * 2 + 100 * 10 + 500 * 2.5 + 2000 * 0.2) / 1e6
+    assert abs(usage.cost_usd - expected) < 1e-9
+    assert abs(events[-1].cost_usd - expected) < 1e-9
+
+
+async def test_malformed_tool_input_comes_back_to_the_model_as_an_error_result(fake_api, make_session):
+    fake_api.add(
+        Reply.sse([start("m1"), *tool_input(0, "t1", "Read", {"path": "x"}), *end("tool_use")]),
+        text_reply("m2", "Sorry."),
+    )
+    events = await collect(make_session())
+
+    result = fake_api.bodies()[1]["messages"][-1]["content"][0]
+    assert result["is_error"] is True
+    assert "InputValidationError" in result["content"] and "file_path" in result["content"]
+    assert of_kind(events, "tool_call_finished")[0].status == "failed"
+    assert events[-1].status == "completed"
+
+
+async def test_unknown_tool_comes_back_as_an_error_result(fake_api, make_session):
+    fake_api.add(
+        Reply.sse([start("m1"), *tool(0, "t1", "Teleport", "{}"), *end("tool_use")]),
+        text_reply("m2", "Ok."),
+    )
+    await collect(make_session())
+
+    result = fake_api.bodies()[1]["messages"][-1]["content"][0]
+    assert result["is_error"] is True and "No such tool available: Teleport" in result["content"]
+
+
+async def test_max_turns_stops_the_run_after_that_many_responses(fake_api, make_session, workspace):
+    (workspace / "a.txt").write_text("A\n")
+    fake_api.add(Reply.sse([start("m1"), *tool_input(0, "t1", "Read", {"file_path": "a.txt"}), *end("tool_use")]))
+    events = await collect(make_session(max_turns=1))
+
+    assert len(fake_api.bodies()) == 1
+    assert events[-1].status == "max_turns" and events[-1].turns == 1
+
+
+async def test_the_agent_is_offered_only_the_tools_it_names_and_told_what_is_missing(fake_api, make_session):
+    agent = "---\nname: reader\ndescription: d\ntools: Read, Grep, WebSearch, Bash(git status:*)\n---\nRead."
+    fake_api.add(text_reply("m1", "ok"))
+    events = await collect(make_session(agent))
+
+    assert [t["name"] for t in fake_api.bodies()[0]["tools"]] == ["Read", "Grep", "Bash"]
+    started = events[0]
+    assert started.kind == "run_started" and started.unavailable_tools == ("WebSearch",)
+    assert any("WebSearch" in w.message for w in of_kind(events, "warning"))
+
+
+async def test_a_second_message_continues_the_same_conversation(fake_api, make_session):
+    fake_api.add(text_reply("m1", "One."), text_reply("m2", "Two."))
+    session = make_session()
+    [e async for e in session.send("first")]
+    [e async for e in session.send("second")]
+    await session.aclose()
+
+    assert [m["role"] for m in fake_api.bodies()[1]["messages"]] == ["user", "assistant", "user"]

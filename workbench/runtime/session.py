@@ -1,0 +1,518 @@
+"""A session: one agent definition, run against the Messages API with its tools executed locally.
+
+`async for event in session.send(text)` streams a response, runs the tool calls it made (asking
+permission where the policy says so), sends the results back and repeats until the model ends its
+turn, `maxTurns` is reached, the run fails or `session.cancel()` is called. Every step is an event
+(`workbench.transcripts.events`), also written to the run's transcript.
+
+The loop runs in its own task and hands events over through a queue, so a cancel reaches whatever
+the loop is awaiting (a stream read, a tool's child process) and the transcript is completed by the
+loop itself even when the consumer goes away. A nested agent run (the Agent tool) is a child session
+that runs inside the parent's loop and emits into the parent's stream, one `depth` deeper.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from workbench.agents.document import AgentDocument
+from workbench.paths import data_dir
+from workbench.runtime.models import resolve_model
+from workbench.runtime.permissions import PermissionPolicy, normalise_mode
+from workbench.runtime.provider import Provider, ProviderError, StreamResult
+from workbench.runtime.system_prompt import build_system_prompt
+from workbench.runtime.toolset import ToolSet, resolve_toolset
+from workbench.runtime.tools.agent import find_agent
+from workbench.runtime.tools.base import Tool, ToolContext, ToolResult
+from workbench.settings import Settings, load_settings
+from workbench.transcripts.events import (
+    AgentSnapshot,
+    AssistantMessage,
+    ErrorOccurred,
+    Event,
+    PermissionDecided,
+    PermissionRequested,
+    RunEnded,
+    RunStarted,
+    ToolCallFinished,
+    ToolCallStarted,
+    TurnEnded,
+    UsageReported,
+    UsageTotals,
+    UserMessage,
+    Warning,
+)
+from workbench.transcripts.pricing import cost_usd
+from workbench.transcripts.writer import TranscriptWriter
+
+DEFAULT_MAX_TOKENS = 16_000
+# A safety net for agents without maxTurns: a runaway loop still ends.
+DEFAULT_MAX_TURNS = 200
+# Nesting depth below the main run, as Claude Code limits it; the Agent tool is withheld at the limit.
+MAX_AGENT_DEPTH = 3
+EPHEMERAL = {"type": "ephemeral"}
+# Variables a Bash call must not see: the run's own API credentials.
+_SECRET_PREFIXES = ("ANTHROPIC_",)
+_SECRET_NAMES = frozenset({"CLAUDE_CODE_OAUTH_TOKEN"})
+
+
+@dataclass(frozen=True)
+class PermissionAnswer:
+    """The person's answer to a `PermissionRequested`."""
+
+    decision: Literal["allow", "allow_always", "deny"]
+    reason: str = ""
+
+
+AskPermission = Callable[[PermissionRequested], Awaitable[PermissionAnswer]]
+
+
+@dataclass
+class RunSummary:
+    """What one `send` came to (also the Agent tool's result for a nested run)."""
+
+    status: str
+    turns: int
+    usage: UsageTotals
+    cost_usd: float
+    tool_calls: int
+    duration_ms: float
+    final_text: str
+    error: str = ""
+    last_usage: dict | None = None
+
+
+class Session:
+    """One agent run (or conversation) with its history; see the module docstring."""
+
+    def __init__(
+        self,
+        agent_text: str,
+        *,
+        path: str | Path | None = None,
+        model: str | None = None,
+        cwd: str | Path,
+        add_dirs: tuple[str | Path, ...] | list[str | Path] = (),
+        permission_mode: str | None = None,
+        allow_rules: tuple[str, ...] | list[str] = (),
+        max_turns: int | None = None,
+        include_claude_md: bool = True,
+        transcript_path: str | Path | None = None,
+        ask_permission: AskPermission | None = None,
+        catalog: Any = None,
+        settings: Settings | None = None,
+        provider: Provider | None = None,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+        record: bool = True,
+    ) -> None:
+        """`model` is the app's model, used when the agent says `inherit` or nothing. `catalog`
+        (a `Catalog`, or a mapping of agent name to file path) is where the Agent tool finds agents.
+        `record=False` writes no transcript; `transcript_path=None` means the default location."""
+        self.settings = settings if settings is not None else load_settings()
+        self.document = AgentDocument.parse(agent_text, path)
+        self.agent = AgentSnapshot(
+            name=str(self.document.name or (Path(path).stem if path else "agent")),
+            path=str(path) if path else None,
+            text=agent_text,
+        )
+        self.cwd = Path(cwd).resolve()
+        self.add_dirs = tuple(Path(d).resolve() for d in add_dirs)
+        self.model = resolve_model(
+            _text_or_none(self.document.model), default=model or self.settings.default_model,
+            settings_models=self.settings.models,
+        )
+        mode = permission_mode or _text_or_none(self.document.permission_mode) or self.settings.permission_mode
+        self.policy = PermissionPolicy(normalise_mode(mode), [*self.settings.allow, *allow_rules])
+        self.max_turns = max_turns or _positive_int(self.document.max_turns) or DEFAULT_MAX_TURNS
+        self.include_claude_md = include_claude_md
+        self.ask_permission = ask_permission
+        self.catalog = catalog
+        self.provider = provider or Provider()
+        self.max_tokens = max_tokens
+        self.session_id = str(uuid.uuid4())
+        self.history: list[dict[str, Any]] = []
+        self.depth = 0
+        self.parent_call_id: str | None = None
+        self._record = record
+        self._transcript_path = Path(transcript_path) if transcript_path else None
+        self._writer: TranscriptWriter | None = None
+        self._queue: asyncio.Queue | None = None
+        self._task: asyncio.Task | None = None
+        self._emit_up: Callable[[Event], None] | None = None
+        self._system_prompt: str | None = None
+        self._nested: dict[str, RunSummary] = {}
+        self.toolset: ToolSet = resolve_toolset(self.document, depth=0, max_depth=MAX_AGENT_DEPTH)
+        self._tool_defs = _tool_definitions(self.toolset.tools)
+        self.context = ToolContext(
+            cwd=self.cwd, roots=(self.cwd, *self.add_dirs), env=_tool_environment(os.environ),
+            run_agent=self._run_agent,
+        )
+
+    @property
+    def transcript_path(self) -> Path | None:
+        """Where this session's transcript is (or will be) written."""
+        if not self._record or self.depth:
+            return None
+        if self._transcript_path is None:
+            self._transcript_path = data_dir() / "transcripts" / date.today().isoformat() / (
+                f"{self.session_id}.jsonl"
+            )
+        return self._transcript_path
+
+    @property
+    def system_prompt(self) -> str:
+        """The system prompt as sent (built once per session, so the cache prefix stays stable)."""
+        if self._system_prompt is None:
+            self._system_prompt = build_system_prompt(
+                self.document.body, self.cwd, model=self.model, include_claude_md=self.include_claude_md
+            )
+        return self._system_prompt
+
+    async def send(self, text: str) -> AsyncIterator[Event]:
+        """Send a user message and stream the run's events until it ends (`RunEnded` is last)."""
+        queue: asyncio.Queue = asyncio.Queue()
+        done = object()
+        self._queue = queue
+        task = asyncio.create_task(self._run(text))
+        self._task = task
+        task.add_done_callback(lambda _t: queue.put_nowait(done))
+        try:
+            while (item := await queue.get()) is not done:
+                yield item
+            if not task.cancelled() and task.exception() is not None:
+                raise task.exception()
+        finally:
+            if not task.done():
+                task.cancel()
+                await asyncio.wait([task])
+            self._task = None
+
+    def cancel(self) -> None:
+        """Stop the current run: the stream is closed, a running tool is killed, the run ends
+        with status `cancelled` and the transcript keeps everything up to then."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+
+    async def aclose(self) -> None:
+        """Close the transcript and the API connections."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        await self.provider.aclose()
+
+    # -- the loop -------------------------------------------------------------------------------
+
+    def _emit(self, event: Event) -> None:
+        if self._emit_up is not None:
+            self._emit_up(event)
+            return
+        if self._writer is None and self.transcript_path is not None:
+            self._writer = TranscriptWriter(self.transcript_path, self.session_id)
+        if self._writer is not None:
+            self._writer.write(event)
+        if self._queue is not None:
+            self._queue.put_nowait(event)
+
+    def _event_kw(self) -> dict[str, Any]:
+        return {"depth": self.depth, "parent_call_id": self.parent_call_id, "timestamp": time.time()}
+
+    async def _run(self, text: str) -> RunSummary:
+        started = time.monotonic()
+        summary = RunSummary("completed", 0, UsageTotals(), 0.0, 0, 0.0, "")
+        self._emit(RunStarted(
+            run_id=uuid.uuid4().hex, session_id=self.session_id, agent=self.agent,
+            system_prompt=self.system_prompt, model=self.model, tools=tuple(self.toolset.names),
+            unavailable_tools=tuple(self.toolset.missing), cwd=str(self.cwd),
+            permission_mode=self.policy.mode, prompt=text, **self._event_kw(),
+        ))
+        for message in self.toolset.warnings:
+            self._emit(Warning(message=message, **self._event_kw()))
+        try:
+            await self._loop(text, summary)
+        except asyncio.CancelledError:
+            summary.status, summary.error = "cancelled", "cancelled by the user"
+            self._finish(summary, started)
+            raise
+        except ProviderError as exc:
+            summary.status, summary.error = "error", str(exc)
+            self._emit(ErrorOccurred(message=str(exc), error_type=exc.error_type, hint=exc.hint,
+                                     **self._event_kw()))
+        self._finish(summary, started)
+        return summary
+
+    def _finish(self, summary: RunSummary, started: float) -> None:
+        summary.duration_ms = (time.monotonic() - started) * 1000
+        self._emit(RunEnded(
+            status=summary.status, turns=summary.turns, usage=summary.usage,
+            cost_usd=summary.cost_usd, duration_ms=summary.duration_ms,
+            tool_calls=summary.tool_calls, error=summary.error, **self._event_kw(),
+        ))
+
+    async def _loop(self, text: str, summary: RunSummary) -> None:
+        self._add_user_text(text)
+        while True:
+            if summary.turns >= self.max_turns:
+                summary.status = "max_turns"
+                return
+            message = await self._respond()
+            summary.turns += 1
+            self._account(message, summary)
+            stop = message.get("stop_reason")
+            content = list(message.get("content") or [])
+            calls = [b for b in content if b.get("type") == "tool_use"]
+            self._emit(AssistantMessage(message=message, **self._event_kw()))
+            self._emit(TurnEnded(stop_reason=str(stop), turn=summary.turns, **self._event_kw()))
+            summary.final_text = "".join(b.get("text", "") for b in content if b.get("type") == "text")
+            if stop != "tool_use":
+                # Never keep a tool_use that will get no result (a max_tokens cut, a refusal).
+                kept = [b for b in content if b.get("type") != "tool_use"]
+                if kept:
+                    self.history.append({"role": "assistant", "content": kept})
+                if stop == "pause_turn":
+                    continue
+                if stop == "max_tokens" and calls:
+                    summary.status = "error"
+                    summary.error = (f"the response hit max_tokens inside a tool call; "
+                                     f"its {len(calls)} tool call(s) were not run")
+                    self._emit(ErrorOccurred(message=summary.error, error_type="max_tokens",
+                                             hint="raise max_tokens or ask the agent to continue",
+                                             **self._event_kw()))
+                elif stop == "max_tokens":
+                    self._emit(Warning(message="the reply was cut off at max_tokens", **self._event_kw()))
+                return
+            self.history.append({"role": "assistant", "content": content})
+            await self._run_calls(calls, summary)
+
+    async def _respond(self) -> dict[str, Any]:
+        request: dict[str, Any] = {
+            "model": self.model,
+            "max_tokens": self.max_tokens,
+            "system": [{"type": "text", "text": self.system_prompt, "cache_control": EPHEMERAL}],
+            "messages": _with_cache_breakpoint(self.history),
+        }
+        if self._tool_defs:
+            request["tools"] = self._tool_defs
+        result: StreamResult | None = None
+        async for item in self.provider.stream(request, depth=self.depth, parent_call_id=self.parent_call_id):
+            if isinstance(item, StreamResult):
+                result = item
+            else:
+                self._emit(item)
+        assert result is not None  # Provider.stream yields a result or raises
+        return result.message
+
+    def _account(self, message: dict[str, Any], summary: RunSummary) -> None:
+        raw = message.get("usage") or {}
+        usage = UsageTotals(
+            int(raw.get("input_tokens") or 0), int(raw.get("output_tokens") or 0),
+            int(raw.get("cache_creation_input_tokens") or 0), int(raw.get("cache_read_input_tokens") or 0),
+        )
+        model = message.get("model") or self.model
+        cost = cost_usd(model, raw, self.settings.prices)
+        summary.usage = summary.usage + usage
+        summary.cost_usd += cost
+        summary.last_usage = raw
+        self._emit(UsageReported(message_id=str(message.get("id", "")), model=model, usage=usage,
+                                 cost_usd=cost, **self._event_kw()))
+
+    def _add_user_text(self, text: str) -> None:
+        block = {"type": "text", "text": text}
+        if self.history and self.history[-1]["role"] == "user":
+            # After a cancelled response the last turn is a user one: extend it, keeping roles alternating.
+            last = self.history[-1]
+            content = last["content"]
+            last["content"] = ([{"type": "text", "text": content}] if isinstance(content, str) else content) + [block]
+            message = {"role": "user", "content": [block]}
+        else:
+            message = {"role": "user", "content": [block]}
+            self.history.append(message)
+        self._emit(UserMessage(message=message, **self._event_kw()))
+
+    async def _run_calls(self, calls: list[dict[str, Any]], summary: RunSummary) -> None:
+        results: list[dict[str, Any]] = []
+        try:
+            for call in calls:
+                summary.tool_calls += 1
+                results.append(await self._run_call(call, summary))
+        finally:
+            # Every tool_use gets its result, cancelled ones included, or the next request is a 400.
+            answered = {r["tool_use_id"] for r in results}
+            results += [{"type": "tool_result", "tool_use_id": c["id"], "content": "Cancelled by the user.",
+                         "is_error": True} for c in calls if c["id"] not in answered]
+            message = {"role": "user", "content": results}
+            self.history.append(message)
+            self._emit(UserMessage(message=message, **self._event_kw()))
+
+    async def _run_call(self, call: dict[str, Any], summary: RunSummary) -> dict[str, Any]:
+        call_id, name, tool_input = call["id"], call.get("name", ""), call.get("input")
+        self._emit(ToolCallStarted(call_id=call_id, name=name,
+                                   input=tool_input if isinstance(tool_input, dict) else {"_raw": tool_input},
+                                   **self._event_kw()))
+        started = time.monotonic()
+        status = "done"
+        tool = self.toolset.tools.get(name)
+        if tool is None:
+            result = _error(f"<tool_use_error>Error: No such tool available: {name}</tool_use_error>")
+        elif not isinstance(tool_input, dict):
+            result = _error(f"<tool_use_error>InputValidationError: {name} input must be an object"
+                            f"</tool_use_error>")
+        elif problem := tool.validate(tool_input):
+            result = _error(f"<tool_use_error>InputValidationError: {name} failed due to the following "
+                            f"issue:\n{problem}</tool_use_error>")
+        else:
+            refusal = await self._permission(tool, call_id, tool_input)
+            if refusal is not None:
+                status, result = "denied", _error(refusal)
+            else:
+                self.context.call_id = call_id
+                try:
+                    result = await tool.run(tool_input, self.context)
+                except asyncio.CancelledError:
+                    self._emit(ToolCallFinished(
+                        call_id=call_id, name=name, status="cancelled", content="Cancelled by the user.",
+                        is_error=True, duration_ms=(time.monotonic() - started) * 1000, **self._event_kw()))
+                    raise
+                except Exception as exc:  # noqa: BLE001 - a tool bug becomes an error result, not a crash
+                    result = _error(f"Error: {type(exc).__name__}: {exc}")
+        if result.is_error and status == "done":
+            status = "failed"
+        nested = self._nested.pop(call_id, None)
+        if nested is not None:  # the run's totals include its nested runs
+            summary.usage = summary.usage + nested.usage
+            summary.cost_usd += nested.cost_usd
+        self._emit(ToolCallFinished(
+            call_id=call_id, name=name, status=status, content=_content_text(result.content),
+            is_error=result.is_error, duration_ms=(time.monotonic() - started) * 1000,
+            detail=result.detail, **self._event_kw()))
+        return {"type": "tool_result", "tool_use_id": call_id, "content": result.content,
+                "is_error": result.is_error}
+
+    async def _permission(self, tool: Tool, call_id: str, tool_input: dict) -> str | None:
+        """None when the call may run, else the refusal text that goes back to the model."""
+        verdict = self.policy.check(tool, tool_input, self.context)
+        name = tool.name
+        if verdict.decision == "allow":
+            if verdict.by == "rule":
+                self._emit(PermissionDecided(call_id=call_id, name=name, decision="allow", by="rule",
+                                             **self._event_kw()))
+            return None
+        if verdict.decision == "deny":
+            self._emit(PermissionDecided(call_id=call_id, name=name, decision="deny", by=verdict.by,
+                                         reason=verdict.reason, **self._event_kw()))
+            return f"Permission to use {name} was not given: {verdict.reason}"
+        request = PermissionRequested(
+            call_id=call_id, name=name, input=tool_input, summary=tool.permission_summary(tool_input, self.context),
+            rule_suggestion=verdict.rule_suggestion, **self._event_kw())
+        self._emit(request)
+        if self.ask_permission is None:
+            reason = "there was no one to ask (a headless run without a terminal)"
+            self._emit(PermissionDecided(call_id=call_id, name=name, decision="deny", by="headless",
+                                         reason=reason, **self._event_kw()))
+            return f"Permission to use {name} was not given: {reason}."
+        answer = await self.ask_permission(request)
+        self._emit(PermissionDecided(call_id=call_id, name=name, decision=answer.decision, by="user",
+                                     reason=answer.reason, **self._event_kw()))
+        if answer.decision == "deny":
+            why = f": {answer.reason}" if answer.reason else "."
+            return f"The user did not give permission to use {name}{why}"
+        if answer.decision == "allow_always":
+            self.policy.allow_always(verdict.rule_suggestion or name)
+        return None
+
+    # -- nested agent runs ----------------------------------------------------------------------
+
+    async def _run_agent(self, subagent_type: str, prompt: str, model: str | None) -> ToolResult:
+        call_id = self.context.call_id
+        found = find_agent(self.catalog, subagent_type)
+        if found is None:
+            return _error(f"Agent type '{subagent_type}' not found.")
+        text, path = found
+        child = Session(
+            text, path=path, model=self.model, cwd=self.cwd, add_dirs=self.add_dirs,
+            permission_mode=None, allow_rules=[str(r) for r in self.policy.rules],
+            include_claude_md=self.include_claude_md, ask_permission=self.ask_permission,
+            catalog=self.catalog, settings=self.settings, provider=self.provider,
+            max_tokens=self.max_tokens, record=False,
+        )
+        child._become_nested(self, call_id, model or os.environ.get("CLAUDE_CODE_SUBAGENT_MODEL"))
+        summary = await child._run(prompt)
+        blocks = [{"type": "text", "text": summary.final_text}] if summary.final_text else []
+        usage = summary.last_usage or {}
+        detail = {
+            "status": "completed" if summary.status == "completed" else summary.status,
+            "agentId": child.session_id, "agentType": child.agent.name, "content": blocks,
+            "resolvedModel": child.model, "totalToolUseCount": summary.tool_calls,
+            "totalDurationMs": round(summary.duration_ms), "prompt": prompt, "usage": usage,
+            "totalTokens": sum(int(usage.get(k) or 0) for k in (
+                "input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")),
+        }
+        self._nested[call_id] = summary
+        if summary.status in ("completed", "max_turns"):
+            return ToolResult(summary.final_text or "(the agent returned no text)", detail=detail)
+        return ToolResult(f"The agent did not finish: {summary.error or summary.status}", is_error=True,
+                          detail=detail)
+
+    def _become_nested(self, parent: Session, call_id: str, model_override: str | None) -> None:
+        self.depth = parent.depth + 1
+        self.parent_call_id = call_id
+        self._emit_up = parent._emit
+        # The parent's mode governs when the agent names none (Claude Code's inheritance).
+        if not _text_or_none(self.document.permission_mode):
+            self.policy.mode = parent.policy.mode
+        if model_override:
+            self.model = resolve_model(model_override, default=parent.model, settings_models=self.settings.models)
+        self.toolset = resolve_toolset(self.document, depth=self.depth, max_depth=MAX_AGENT_DEPTH)
+        self._tool_defs = _tool_definitions(self.toolset.tools)
+
+
+def _tool_definitions(tools: Mapping[str, Tool]) -> list[dict[str, Any]]:
+    """The API tool list, byte-stable, with one cache breakpoint on the last tool."""
+    defs = [{"name": t.name, "description": t.description, "input_schema": t.input_schema} for t in tools.values()]
+    if defs:
+        defs[-1] = {**defs[-1], "cache_control": EPHEMERAL}
+    return defs
+
+
+def _with_cache_breakpoint(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The history with a cache breakpoint on the last block of the last message (history unchanged)."""
+    if not history:
+        return history
+    last = history[-1]
+    content = last["content"]
+    blocks = [{"type": "text", "text": content}] if isinstance(content, str) else list(content)
+    if not blocks:
+        return history
+    blocks[-1] = {**blocks[-1], "cache_control": EPHEMERAL}
+    return [*history[:-1], {**last, "content": blocks}]
+
+
+def _tool_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment tools run with: everything but the API credentials."""
+    return {k: v for k, v in environ.items()
+            if not k.startswith(_SECRET_PREFIXES) and k not in _SECRET_NAMES}
+
+
+def _error(message: str) -> ToolResult:
+    return ToolResult(message, is_error=True)
+
+
+def _content_text(content: str | list[dict]) -> str:
+    if isinstance(content, str):
+        return content
+    return "\n".join(b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text")
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _positive_int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None

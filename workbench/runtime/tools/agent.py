@@ -1,0 +1,98 @@
+"""The Agent tool (formerly Task): runs another agent of the catalog as a nested session.
+
+The nested run gets its own history, system prompt and tool set; its events appear under this call
+(`parent_call_id`, `depth`), and only its final text comes back to the calling model. The run itself
+is the session's business (`ToolContext.run_agent`); this module is the tool's face: schema,
+validation, the catalog lookup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from workbench.runtime.tools.base import ToolContext, ToolResult
+
+AGENT_TOOL_NAME = "Agent"
+_MODELS = ("sonnet", "opus", "haiku", "fable")
+
+
+class AgentTool:
+    """`Agent(description, prompt, subagent_type?, model?)`."""
+
+    name = AGENT_TOOL_NAME
+    kind = "agent"
+    description = (
+        "Launch a new agent to handle a complex, multi-step task autonomously. The agent runs with "
+        "its own context and tools and returns one final text result; it does not see this "
+        "conversation, so the prompt must say everything it needs. Give subagent_type, the name of "
+        "the agent to run."
+    )
+    input_schema = {
+        "type": "object",
+        "properties": {
+            "description": {"type": "string", "description": "A short (3-5 word) description of the task"},
+            "prompt": {"type": "string", "description": "The task for the agent to perform"},
+            "subagent_type": {"type": "string", "description": "The name of the agent to use"},
+            "model": {"type": "string", "enum": list(_MODELS),
+                      "description": "Optional model override for this agent"},
+        },
+        "required": ["description", "prompt"],
+        "additionalProperties": False,
+    }
+
+    def validate(self, tool_input: dict) -> str | None:
+        """Required strings present, `model` one of the aliases."""
+        for key in ("description", "prompt"):
+            if not isinstance(tool_input.get(key), str):
+                return f"The required parameter `{key}` is missing or not a string"
+        for key in ("subagent_type", "model"):
+            if key in tool_input and not isinstance(tool_input[key], str):
+                return f"The parameter `{key}` must be a string"
+        if tool_input.get("model") not in (None, *_MODELS):
+            return f"The parameter `model` must be one of {', '.join(_MODELS)}"
+        if not str(tool_input.get("subagent_type") or "").strip():
+            return "The parameter `subagent_type` is required: name the agent to run"
+        return None
+
+    def permission_summary(self, tool_input: dict, ctx: ToolContext) -> str:
+        """The agent and its task."""
+        return f"Agent {tool_input.get('subagent_type')}: {tool_input.get('prompt', '')}"
+
+    async def run(self, tool_input: dict, ctx: ToolContext) -> ToolResult:
+        """Run the named agent through the session's `run_agent`."""
+        if ctx.run_agent is None:
+            return ToolResult("Agent runs are not available here.", is_error=True)
+        return await ctx.run_agent(
+            str(tool_input["subagent_type"]), str(tool_input["prompt"]), tool_input.get("model")
+        )
+
+
+def _normalised(name: str) -> str:
+    # Claude Code matches agent names ignoring case and separators.
+    return re.sub(r"[\s_\-.:]+", "", name).lower()
+
+
+def find_agent(catalog: Any, wanted: str) -> tuple[str, str | None] | None:
+    """The text and path of the agent named `wanted` in `catalog` (a `Catalog` with `winners`, or a
+    mapping of name to file path), or None."""
+    if catalog is None:
+        return None
+    items = catalog.winners.items() if hasattr(catalog, "winners") else (
+        catalog.items() if isinstance(catalog, Mapping) else ()
+    )
+    key = _normalised(wanted)
+    for name, value in items:
+        if _normalised(str(name)) != key:
+            continue
+        document = getattr(value, "document", None)
+        path = getattr(value, "path", value)
+        if document is not None:
+            return document.text, str(path)
+        try:
+            return Path(path).read_text(encoding="utf-8"), str(path)
+        except (OSError, UnicodeDecodeError):
+            return None
+    return None
