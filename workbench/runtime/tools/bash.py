@@ -76,13 +76,23 @@ class BashTool(LocalTool):
         command = tool_input["command"]
         timeout_ms = min(int(tool_input.get("timeout", DEFAULT_TIMEOUT_MS)), MAX_TIMEOUT_MS)
         shell = shutil.which("bash") or "/bin/sh"
-        proc = await asyncio.create_subprocess_exec(
-            shell, "-c", command, cwd=ctx.cwd, env=scrub_env(ctx.env or dict(os.environ)),
-            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT, start_new_session=True)
+        # Our own pipe, not asyncio's: asyncio's wait() also waits for the pipe to close, which a
+        # background child (`server &`) can hold open long after the command itself has finished.
+        read_fd, write_fd = os.pipe()
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                shell, "-c", command, cwd=ctx.cwd, env=scrub_env(ctx.env or dict(os.environ)),
+                stdin=asyncio.subprocess.DEVNULL, stdout=write_fd, stderr=write_fd,
+                start_new_session=True)
+        except OSError as exc:
+            os.close(read_fd)
+            return error(f"cannot run the command in {ctx.cwd}: {exc.strerror or exc}")
+        finally:
+            os.close(write_fd)
         output = _BoundedOutput()
         started = time.monotonic()
-        reader = asyncio.ensure_future(output.read_from(proc.stdout))
+        stream, transport = await _open_reader(read_fd)
+        reader = asyncio.ensure_future(output.read_from(stream))
         timed_out = False
         try:
             try:
@@ -97,8 +107,17 @@ class BashTool(LocalTool):
             raise
         finally:
             reader.cancel()
+            transport.close()
         return _result(command, proc.returncode, output, timed_out, timeout_ms,
                        int((time.monotonic() - started) * 1000))
+
+
+async def _open_reader(fd: int) -> tuple[asyncio.StreamReader, asyncio.BaseTransport]:
+    loop = asyncio.get_running_loop()
+    stream = asyncio.StreamReader(limit=2**20)
+    transport, _ = await loop.connect_read_pipe(
+        lambda: asyncio.StreamReaderProtocol(stream), os.fdopen(fd, "rb", buffering=0))
+    return stream, transport
 
 
 class _BoundedOutput:
