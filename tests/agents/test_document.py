@@ -1,0 +1,159 @@
+"""AgentDocument reads a file the way Claude Code does, with the range of every key, value and entry."""
+
+from __future__ import annotations
+
+import pytest
+from agent_texts import BODY, DESC, GOOD, NAME, fm
+
+from workbench.agents.document import AgentDocument, AgentFileError, read_agent_file
+from workbench.agents.toolnames import split_tools
+
+
+def _at(doc: AgentDocument, span) -> str:
+    return doc.text[span.start : span.end]
+
+
+def test_spans_of_keys_values_and_tool_entries_point_into_the_text():
+    doc = AgentDocument.parse(GOOD)
+    assert doc.state == "strict"
+    assert _at(doc, doc.key_spans["name"]) == "name"
+    assert _at(doc, doc.value_spans["name"]) == "code-reviewer"
+    assert [_at(doc, s) for s in doc.item_spans["tools"]] == ["Read", "Grep", "Glob"]
+    assert doc.tools == ["Read", "Grep", "Glob"]
+    assert doc.body == BODY.strip()
+    assert doc.frontmatter.startswith(NAME)
+
+
+def test_block_and_flow_lists_give_one_span_per_item():
+    doc = AgentDocument.parse(fm(NAME, DESC, "tools:\n  - Read\n  - 'Grep'", "skills: [a, b]"))
+    assert [_at(doc, s) for s in doc.item_spans["tools"]] == ["Read", "'Grep'"]
+    assert [_at(doc, s) for s in doc.item_spans["skills"]] == ["a", "b"]
+
+
+def test_tools_string_splits_on_commas_and_spaces_outside_parentheses():
+    assert split_tools("Read, Grep Glob,Agent(a, b)  Bash(git diff:*)") == [
+        "Read", "Grep", "Glob", "Agent(a, b)", "Bash(git diff:*)"
+    ]
+    assert split_tools(" , ") == []
+
+
+def test_a_bom_is_skipped_before_the_opening_delimiter():
+    doc = AgentDocument.parse("\ufeff" + GOOD)
+    assert doc.state == "strict" and doc.name == "code-reviewer"
+
+
+def test_delimiters_tolerate_trailing_spaces_and_carriage_returns():
+    doc = AgentDocument.parse("---  \r\nname: x\r\n--- \r\nbody")
+    assert doc.state == "strict" and doc.fields == {"name": "x"} and doc.body == "body"
+
+
+def test_leading_blank_line_means_no_frontmatter():
+    doc = AgentDocument.parse("\n" + GOOD)
+    assert doc.state == "no_frontmatter" and doc.fields is None and not doc.has_frontmatter
+
+
+def test_frontmatter_without_closing_line_is_unclosed():
+    doc = AgentDocument.parse("---\nname: x\ndescription: a ---- b\n")
+    assert doc.state == "unclosed" and doc.fields is None
+
+
+def test_empty_frontmatter_is_an_empty_mapping():
+    assert AgentDocument.parse("---\n---\nbody").fields == {}
+
+
+def test_scalars_have_their_yaml_1_2_meaning():
+    doc = AgentDocument.parse(fm(NAME, DESC, "background: yes", "color: on", "effort: 012",
+                                 "maxTurns: 1:30", "isolation: 0o17", "memory: true"))
+    assert doc.fields["background"] == "yes"
+    assert doc.fields["color"] == "on"
+    assert doc.fields["effort"] == 12
+    assert doc.fields["maxTurns"] == "1:30"
+    assert doc.fields["isolation"] == 15
+    assert doc.fields["memory"] is True
+
+
+def test_literal_backslash_n_in_description_becomes_a_newline():
+    doc = AgentDocument.parse(fm(NAME, r"description: Use when asked.\n\n<example>x</example>"))
+    assert doc.description == "Use when asked.\n\n<example>x</example>"
+
+
+def test_repair_quotes_simple_lines_and_maps_positions_back_to_the_original():
+    text = fm(NAME, "description: Use when: asked", "tools: Read, Grep")
+    doc = AgentDocument.parse(text)
+    assert doc.state == "repaired"
+    assert doc.description == "Use when: asked"
+    assert _at(doc, doc.value_spans["description"]) == "Use when: asked"
+    assert [_at(doc, s) for s in doc.item_spans["tools"]] == ["Read", "Grep"]
+    assert [r.key for r in doc.repairs] == ["description"]
+
+
+def test_repair_escapes_quotes_and_backslashes_like_claude_code():
+    doc = AgentDocument.parse(fm(NAME, r'description: Say "hi" \o/ then: go'))
+    assert doc.state == "repaired"
+    assert doc.description == r'Say "hi" \o/ then: go'
+
+
+def test_repair_fails_with_crlf_line_endings():
+    text = fm(NAME, "description: Use when: asked").replace("\n", "\r\n")
+    doc = AgentDocument.parse(text)
+    assert doc.state == "unrecoverable" and doc.fields is None
+
+
+def test_unindented_continuation_lines_cannot_be_repaired():
+    doc = AgentDocument.parse(fm(NAME, "description: Use when", "<example>", "user: hi"))
+    assert doc.state == "unrecoverable" and doc.repair_error is not None
+
+
+def test_a_list_or_scalar_frontmatter_is_not_a_mapping():
+    assert AgentDocument.parse("---\n- a\n---\n").state == "not_mapping"
+    assert AgentDocument.parse("---\njust text\n---\n").state == "not_mapping"
+
+
+def test_the_last_of_duplicate_keys_wins_and_the_first_is_recorded():
+    doc = AgentDocument.parse(fm("name: first", "name: second", DESC))
+    assert doc.name == "second"
+    (key, lost, kept), = doc.duplicate_keys
+    assert key == "name" and lost.start < kept.start == doc.key_spans["name"].start
+
+
+def test_recursive_aliases_end_in_a_parse_problem_not_a_crash():
+    doc = AgentDocument.parse("---\nname: x\nloop: &a\n  - *a\n---\n")
+    assert doc.state == "unrecoverable"
+    assert "alias" in doc.strict_error.message
+
+
+def test_exploding_aliases_are_bounded():
+    lines = ["name: x", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    doc = AgentDocument.parse(fm(*lines))
+    assert doc.fields is None
+    assert "too many" in doc.strict_error.message
+
+
+def test_deep_nesting_is_refused_before_the_parser_recurses():
+    doc = AgentDocument.parse("---\nname: " + "[" * 100_000 + "]" * 100_000 + "\n---\n")
+    assert doc.state == "unrecoverable" and "nests" in doc.strict_error.message
+
+
+def test_empty_text_has_no_frontmatter():
+    doc = AgentDocument.parse("")
+    assert doc.state == "no_frontmatter" and doc.body == ""
+
+
+def test_read_agent_file_reports_unreadable_files_in_one_line(tmp_path):
+    binary = tmp_path / "a.md"
+    binary.write_bytes(b"\x00\x01\x02binary")
+    latin = tmp_path / "b.md"
+    latin.write_bytes("---\nname: caf\xe9\n---\n".encode("latin-1"))
+    for path, words in ((binary, "binary"), (latin, "UTF-8"), (tmp_path / "none.md", "no such"),
+                        (tmp_path, "folder")):
+        with pytest.raises(AgentFileError) as error:
+            read_agent_file(path)
+        assert words in str(error.value) and "\n" not in str(error.value)
+
+
+def test_read_agent_file_parses_a_huge_file(tmp_path):
+    path = tmp_path / "big.md"
+    path.write_text(GOOD + "lorem ipsum dolor " * 300_000, encoding="utf-8")
+    doc = read_agent_file(path)
+    assert doc.name == "code-reviewer" and len(doc.body) > 5_000_000
