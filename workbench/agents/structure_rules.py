@@ -12,7 +12,7 @@ from .yaml12 import SAME, compose, scalar_value, yaml11_reading
 
 _DASHES = re.compile(r"-{3,}")
 # A line that starts a top-level key: where a broken multi-line value ends.
-_TOP_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*:(?:\s|$)")
+_TOP_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*:(?:\s|$)")
 
 
 def check_structure(report: Report) -> None:
