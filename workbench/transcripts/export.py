@@ -117,11 +117,17 @@ def _body(tx: Transcript, limit: int) -> str:
             chunks.append(_message(item, tx, limit))
         elif isinstance(item, SystemRecord):
             chunks.append(_system(item))
-        elif isinstance(item, WorkbenchRecord):
+        elif isinstance(item, WorkbenchRecord) and not shown_with_call(item, tx):
             chunks.append(event_line(item))
     for sub in _unlinked(tx):
         chunks.append(_subagent(sub, limit))
     return "\n\n".join(c for c in chunks if c)
+
+
+def shown_with_call(record: WorkbenchRecord, tx: Transcript) -> bool:
+    """Permission decisions and call timings are shown inside their call's section."""
+    call = tx.tool_calls.get(getattr(record.event, "call_id", ""))
+    return call is not None and (record.event is call.permission or record.event is call.finished)
 
 
 def _unlinked(tx: Transcript) -> list[Subagent]:
@@ -165,9 +171,15 @@ def _message(msg: Message, tx: Transcript, limit: int) -> str:
 def _call(call: ToolCall, limit: int) -> str:
     call_input = json.dumps(call.input, indent=2, ensure_ascii=False)
     parts = [f"### Tool call: {call.name} `{call.id}`", fenced(call_input, "json")]
+    if call.permission is not None:
+        p = call.permission
+        reason = f": {p.reason}" if p.reason else ""
+        parts.append(f"*Permission: {p.decision} (by {p.by}){reason}*")
     diff = call_diff(call)
     if diff:
         parts.append(fenced(diff, "diff"))
+    if call.finished is not None:
+        parts.append(f"*{call.finished.status} in {call.finished.duration_ms:,.0f} ms*")
     if call.result is None:
         parts.append("*No result (interrupted, or the file is still being written).*")
     else:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from workbench.transcripts.events import Event
+from workbench.transcripts.events import Event, PermissionDecided, ToolCallFinished
 
 MessageKind = Literal["prompt", "tool_results", "response", "meta", "compact_summary"]
 
@@ -122,6 +122,9 @@ class ToolCall:
     message: Message
     result: ToolResult | None = None
     subagent: Subagent | None = None
+    # Workbench runs only: how the permission question was settled, and the call's timing/status.
+    permission: PermissionDecided | None = None
+    finished: ToolCallFinished | None = None
 
     @property
     def is_error(self) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from workbench.transcripts.events import event_from_dict
+from workbench.transcripts.events import PermissionDecided, ToolCallFinished, event_from_dict
 from workbench.transcripts.model import (
     Entry,
     Message,
@@ -247,6 +247,11 @@ class _Builder:
         except (KeyError, TypeError, ValueError):
             return False
         self.transcript.timeline.append(WorkbenchRecord(event, entry))
+        call = self.transcript.tool_calls.get(getattr(event, "call_id", ""))
+        if call is not None and isinstance(event, PermissionDecided):
+            call.permission = event
+        elif call is not None and isinstance(event, ToolCallFinished):
+            call.finished = event
         return True
 
     def _add_assistant(self, entry: Entry) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from workbench.transcripts.export import call_diff, event_line
+from workbench.transcripts.export import call_diff, event_line, shown_with_call
 from workbench.transcripts.model import Message, SystemRecord, ToolCall, Transcript, WorkbenchRecord
 from workbench.transcripts.stats import TranscriptStats
 
@@ -62,7 +62,7 @@ def _lines(tx: Transcript) -> list[str]:
         elif isinstance(item, SystemRecord):
             if item.is_compaction:
                 out += ["", "── conversation compacted ──"]
-        elif isinstance(item, WorkbenchRecord):
+        elif isinstance(item, WorkbenchRecord) and not shown_with_call(item, tx):
             out += ["", "· " + event_line(item).strip("*")]
     for sub in tx.subagents:
         if sub.parent_call_id not in tx.tool_calls:
@@ -95,6 +95,8 @@ def _message(msg: Message, tx: Transcript) -> list[str]:
 
 def _call(call: ToolCall) -> list[str]:
     out = ["", "● " + call_summary(call)]
+    if call.permission is not None and call.permission.decision == "deny":
+        out.append(f"  ⎿ denied by {call.permission.by}")
     diff = call_diff(call)
     if call.result is None:
         out.append("  ⎿ (no result)")
