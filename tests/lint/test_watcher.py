@@ -4,7 +4,7 @@ import asyncio
 
 from watchfiles import Change
 
-from workbench.agents.watcher import AgentFileChange, AgentWatcher, summarize
+from workbench.agents.watcher import AgentFileChange, AgentWatcher, apply_changes, summarize
 
 
 def test_summarize_keeps_markdown_only_and_judges_by_what_is_on_disk(tmp_path):
@@ -65,3 +65,24 @@ def test_importing_the_watcher_does_not_import_watchfiles():
     code = "import sys, workbench.agents.watcher; print('watchfiles' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_apply_changes_brings_the_catalog_up_to_date(tmp_path):
+    from workbench.agents.catalog import Catalog, Scope, ScopeKind
+
+    def write(path, name):
+        path.write_text(f"---\nname: {name}\ndescription: Use this agent when testing.\n---\n"
+                        "You are a test agent for the watcher.\n")
+
+    first, second = tmp_path / "one.md", tmp_path / "two.md"
+    write(first, "one")
+    catalog = Catalog.load([Scope(ScopeKind.PROJECT, tmp_path)])
+    write(second, "one")
+    touched = apply_changes(catalog, [AgentFileChange("added", second)])
+    assert {e.path for e in touched} == {first, second}
+    assert catalog.entry(second).status == "duplicate"
+    second.unlink()
+    touched = apply_changes(catalog, [AgentFileChange("removed", second)])
+    assert [e.path for e in touched] == [first]
+    assert catalog.entry(second) is None
+    assert catalog.entry(first).status == "active"

@@ -155,7 +155,8 @@ def format_json(report: LintReport, *, include_fixed: bool = False) -> str:
             for file in sorted(report.files, key=lambda r: r.path)
             for d in file.fixed
         ]
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    # No indent: json's C encoder only runs without one, and the corpus makes thousands of findings.
+    return json.dumps(data, ensure_ascii=False) + "\n"
 
 
 def _github_data(text: str) -> str:

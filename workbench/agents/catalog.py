@@ -1,0 +1,522 @@
+"""The agent files Claude Code would load, by scope, with the winner of every name known.
+
+Scopes in Claude Code's precedence (shared/reference/agent-format.md §5): project `.claude/agents/`
+from the working directory up to the repository root (never above HOME), nearest first; the user's
+`~/.claude/agents/`; folders named on the command line; the bundled `agents/`. Folders are searched
+recursively, symlinks followed, a file reached twice (same inode) counted once. Identity is the
+`name` field. Within one scope two files with one name are duplicates (AG190); across scopes the
+higher one shadows the lower (AG191); each scope's descriptions share a token budget (AG192).
+
+The editor re-validates one file per keystroke, so `update()` re-parses that file and recomputes the
+cross-file findings of only the names and the scope it touches.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from workbench.agents.diagnostics import Diagnostic, Severity
+
+# Folders a recursive search never enters: they hold no agents and can be huge.
+_PRUNED_DIRS = frozenset({".git", "node_modules", "__pycache__"})
+# A Markdown file without frontmatter found by a search is an agent only if it looks like one.
+_LOOKS_LIKE_AGENT_LINES = 20
+# Codes after which Claude Code skips the file: it defines no agent, so it claims no name.
+_SKIPPING_CODES = frozenset(
+    {"AG001", "AG002", "AG003", "AG005", "AG110", "AG111", "AG112", "AG120", "AG121"}
+)
+
+
+class ScopeKind(str, Enum):
+    """Where a scope comes from, highest precedence first."""
+
+    PROJECT = "project"
+    USER = "user"
+    EXTRA = "extra"
+    BUNDLED = "bundled"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One folder Claude Code reads agents from. `files`, when set, limits the scope to those files
+    (a file named on the `workbench lint` command line belongs to its folder's scope)."""
+
+    kind: ScopeKind
+    root: Path
+    files: tuple[Path, ...] | None = None
+
+    @property
+    def label(self) -> str:
+        """How the UI and messages name the scope."""
+        if self.kind is ScopeKind.USER:
+            return "user (~/.claude/agents)"
+        if self.kind is ScopeKind.BUNDLED:
+            return "bundled examples"
+        return f"{self.kind.value} ({self.root})"
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def project_agent_dirs(cwd: Path, home: Path | None = None) -> list[Path]:
+    """Every existing `.claude/agents/` from `cwd` up to the repository root, nearest first.
+
+    The walk stops at the folder holding `.git` and never reaches HOME (whose `.claude/agents/` is
+    the user scope) or goes above it.
+    """
+    home = (home or Path.home()).resolve()
+    found = []
+    folder = cwd.resolve()
+    while True:
+        if folder == home:
+            break
+        candidate = folder / ".claude" / "agents"
+        if _is_dir(candidate):
+            found.append(candidate)
+        if (folder / ".git").exists() or folder.parent == folder:
+            break
+        folder = folder.parent
+    return found
+
+
+def default_scopes(
+    cwd: Path | None = None,
+    *,
+    home: Path | None = None,
+    extra: Sequence[Path] = (),
+    bundled: bool = True,
+) -> list[Scope]:
+    """The scopes the app loads, highest precedence first; only folders that exist."""
+    from workbench.paths import bundled_agents_dir
+
+    home = home or Path.home()
+    scopes = [Scope(ScopeKind.PROJECT, p) for p in project_agent_dirs(cwd or Path.cwd(), home)]
+    user = home / ".claude" / "agents"
+    if _is_dir(user):
+        scopes.append(Scope(ScopeKind.USER, user))
+    scopes.extend(Scope(ScopeKind.EXTRA, Path(p)) for p in extra if _is_dir(Path(p)))
+    if bundled and _is_dir(bundled_agents_dir()):
+        scopes.append(Scope(ScopeKind.BUNDLED, bundled_agents_dir()))
+    return scopes
+
+
+@dataclass(eq=False)
+class AgentEntry:
+    """One agent file of the catalog and what is known of it. A new entry replaces the old one
+    whenever the file changes, so what is derived from the document is computed once, here."""
+
+    path: Path
+    scope: Scope
+    document: object | None  # AgentDocument; None when the file could not be read
+    error: str | None = None
+    file_diagnostics: list[Diagnostic] = field(default_factory=list)
+    status: str = "active"  # "active" | "shadowed" | "duplicate"
+    winner: AgentEntry | None = None
+    # The name this file defines in Claude Code, or None when Claude Code skips the file.
+    name: str | None = field(init=False)
+    # Its description's share of the scope's budget (AG192), in tokens.
+    description_tokens: int = field(init=False)
+    _name_diagnostics: list[Diagnostic] = field(default_factory=list, repr=False)
+    _budget_diagnostic: Diagnostic | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.name = None
+        self.description_tokens = 0
+        if self.document is None or any(d.code in _SKIPPING_CODES for d in self.file_diagnostics):
+            return
+        name = self.document.name
+        if isinstance(name, str) and name:
+            from workbench.agents.rules import description_tokens
+
+            self.name = name
+            self.description_tokens = description_tokens(self.document)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """File rules plus the cross-file ones (AG190–AG192), in text order."""
+        cross = list(self._name_diagnostics)
+        if self._budget_diagnostic is not None:
+            cross.append(self._budget_diagnostic)
+        if not cross:
+            return self.file_diagnostics
+        return sorted(self.file_diagnostics + cross, key=lambda d: (d.start, d.end, d.code))
+
+    @property
+    def display_name(self) -> str:
+        """The `name` as written, else the file's stem."""
+        name = self.document.name if self.document is not None else None
+        return name if isinstance(name, str) and name.strip() else self.path.stem
+
+
+@dataclass
+class CatalogProblem:
+    """A path the catalog could not read (missing, no permission): a one-line message."""
+
+    path: Path
+    message: str
+
+
+class Catalog:
+    """The agents of a list of scopes (highest precedence first), kept current one file at a time."""
+
+    def __init__(self, scopes: Sequence[Scope]) -> None:
+        self.scopes: list[Scope] = list(scopes)
+        self._rank = {scope: i for i, scope in enumerate(self.scopes)}
+        self._entries: dict[str, AgentEntry] = {}
+        self._by_name: dict[str, list[AgentEntry]] = {}
+        self._budget_holder: dict[Scope, AgentEntry] = {}
+        # Per scope, the entries that define a name, and their description tokens in total.
+        self._members: dict[Scope, set[AgentEntry]] = {scope: set() for scope in self.scopes}
+        self._tokens: dict[Scope, int] = {scope: 0 for scope in self.scopes}
+        self._seen_inodes: dict[tuple[int, int], str] = {}
+        self._plugin_cache: dict[str, bool] = {}
+        self.skipped: list[Path] = []
+        self.problems: list[CatalogProblem] = []
+
+    @classmethod
+    def load(cls, scopes: Sequence[Scope]) -> Catalog:
+        """Discover, read and validate every agent file of the scopes, then the cross-file rules."""
+        catalog = cls(scopes)
+        for scope in catalog.scopes:
+            for path, named in catalog._discover(scope):
+                entry = catalog._read(path, scope, named=named)
+                if entry is not None:
+                    catalog._entries[_key(path)] = entry
+        for entry in catalog._entries.values():
+            catalog._index(entry)
+        for name in list(catalog._by_name):
+            catalog._resolve_name(name)
+        for scope in catalog.scopes:
+            catalog._resolve_budget(scope)
+        return catalog
+
+    # -- queries ---------------------------------------------------------------------------
+
+    @property
+    def entries(self) -> list[AgentEntry]:
+        """Every agent file, by scope precedence, then path."""
+        return sorted(self._entries.values(), key=lambda e: (self._rank[e.scope], str(e.path)))
+
+    def entry(self, path: str | os.PathLike[str]) -> AgentEntry | None:
+        """The entry of a file, by any spelling of its path."""
+        return self._entries.get(_key(path))
+
+    def winners(self) -> dict[str, AgentEntry]:
+        """Each name Claude Code would load, with the definition it would use."""
+        return {name: self._winner_of(group) for name, group in sorted(self._by_name.items())}
+
+    def shadowed(self) -> list[AgentEntry]:
+        """Definitions hidden by one of a higher scope with the same name."""
+        return [e for e in self.entries if e.status == "shadowed"]
+
+    def duplicates(self) -> dict[str, list[AgentEntry]]:
+        """Names defined more than once within one scope, with all their files."""
+        found: dict[str, list[AgentEntry]] = {}
+        for entry in self.entries:
+            if any(d.code == "AG190" for d in entry._name_diagnostics):
+                found.setdefault(entry.name, []).append(entry)
+        return found
+
+    def scope_of(self, path: str | os.PathLike[str]) -> Scope | None:
+        """The highest scope whose folder holds the path (for a file that is not loaded yet)."""
+        absolute = os.path.abspath(path)
+        for scope in self.scopes:
+            if scope.files is not None:
+                if any(os.path.abspath(f) == absolute for f in scope.files):
+                    return scope
+                continue
+            root = os.path.abspath(scope.root)
+            if absolute.startswith(root.rstrip(os.sep) + os.sep):
+                return scope
+        return None
+
+    # -- incremental updates ---------------------------------------------------------------
+
+    def update(self, path: str | os.PathLike[str], text: str | None = None) -> list[AgentEntry]:
+        """Re-read one file (or take its unsaved `text`) and return every entry still in the catalog
+        whose findings or status may have changed. A file not in the catalog is added when a scope
+        holds it; a file that no longer exists is removed."""
+        key = _key(path)
+        old = self._entries.get(key)
+        scope = old.scope if old is not None else self.scope_of(path)
+        if scope is None:
+            return []
+        if text is None and not os.path.isfile(path):
+            return self.remove(path)
+        entry_path = old.path if old is not None else Path(path)
+        if text is None:
+            entry = self._read(entry_path, scope, named=True)
+        else:
+            entry = self._from_text(entry_path, scope, text)
+        if entry is None:
+            return self.remove(path)
+        return self._replace(key, old, entry)
+
+    def remove(self, path: str | os.PathLike[str]) -> list[AgentEntry]:
+        """Forget one file; returns the remaining entries whose findings or status may have changed."""
+        key = _key(path)
+        old = self._entries.get(key)
+        if old is None:
+            return []
+        return self._replace(key, old, None)
+
+    def _replace(self, key: str, old: AgentEntry | None, new: AgentEntry | None) -> list[AgentEntry]:
+        names = set()
+        if old is not None:
+            del self._entries[key]
+            if old.name is not None:
+                self._by_name[old.name].remove(old)
+                self._members[old.scope].discard(old)
+                self._tokens[old.scope] -= old.description_tokens
+                names.add(old.name)
+        if new is not None:
+            self._entries[key] = new
+            if self._index(new):
+                names.add(new.name)
+        touched: dict[int, AgentEntry] = {}
+        for name in names:
+            for entry in self._resolve_name(name):
+                touched[id(entry)] = entry
+        scope = (new or old).scope
+        for entry in self._resolve_budget(scope):
+            touched[id(entry)] = entry
+        if new is not None:
+            touched[id(new)] = new
+        touched.pop(id(old), None)
+        return list(touched.values())
+
+    def _index(self, entry: AgentEntry) -> bool:
+        """Count a new entry under its name and in its scope's budget; False if it has no name."""
+        if entry.name is None:
+            return False
+        self._by_name.setdefault(entry.name, []).append(entry)
+        self._members[entry.scope].add(entry)
+        self._tokens[entry.scope] += entry.description_tokens
+        return True
+
+    # -- cross-file rules ------------------------------------------------------------------
+
+    def _sort_key(self, entry: AgentEntry) -> tuple[int, str]:
+        return self._rank[entry.scope], str(entry.path)
+
+    def _winner_of(self, group: list[AgentEntry]) -> AgentEntry:
+        return min(group, key=self._sort_key)
+
+    def _resolve_name(self, name: str) -> list[AgentEntry]:
+        """Recompute AG190/AG191 and the status of every file defining `name`; returns them."""
+        group = self._by_name.get(name, [])
+        if not group:
+            self._by_name.pop(name, None)
+            return []
+        group.sort(key=self._sort_key)
+        winner = group[0]
+        by_scope: dict[Scope, list[AgentEntry]] = {}
+        for entry in group:
+            by_scope.setdefault(entry.scope, []).append(entry)
+        for entry in group:
+            siblings = by_scope[entry.scope]
+            diagnostics = []
+            if len(siblings) > 1:
+                others = [s for s in siblings if s is not entry]
+                diagnostics.append(_duplicate_name(entry, others))
+            if entry.scope is not winner.scope:
+                diagnostics.append(_shadowed(entry, winner))
+                entry.status, entry.winner = "shadowed", winner
+            elif len(siblings) > 1:
+                entry.status = "duplicate"
+                entry.winner = None if entry is winner else winner
+            else:
+                entry.status, entry.winner = "active", None
+            entry._name_diagnostics = diagnostics
+        return group
+
+    def _resolve_budget(self, scope: Scope) -> list[AgentEntry]:
+        """Recompute AG192 for one scope; returns the entries that lost or gained it."""
+        from workbench.agents.rules import DESCRIPTION_BUDGET_TOKENS
+
+        members = self._members[scope]
+        total = self._tokens[scope]
+        previous = self._budget_holder.pop(scope, None)
+        changed = []
+        if previous is not None and previous._budget_diagnostic is not None:
+            previous._budget_diagnostic = None
+            changed.append(previous)
+        if total > DESCRIPTION_BUDGET_TOKENS and members:
+            holder = max(members, key=lambda e: (e.description_tokens, str(e.path)))
+            holder._budget_diagnostic = _description_budget(holder, scope, len(members), total)
+            self._budget_holder[scope] = holder
+            changed.append(holder)
+        return changed
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _discover(self, scope: Scope) -> Iterable[tuple[Path, bool]]:
+        """(path, named directly) for every candidate file of a scope, each inode once."""
+        if scope.files is not None:
+            for path in scope.files:
+                if self._first_visit(_inode(path), str(path)):
+                    yield path, True
+            return
+        yield from self._walk(scope.root, set())
+
+    def _walk(self, folder: Path, visited_dirs: set[tuple[int, int]]) -> Iterable[tuple[Path, bool]]:
+        try:
+            info = os.stat(folder)
+            if (info.st_dev, info.st_ino) in visited_dirs:
+                return  # a symlink loop
+            visited_dirs.add((info.st_dev, info.st_ino))
+            with os.scandir(folder) as listing:
+                items = sorted(listing, key=lambda item: item.name)
+        except OSError as error:
+            self.problems.append(CatalogProblem(folder, _os_message(error)))
+            return
+        for item in items:
+            try:
+                is_dir = item.is_dir()
+                is_file = not is_dir and item.is_file()
+                if is_file and item.name.endswith(".md"):
+                    # A plain file's inode comes with the listing; a symlink needs its target's.
+                    target = os.stat(item.path) if item.is_symlink() else None
+            except OSError:
+                continue
+            if is_dir:
+                if item.name not in _PRUNED_DIRS:
+                    yield from self._walk(folder / item.name, visited_dirs)
+            elif is_file and item.name.endswith(".md"):
+                inode = (target.st_dev, target.st_ino) if target else (info.st_dev, item.inode())
+                if self._first_visit(inode, item.path):
+                    yield folder / item.name, False
+
+    def _first_visit(self, inode: tuple[int, int] | None, path: str) -> bool:
+        if inode is None:
+            return True  # reading it will report the problem
+        if inode in self._seen_inodes:
+            return False
+        self._seen_inodes[inode] = path
+        return True
+
+    def _read(self, path: Path, scope: Scope, *, named: bool) -> AgentEntry | None:
+        """Read and validate one file; None when a searched folder's file is no agent."""
+        from workbench.agents.document import AgentFileError, read_agent_file
+
+        try:
+            document = read_agent_file(path)
+        except AgentFileError as error:
+            return AgentEntry(path, scope, None, error=str(error))
+        except OSError as error:
+            return AgentEntry(path, scope, None, error=_os_message(error))
+        if not named and not document.has_frontmatter and not _looks_like_agent(document.text):
+            self.skipped.append(path)
+            return None
+        return self._validated(path, scope, document)
+
+    def _from_text(self, path: Path, scope: Scope, text: str) -> AgentEntry:
+        from workbench.agents.document import AgentDocument
+
+        return self._validated(path, scope, AgentDocument.parse(text, path=path))
+
+    def _validated(self, path: Path, scope: Scope, document) -> AgentEntry:
+        from workbench.agents.rules import validate
+
+        diagnostics = validate(document, self.context(path))
+        return AgentEntry(path, scope, document, file_diagnostics=diagnostics)
+
+    def context(self, path: str | os.PathLike[str]):
+        """The `ValidationContext` of a file of this catalog (whether it sits inside a plugin)."""
+        from workbench.agents.rules import ValidationContext
+
+        return ValidationContext(in_plugin=self._in_plugin(Path(path).parent))
+
+    def _in_plugin(self, folder: Path) -> bool:
+        """Whether an ancestor folder holds `.claude-plugin/plugin.json` (cached per folder)."""
+        key = os.path.abspath(folder)
+        cached = self._plugin_cache.get(key)
+        if cached is not None:
+            return cached
+        if os.path.isfile(os.path.join(key, ".claude-plugin", "plugin.json")):
+            result = True
+        else:
+            parent = os.path.dirname(key)
+            result = parent != key and self._in_plugin(Path(parent))
+        self._plugin_cache[key] = result
+        return result
+
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _key(path: str | os.PathLike[str]) -> str:
+    return os.path.abspath(path)
+
+
+def _os_message(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def _looks_like_agent(text: str) -> bool:
+    for line in text.split("\n", _LOOKS_LIKE_AGENT_LINES)[:_LOOKS_LIKE_AGENT_LINES]:
+        if line.startswith(("name:", "description:")):
+            return True
+    return False
+
+
+def _rule(code: str):
+    from workbench.agents.rules import RULES
+
+    return RULES[code]
+
+
+def _cross(code: str, message: str, span) -> Diagnostic:
+    rule = _rule(code)
+    start, end = span if span is not None else (0, 0)
+    return Diagnostic(code, rule.name, Severity(rule.severity), message, start, end)
+
+
+def _name_span(entry: AgentEntry):
+    spans = entry.document.value_spans
+    return spans.get("name") or entry.document.key_spans.get("name")
+
+
+def _duplicate_name(entry: AgentEntry, others: list[AgentEntry]) -> Diagnostic:
+    listed = ", ".join(str(o.path) for o in others)
+    return _cross(
+        "AG190",
+        f"name '{entry.name}' is also defined in {listed} in the same scope: Claude Code loads only "
+        "one of them, chosen by file-system order; rename or remove all but one",
+        _name_span(entry),
+    )
+
+
+def _shadowed(entry: AgentEntry, winner: AgentEntry) -> Diagnostic:
+    return _cross(
+        "AG191",
+        f"name '{entry.name}' is shadowed by {winner.path} ({winner.scope.label}), which Claude Code "
+        "loads instead; rename this agent if both should be available",
+        _name_span(entry),
+    )
+
+
+def _description_budget(entry: AgentEntry, scope: Scope, count: int, total: int) -> Diagnostic:
+    from workbench.agents.rules import DESCRIPTION_BUDGET_TOKENS
+
+    return _cross(
+        "AG192",
+        f"the descriptions of the {count} agents in {scope.label} total about {total:,} tokens "
+        f"(more than {DESCRIPTION_BUDGET_TOKENS:,}): Claude Code warns that this slows every turn; "
+        f"shorten the longest ones, starting with this one (about {entry.description_tokens:,} "
+        "tokens)",
+        entry.document.key_spans.get("description"),
+    )

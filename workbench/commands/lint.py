@@ -1,0 +1,200 @@
+"""`workbench lint [PATH ...]`: check agent files against the rule table (shared/spec/rules.md).
+
+Exit status: 0 no errors; 1 at least one error (or any warning with `--strict`); 2 a usage or I/O
+problem (a path that does not exist, an unreadable file), each with a one-line message on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+class UsageError(Exception):
+    """A bad command line: reported in one line, exit status 2."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of `workbench lint`."""
+    from workbench.agents.report import FORMATS
+
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="agent files or folders (searched recursively for *.md); default: the scopes the app "
+        "loads (project .claude/agents walking up, ~/.claude/agents, the bundled agents)",
+    )
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    parser.add_argument("--fix", action="store_true", help="apply safe fixes in place")
+    parser.add_argument(
+        "--unsafe-fixes", action="store_true", help="apply unsafe fixes too (implies --fix)"
+    )
+    parser.add_argument(
+        "--select", metavar="CODES", help="only these codes or code prefixes (comma-separated)"
+    )
+    parser.add_argument(
+        "--ignore", metavar="CODES", help="leave out these codes or code prefixes (comma-separated)"
+    )
+    parser.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Lint, print the report in the chosen format, and return the exit status."""
+    try:
+        codes = selected_codes(args.select, args.ignore)
+    except UsageError as error:
+        print(f"workbench lint: {error}", file=sys.stderr)
+        return 2
+    from workbench.agents.catalog import Catalog
+
+    scopes, problems = _scopes(args.paths)
+    catalog = Catalog.load(scopes)
+    problems += [f"{p.path}: {p.message}" for p in catalog.problems]
+    problems += [e.error for e in catalog.entries if e.error is not None]
+
+    fixed: dict[str, list] = {}
+    if args.fix or args.unsafe_fixes:
+        problems += _apply_fixes(catalog, codes, args.unsafe_fixes, fixed)
+
+    report = _report(catalog, codes, fixed)
+    from workbench.agents.report import render
+
+    rules, version = (), ""
+    if args.format == "sarif":
+        from workbench import __version__ as version
+        from workbench.agents.rules import RULES
+
+        rules = RULES.values()
+    fixing = bool(args.fix or args.unsafe_fixes)
+    sys.stdout.write(
+        render(report, args.format, rules=rules, version=version, include_fixed=fixing)
+    )
+    for problem in problems:
+        print(f"workbench lint: {problem}", file=sys.stderr)
+    if problems:
+        return 2
+    counts = report.counts()
+    if counts["error"] or (args.strict and counts["warning"]):
+        return 1
+    return 0
+
+
+def selected_codes(select: str | None, ignore: str | None) -> frozenset[str]:
+    """The codes to report: `select` (all codes when absent) minus `ignore`. Each accepts codes and
+    code prefixes (`AG1` = AG100–AG192), comma- or space-separated, any case; an entry that matches
+    no code is a usage error."""
+    from workbench.agents.rules import RULES
+
+    every = frozenset(RULES)
+    chosen = _expand(select, every, "--select") if select else every
+    return chosen - (_expand(ignore, every, "--ignore") if ignore else frozenset())
+
+
+def _expand(spec: str, every: frozenset[str], option: str) -> frozenset[str]:
+    found: set[str] = set()
+    for token in spec.replace(",", " ").split():
+        token = token.upper()
+        matches = {code for code in every if code.startswith(token)}
+        if token == "ALL":
+            matches = set(every)
+        if not matches:
+            raise UsageError(f"{option}: no rule code is or starts with '{token}'")
+        found |= matches
+    return frozenset(found)
+
+
+def _scopes(paths: list[str]) -> tuple[list, list[str]]:
+    """The scopes to lint and the paths that do not exist. A folder is a scope; files named on
+    their own share their folder's scope."""
+    from workbench.agents.catalog import Scope, ScopeKind, default_scopes
+
+    if not paths:
+        return default_scopes(Path.cwd()), []
+    scopes: list[Scope] = []
+    problems: list[str] = []
+    files_by_folder: dict[str, list[Path]] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            scopes.append(Scope(ScopeKind.EXTRA, path))
+        elif path.exists():
+            folder = os.path.abspath(path.parent)
+            if folder not in files_by_folder:
+                files_by_folder[folder] = []
+                scopes.append(Scope(ScopeKind.EXTRA, path.parent, files=()))
+            files_by_folder[folder].append(path)
+        else:
+            problems.append(f"{raw}: no such file or folder")
+    # Scopes are immutable; the file scopes get their lists once every argument is seen.
+    resolved = []
+    for scope in scopes:
+        if scope.files is not None:
+            files = tuple(files_by_folder[os.path.abspath(scope.root)])
+            scope = Scope(scope.kind, scope.root, files=files)
+        resolved.append(scope)
+    return resolved, problems
+
+
+def _apply_fixes(catalog, codes: frozenset[str], unsafe: bool, fixed: dict[str, list]) -> list[str]:
+    """Apply the fixes of every file in place (atomically) and re-validate it; returns problems."""
+    from workbench.agents.fixes import fix_text
+    from workbench.agents.writer import write_atomic
+
+    problems = []
+    for entry in catalog.entries:
+        if entry.document is None or not any(
+            d.fix is not None and (d.fix.safe or unsafe) and d.code in codes
+            for d in entry.file_diagnostics
+        ):
+            continue
+        text = entry.document.text
+        new_text, mended = fix_text(
+            text, path=entry.path, unsafe=unsafe, select=codes, context=catalog.context(entry.path)
+        )
+        if new_text == text:
+            continue
+        try:
+            write_atomic(entry.path, new_text)
+        except OSError as error:
+            problems.append(f"{entry.path}: cannot write the fixes ({error.strerror or error})")
+            continue
+        catalog.update(entry.path, new_text)
+        fixed[_key(entry.path)] = list(mended)
+    return problems
+
+
+def _key(path) -> str:
+    return os.path.abspath(path)
+
+
+def _display(path: Path) -> str:
+    # Paths found from the command line read as the user typed them; absolute ones under the
+    # working directory read relative to it.
+    text = str(path)
+    if os.path.isabs(text):
+        cwd = os.getcwd()
+        if text.startswith(cwd.rstrip(os.sep) + os.sep):
+            return os.path.relpath(text, cwd)
+    return text
+
+
+def _report(catalog, codes: frozenset[str], fixed: dict[str, list]):
+    from workbench.agents.report import FileReport, LintReport
+
+    report = LintReport(skipped=len(catalog.skipped))
+    for entry in catalog.entries:
+        if entry.document is None:
+            continue
+        diagnostics = [d for d in entry.diagnostics if d.code in codes]
+        report.files.append(
+            FileReport(
+                _display(entry.path),
+                entry.document.lines,
+                diagnostics,
+                fixed=fixed.get(_key(entry.path), ()),
+            )
+        )
+    return report
