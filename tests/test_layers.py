@@ -21,6 +21,18 @@ def _loaded(modules: set[str], top: str) -> bool:
     "module",
     [
         "workbench.agents.diagnostics",
+        "workbench.agents.document",
+        "workbench.agents.toolnames",
+        "workbench.agents.fields",
+        "workbench.agents.rules",
+        "workbench.agents.fixes",
+        "workbench.agents.schema",
+        "workbench.agents.yaml12",
+        "workbench.agents.ruletable",
+        "workbench.agents.structure_rules",
+        "workbench.agents.field_rules",
+        "workbench.agents.tool_rules",
+        "workbench.agents.value_shapes",
         "workbench.transcripts.events",
     ],
 )
