@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
@@ -68,7 +69,6 @@ class AgentDocument:
 
     text: str
     path: Path | None
-    lines: LineIndex
     state: State
     has_frontmatter: bool
     frontmatter_span: Span | None
@@ -91,6 +91,11 @@ class AgentDocument:
     def parse(cls, text: str, path: str | Path | None = None) -> AgentDocument:
         """Parse an agent file's text. Never raises: problems show up in `state` and the errors."""
         return _parse(text, Path(path) if path is not None else None)
+
+    @cached_property
+    def lines(self) -> LineIndex:
+        """Offset <-> (line, column) for this text; built on first use (most keystrokes need none)."""
+        return LineIndex(self.text)
 
     @property
     def body(self) -> str:
@@ -208,14 +213,13 @@ def _split_values(value: str) -> list[str]:
 
 
 def _parse(text: str, path: Path | None) -> AgentDocument:
-    lines = LineIndex(text)
     start = 1 if text.startswith("\ufeff") else 0
     first_end = text.find("\n", start)
     first_line = text[start : first_end if first_end != -1 else len(text)]
     whole_body = _trimmed(text, start, len(text))
 
     def doc(state, **kw) -> AgentDocument:
-        return AgentDocument(text=text, path=path, lines=lines, state=state, **kw)
+        return AgentDocument(text=text, path=path, state=state, **kw)
 
     if first_line.rstrip(" \t\r") != "---":
         return doc("no_frontmatter", has_frontmatter=False, frontmatter_span=None,

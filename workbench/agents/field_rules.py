@@ -49,6 +49,7 @@ def check_keys(report: Report) -> None:
                    f"`{meant}`?", edit)
 
 
+@lru_cache(maxsize=1024)
 def _meant_field(key: str) -> str | None:
     if key in f.KNOWN_MISTAKES:
         return f.KNOWN_MISTAKES[key]

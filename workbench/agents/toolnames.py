@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 
 CURRENT_TOOLS = frozenset(
     {
@@ -115,10 +116,15 @@ def is_known(name: str) -> bool:
 
 def suggest(name: str) -> list[str]:
     """Close current tool names for a misspelt one: the case-insensitive match, else difflib's."""
+    return list(_suggest(name))
+
+
+@lru_cache(maxsize=1024)
+def _suggest(name: str) -> tuple[str, ...]:
     exact = _LOWER.get(name.lower())
     if exact:
-        return [exact]
-    return difflib.get_close_matches(name, _KNOWN_FOR_SUGGESTIONS, n=3, cutoff=0.75)
+        return (exact,)
+    return tuple(difflib.get_close_matches(name, _KNOWN_FOR_SUGGESTIONS, n=3, cutoff=0.75))
 
 
 def resolve_tools(
