@@ -80,9 +80,11 @@ def find_agent(catalog: Any, wanted: str) -> tuple[str, str | None] | None:
     mapping of name to file path), or None."""
     if catalog is None:
         return None
-    items = catalog.winners.items() if hasattr(catalog, "winners") else (
-        catalog.items() if isinstance(catalog, Mapping) else ()
-    )
+    if isinstance(catalog, Mapping):
+        items = catalog.items()
+    else:
+        winners = getattr(catalog, "winners", None)
+        items = (winners() if callable(winners) else winners or {}).items()
     key = _normalised(wanted)
     for name, value in items:
         if _normalised(str(name)) != key:
