@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -181,10 +182,13 @@ def _check_scalar(report: Report, node: ScalarNode) -> None:
     start = doc.text_offset(node.start_mark.index)
     end = doc.text_offset(node.end_mark.index)
     value = node.value
-    if node.tag.endswith(":int") or node.tag.endswith(":float"):
-        replacement = repr(scalar_value(node))
+    number = scalar_value(node) if node.tag.endswith((":int", ":float")) else None
+    if number is not None:
+        replacement = repr(number)
         reads = f"the number {replacement}"
-        edit = fix(f"Write it as {replacement}", True, (start, end, replacement))
+        # Writing out an overflowing float would turn it into text; offer nothing then.
+        edit = (fix(f"Write it as {replacement}", True, (start, end, replacement))
+                if math.isfinite(number) else None)
     else:
         escaped = value.replace("\\", "\\\\").replace('"', '\\"')
         reads = "text" if node.tag.endswith(":str") else f"`{value}`"
