@@ -12,8 +12,11 @@ from pathlib import Path
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", help="agent folders or files to open")
-    # For benchmarks and smoke tests: draw the first frame, then exit.
-    parser.add_argument("--exit-after-first-frame", action="store_true", help=argparse.SUPPRESS)
+    # For benchmarks and smoke tests: exit after the first frame, or once the agents are shown.
+    parser.add_argument("--exit-after-first-frame", action="store_const", const="first-frame",
+                        dest="exit_after", help=argparse.SUPPRESS)
+    parser.add_argument("--exit-after-load", action="store_const", const="loaded",
+                        dest="exit_after", help=argparse.SUPPRESS)
 
 
 def resolve_paths(paths: list[str]) -> tuple[list[Path], Path | None, list[str]]:
@@ -44,6 +47,6 @@ def run(args: argparse.Namespace) -> int:
     from workbench.ui.app import WorkbenchApp
 
     app = WorkbenchApp(default_scopes(extra=folders), open_path=open_path,
-                       exit_after_first_frame=args.exit_after_first_frame)
+                       exit_after=args.exit_after)
     app.run()
     return int(app.return_code or 0)

@@ -1,13 +1,12 @@
 """Reading an agent into the editor and the file operations of the library: new, duplicate, rename,
-delete. Textual-free; every failure is an `AgentFileProblem` with a one-line message for the app."""
+delete. Textual-free; every failure is an `AgentFileProblem` with a one-line message for the app.
+The agents modules are imported on first use, so they stay off the app's first frame."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from workbench.agents.document import AgentFileError, read_agent_file
-from workbench.agents.writer import write_atomic
 from workbench.ui.frontmatter_edit import FrontmatterEditError, set_field
 
 # Agent files are a few KB; a bigger file is almost surely not one, and would make typing slow.
@@ -32,6 +31,8 @@ def read_for_editing(path: Path) -> str:
         raise AgentFileProblem(
             f"{path.name} is {size / 1_000_000:.1f} MB; agent files are a few KB, so it is not "
             "opened in the editor")
+    from workbench.agents.document import AgentFileError, read_agent_file
+
     try:
         return read_agent_file(path).text
     except AgentFileError as error:
@@ -40,6 +41,8 @@ def read_for_editing(path: Path) -> str:
 
 def save(path: Path, text: str) -> None:
     """Write the buffer atomically (temporary file beside it, fsync, rename)."""
+    from workbench.agents.writer import write_atomic
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -34,12 +33,13 @@ class WorkbenchApp(App):
             self.paths = paths
 
     def __init__(self, scopes: list[Scope], open_path: Path | None = None,
-                 settings: Settings | None = None, exit_after_first_frame: bool = False) -> None:
+                 settings: Settings | None = None, exit_after: str | None = None) -> None:
         self.settings = settings or load_settings()
         super().__init__()
         self._scopes = scopes
         self._open_path = open_path
-        self._exit_after_first_frame = exit_after_first_frame
+        # For benchmarks: exit after the "first-frame", or once the catalog is "loaded" and shown.
+        self.exit_after = exit_after
         self._startup_problems = list(self.settings.problems)
         loaded = load_themes()
         self._startup_problems += loaded.problems
@@ -71,7 +71,7 @@ class WorkbenchApp(App):
     def on_mount(self) -> None:
         for problem in self._startup_problems:
             self.notify(problem, title="Settings", severity="warning", timeout=8)
-        if self._exit_after_first_frame:
+        if self.exit_after == "first-frame":
             self.call_after_refresh(self.exit)
 
     def current_agent_source(self) -> tuple[str, Path | None]:
@@ -136,7 +136,3 @@ class WorkbenchApp(App):
             yield SystemCommand(f"theme: {name}", "switch to this theme",
                                 lambda name=name: setattr(self, "theme", name))
 
-
-def first_frame_exit_requested() -> bool:
-    """The benchmark's switch: exit as soon as the first frame is drawn."""
-    return os.environ.get("WORKBENCH_EXIT_AFTER_FIRST_FRAME") == "1"

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
-from workbench.agents.document import AgentDocument
+if TYPE_CHECKING:
+    from workbench.agents.document import AgentDocument
 
 WIZARD_ORDER = ("name", "description", "tools", "model", "effort", "color", "memory")
 
@@ -43,6 +45,8 @@ def _entry_lines(text: str, document: AgentDocument, key: str) -> tuple[int, int
 
 def set_field(text: str, key: str, value: str | None) -> str:
     """The text with frontmatter `key` set to `value` (a YAML scalar), or removed when None."""
+    from workbench.agents.document import AgentDocument
+
     document = AgentDocument.parse(text)
     newline = "\r\n" if "\r\n" in text else "\n"
     line = f"{key}: {yaml_scalar(value)}{newline}" if value is not None else ""

@@ -25,11 +25,6 @@ from workbench.ui.frontmatter_edit import FrontmatterEditError, set_field
 from workbench.ui.keymap import bindings
 from workbench.ui.messages import AgentSelected
 from workbench.ui.screens.choice import ChoiceDialog
-from workbench.ui.screens.confirm import ConfirmDialog
-from workbench.ui.screens.diff_view import DiffScreen
-from workbench.ui.screens.new_agent import NewAgentDialog, NewAgentRequest, agent_template, check_name
-from workbench.ui.screens.text_prompt import TextPromptDialog
-from workbench.ui.screens.tool_picker import ToolChoice, ToolPickerDialog
 from workbench.ui.widgets.agent_editor import AgentEditor
 from workbench.ui.widgets.conflict_banner import ConflictBanner
 from workbench.ui.widgets.editor_header import EditorHeader
@@ -86,6 +81,7 @@ class MainScreen(Screen):
         self.disk_text: str | None = None  # the file as last read or saved; None if gone
         self._buffers: dict[Path, str] = {}  # unsaved buffers of agents switched away from
         self._loading_text = False
+        self.painted_text: str | None = None  # the buffer state whose findings are on screen
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -114,8 +110,8 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         self.editor.cursor_blink = self.app.settings.cursor_blink
         self._show_header()
-        self.query_one(Sidebar).tree.loading = True
-        self._load_catalog()
+        # Reading the scopes starts once the first frame is on screen, so it never delays it.
+        self.call_after_refresh(self._load_catalog)
 
     @work(thread=True, exclusive=True, group="catalog")
     def _load_catalog(self) -> None:
@@ -124,7 +120,6 @@ class MainScreen(Screen):
     def on_main_screen_catalog_loaded(self, message: CatalogLoaded) -> None:
         self.catalog = message.catalog
         sidebar = self.query_one(Sidebar)
-        sidebar.tree.loading = False
         sidebar.show_catalog(self.catalog)
         for problem in self.catalog.problems:
             self.notify(f"{problem.path}: {problem.message}", severity="warning")
@@ -135,6 +130,8 @@ class MainScreen(Screen):
         if target is not None:
             self.open_agent(target)
         self.app.start_watching(self.catalog)
+        if self.app.exit_after == "loaded":
+            self.call_after_refresh(self.app.exit)
 
     # -- the chat engineer's hooks --------------------------------------------------------
 
@@ -232,6 +229,7 @@ class MainScreen(Screen):
         self.query_one(ProblemsList).show(message.diagnostics, message.text)
         self.query_one(Sidebar).refresh_entries(message.touched)
         self._show_header()
+        self.painted_text = message.text
 
     def _show_header(self) -> None:
         description = scope_total = None
@@ -333,6 +331,8 @@ class MainScreen(Screen):
         """Pick the agent's tools, grouped as the old wizard grouped them."""
         if self.path is None:
             return
+        from workbench.ui.screens.tool_picker import ToolChoice, ToolPickerDialog
+
         document = self._document()
         current = document.tools if "tools" in document.key_spans else None
 
@@ -346,6 +346,8 @@ class MainScreen(Screen):
         """Pick the agent's model: an alias, inherit, or a custom id."""
         if self.path is None:
             return
+        from workbench.ui.screens.text_prompt import TextPromptDialog
+
         model = self._document().model
         current = model if isinstance(model, str) and model in dict(MODELS).values() else "inherit"
 
@@ -452,6 +454,8 @@ class MainScreen(Screen):
         banner = self.query_one(ConflictBanner)
         disk = getattr(self, "_pending_disk", None)
         if event.choice == "diff":
+            from workbench.ui.screens.diff_view import DiffScreen
+
             self.app.push_screen(DiffScreen(disk or "", self.editor.text, self.path.name))
             return
         banner.hide()
@@ -477,6 +481,7 @@ class MainScreen(Screen):
 
     def action_new_agent(self) -> None:
         """Create an agent from the template in a chosen scope and open it."""
+        from workbench.ui.screens.new_agent import NewAgentDialog, NewAgentRequest, agent_template
 
         def chosen(request: NewAgentRequest | None) -> None:
             if request is None:
@@ -491,6 +496,9 @@ class MainScreen(Screen):
         self.app.push_screen(NewAgentDialog(self.writable_scopes()), chosen)
 
     def _ask_name(self, title: str, default: str, then) -> None:
+        from workbench.ui.screens.new_agent import check_name
+        from workbench.ui.screens.text_prompt import TextPromptDialog
+
         folder = self.path.parent if self.path else None
         self.app.push_screen(TextPromptDialog(title, default, lambda n: check_name(n, folder)), then)
 
@@ -557,6 +565,8 @@ class MainScreen(Screen):
             self._show_header()
             self._announce_selection()
             self.notify(f"deleted {path.name}")
+
+        from workbench.ui.screens.confirm import ConfirmDialog
 
         self.app.push_screen(ConfirmDialog(f"Delete {path.name}? This cannot be undone."), answered)
 

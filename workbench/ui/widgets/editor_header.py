@@ -5,17 +5,32 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual.widgets import Static
-
-from workbench.agents.rules import DESCRIPTION_BUDGET_TOKENS
+from textual.widget import Widget
 
 
-class EditorHeader(Static):
-    """`name.md ● · description ≈ N tokens · scope M / 15,000`."""
+class EditorHeader(Widget):
+    """`name.md ● · description ≈ N tokens · scope M / 15,000`.
+
+    A plain widget rather than a Static: it redraws on every key, and a Static update would
+    re-layout the whole screen each time.
+    """
 
     DEFAULT_CSS = """
     EditorHeader { height: 1; background: $panel; padding: 0 1; }
     """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._text = Text()
+
+    def render(self) -> Text:
+        return self._text
+
+    def update(self, text: Text) -> None:
+        """Show this text (a repaint only; the size never changes)."""
+        if text != self._text:
+            self._text = text
+            self.refresh()
 
     def show_state(self, path: Path | None, dirty: bool, description_tokens: int | None,
                    scope_tokens: int | None, warn_colour: str = "yellow") -> None:
@@ -30,6 +45,8 @@ class EditorHeader(Static):
         if description_tokens is not None:
             text.append(f"   description ≈ {description_tokens:,} tokens")
         if scope_tokens is not None:
+            from workbench.agents.rules import DESCRIPTION_BUDGET_TOKENS
+
             total = scope_tokens
             over = total > DESCRIPTION_BUDGET_TOKENS
             text.append(f" · scope {total:,} / {DESCRIPTION_BUDGET_TOKENS:,}",

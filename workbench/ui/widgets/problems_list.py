@@ -40,6 +40,8 @@ class ProblemsList(DataTable):
         """List these diagnostics of `text` (line numbers are computed from it)."""
         index = LineIndex(text)
         ordered = sorted(diagnostics, key=lambda d: (d.start, d.severity.rank, d.code))
+        if ordered == self._diagnostics:
+            return  # the usual case while typing; rebuilding the table would re-layout the screen
         self._diagnostics = ordered
         variables = self.app.theme_variables
         self.clear()

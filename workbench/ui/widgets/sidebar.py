@@ -90,6 +90,9 @@ class Sidebar(Vertical):
         tree.guide_depth = 2
         yield tree
 
+    def on_mount(self) -> None:
+        self.tree.root.add_leaf(Text("reading agent folders…", style="dim italic"))
+
     @property
     def tree(self) -> Tree:
         """The tree of scopes and agents."""

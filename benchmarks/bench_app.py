@@ -1,0 +1,187 @@
+"""The app's speed, each figure against a baseline measured in the same run.
+
+- start: whole processes, median of interleaved rounds. Baseline: a bare Textual app (Header, Static,
+  Footer) that exits after its first frame. Figures: workbench with the corpus as a scope to its first
+  frame (target at most 1.5x, aim 1.2x), and to the frame with every agent listed and one open.
+- memory: peak resident set of workbench with the corpus loaded (target at most 150 MB), and of the
+  bare app.
+- keystroke: in one process, a key typed into a 20 KB agent until its underlines are repainted
+  (debounce included), median and p99, against the same key in a plain TextArea until repainted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROUNDS = 5
+KEYS = 40
+REPO = Path(__file__).resolve().parents[1]
+
+BARE_APP = r"""
+import resource, sys
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+
+class Bare(App):
+    def compose(self):
+        yield Header()
+        yield Static("hello")
+        yield Footer()
+
+    def on_mount(self):
+        self.call_after_refresh(self.exit)
+
+Bare().run()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+WORKBENCH_APP = r"""
+import resource, sys
+from workbench.cli import main
+main(sys.argv[1:])
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _corpus() -> Path:
+    override = os.environ.get("WORKBENCH_CORPUS")
+    return Path(override) if override else REPO.parent / "shared" / "corpus"
+
+
+def _process(code: str, *args: str, env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one Python process; the app draws to stderr."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, env=env, cwd=env["HOME"], check=False, text=True)
+    seconds = time.perf_counter() - started
+    lines = done.stdout.strip().splitlines()
+    rss_kb = float(lines[-1]) if lines and lines[-1].isdigit() else float("nan")
+    return seconds, rss_kb / 1024
+
+
+def _environment(home: Path) -> dict[str, str]:
+    settings = home / "settings.toml"
+    settings.write_text("[ui]\ncursor_blink = false\nwatch_files = false\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")}
+    env.update(HOME=str(home), WORKBENCH_SETTINGS=str(settings),
+               WORKBENCH_CONFIG_DIR=str(home / "config"), PYTHONPATH=str(REPO))
+    return env
+
+
+def _start_and_memory(corpus: Path) -> list[str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = _environment(Path(tmp))
+        runs: dict[str, list[tuple[float, float]]] = {"bare": [], "first": [], "loaded": []}
+        commands = {
+            "bare": (BARE_APP,),
+            "first": (WORKBENCH_APP, str(corpus), "--exit-after-first-frame"),
+            "loaded": (WORKBENCH_APP, str(corpus), "--exit-after-load"),
+        }
+        for code, *args in commands.values():  # warm the bytecode and file caches
+            _process(code, *args, env=env)
+        for _ in range(ROUNDS):
+            for name, (code, *args) in commands.items():
+                runs[name].append(_process(code, *args, env=env))
+    median = {name: statistics.median(s for s, _ in values) for name, values in runs.items()}
+    peak = {name: max(m for _, m in values) for name, values in runs.items()}
+    bare = median["bare"]
+    return [
+        f"start: bare Textual app {bare * 1000:.0f} ms (baseline, median of {ROUNDS})",
+        f"start: first frame, corpus as a scope {median['first'] * 1000:.0f} ms = "
+        f"{median['first'] / bare:.2f}x  (target <= 1.5x, aim 1.2x)",
+        f"start: every agent listed and one open {median['loaded'] * 1000:.0f} ms = "
+        f"{median['loaded'] / bare:.2f}x",
+        f"memory: corpus loaded {peak['loaded']:.0f} MB peak RSS = {peak['loaded'] / peak['bare']:.2f}x "
+        f"the bare app's {peak['bare']:.0f} MB  (target <= 150 MB)",
+    ]
+
+
+def _twenty_kb_agent() -> str:
+    paragraph = ("You review pull requests for correctness, security and style. Read every changed "
+                 "file, run the tests with Bash, and report each finding with its file and line.\n\n")
+    body = "".join(f"## Step {i}\n\n{paragraph}" for i in range(200))
+    text = ("---\nname: big-reviewer\ndescription: Use this agent when a large change needs a "
+            "review.\ntools: Read, Grep, LS, MultiEdit\nmodel: sonnet\ncolor: Blue\n---\n\n" + body)
+    return text[:20_000]
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+async def _keystrokes() -> tuple[list[float], list[float]]:
+    from textual.app import App
+    from textual.widgets import TextArea
+
+    from workbench.agents.catalog import Scope, ScopeKind
+    from workbench.ui.app import WorkbenchApp
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "agents"
+        folder.mkdir()
+        path = folder / "big-reviewer.md"
+        path.write_text(_twenty_kb_agent(), encoding="utf-8")
+        settings = Path(tmp) / "settings.toml"
+        settings.write_text("[ui]\ncursor_blink = false\nwatch_files = false\n", encoding="utf-8")
+        os.environ["WORKBENCH_SETTINGS"] = str(settings)
+
+        ours: list[float] = []
+        app = WorkbenchApp([Scope(ScopeKind.PROJECT, folder)], open_path=path)
+        async with app.run_test(size=(160, 48)) as pilot:
+            screen = app.main_screen
+            while screen.painted_text is None:
+                await asyncio.sleep(0.01)
+            screen.editor.focus()
+            screen.editor.move_cursor_to_offset(screen.editor.text.index("MultiEdit") + 9)
+            for i in range(KEYS):
+                started = time.perf_counter()
+                await pilot.press("x" if i % 2 == 0 else "backspace")
+                while screen.painted_text != screen.editor.text:
+                    await asyncio.sleep(0.001)
+                await pilot.pause()
+                ours.append(time.perf_counter() - started)
+
+        plain: list[float] = []
+
+        class Plain(App):
+            def compose(self):
+                yield TextArea(path.read_text(encoding="utf-8"), language="markdown")
+
+        plain_app = Plain()
+        async with plain_app.run_test(size=(160, 48)) as pilot:
+            plain_app.query_one(TextArea).focus()
+            for i in range(KEYS):
+                started = time.perf_counter()
+                await pilot.press("x" if i % 2 == 0 else "backspace")
+                await pilot.pause()
+                plain.append(time.perf_counter() - started)
+    return ours, plain
+
+
+def _keystroke_lines() -> list[str]:
+    ours, plain = asyncio.run(_keystrokes())
+    median, p99 = statistics.median(ours), _percentile(ours, 0.99)
+    plain_median, plain_p99 = statistics.median(plain), _percentile(plain, 0.99)
+    return [
+        f"keystroke: plain TextArea repaint median {plain_median * 1000:.0f} ms, "
+        f"p99 {plain_p99 * 1000:.0f} ms (baseline, {KEYS} keys)",
+        f"keystroke: 20 KB agent to updated underlines median {median * 1000:.0f} ms = "
+        f"{median / plain_median:.2f}x, p99 {p99 * 1000:.0f} ms = {p99 / plain_p99:.2f}x "
+        "(includes the 50 ms debounce; target: fresh within 150 ms)",
+    ]
+
+
+def run() -> list[str]:
+    """Start, memory and keystroke figures, each with its baseline."""
+    corpus = _corpus()
+    if not corpus.is_dir():
+        return [f"app: corpus not found at {corpus} (set WORKBENCH_CORPUS)"]
+    return _start_and_memory(corpus) + _keystroke_lines()

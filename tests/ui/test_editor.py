@@ -1,0 +1,134 @@
+"""The editor: live validation, underlines, gutter marks, the problems list and quick fixes."""
+
+from __future__ import annotations
+
+from tests.ui.conftest import BROKEN_AGENT
+from tests.ui.helpers import screen_text, settle
+from workbench.ui.screens.choice import ChoiceDialog
+from workbench.ui.widgets.problems_list import ProblemsList
+
+
+def codes(screen) -> list[str]:
+    return sorted(d.code for d in screen.editor.diagnostics)
+
+
+async def test_a_broken_agent_shows_its_problems_underlined_marked_and_listed(make_app):
+    app = make_app("test-runner.md")
+    async with app.run_test(size=(140, 32)) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        assert codes(screen) == ["AG113", "AG114", "AG124", "AG132", "AG132", "AG171"]
+        editor = screen.editor
+        # `LS` on line 4 (row 3) is underlined as a warning: bytes 13-15 of "tools: Read, LS, ..."
+        assert (13, 15, "diag.warning") in editor._highlights[3]
+        assert editor._markers[3].value == "warning"
+        text = screen_text(app)
+        assert "4▲ tools: Read, LS, MultiEdit, Bash" in text
+        problems = app.screen.query_one(ProblemsList)
+        assert [d.code for d in problems.diagnostics][:3] == ["AG113", "AG114", "AG124"]
+        assert "0 errors · 4 warnings · 2 info" in problems.border_title
+
+
+async def test_typing_a_mistake_is_reported_and_fixing_it_clears_it(make_app):
+    app = make_app("code-reviewer.md")
+    async with app.run_test(size=(140, 32)) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        assert codes(screen) == []
+        editor = screen.editor
+        editor.move_cursor_to_offset(editor.text.index("Glob") + len("Glob"))
+        editor.focus()
+        await pilot.press("comma", "space", *"LS")
+        await settle(pilot)
+        assert codes(screen) == ["AG132"]
+        assert screen.dirty
+        await pilot.press("backspace", "backspace", "backspace", "backspace")
+        await settle(pilot)
+        assert codes(screen) == []
+
+
+async def test_choosing_a_problem_moves_the_cursor_to_it(make_app):
+    app = make_app("test-runner.md")
+    async with app.run_test(size=(140, 32)) as pilot:
+        await settle(pilot)
+        problems = app.screen.query_one(ProblemsList)
+        problems.focus()
+        target = problems.diagnostics[4]  # the MultiEdit entry
+        problems.move_cursor(row=4)
+        await pilot.press("enter")
+        await pilot.pause()
+        editor = app.main_screen.editor
+        assert editor.cursor_offset == target.start
+        assert editor.has_focus
+
+
+async def test_next_problem_walks_the_findings_in_order(make_app):
+    app = make_app("test-runner.md")
+    async with app.run_test(size=(140, 32)) as pilot:
+        await settle(pilot)
+        editor = app.main_screen.editor
+        editor.focus()
+        starts = sorted({d.start for d in editor.diagnostics})
+        await pilot.press("f8")
+        assert editor.cursor_offset == starts[0]
+        await pilot.press("f8")
+        assert editor.cursor_offset == starts[1]
+
+
+async def test_the_quick_fix_key_applies_the_fix_under_the_cursor(make_app):
+    app = make_app("test-runner.md")
+    async with app.run_test(size=(140, 32)) as pilot:
+        await settle(pilot)
+        editor = app.main_screen.editor
+        editor.focus()
+        editor.move_cursor_to_offset(editor.text.index("MultiEdit") + 2)
+        await pilot.press("ctrl+full_stop")
+        await settle(pilot)
+        assert "tools: Read, LS, Edit, Bash" in editor.text
+        assert "MultiEdit" not in editor.text
+        # Only that line changed; the undo history holds the fix.
+        assert editor.text.replace("LS, Edit", "LS, MultiEdit") == BROKEN_AGENT
+        editor.undo()
+        assert editor.text == BROKEN_AGENT
+
+
+async def test_several_fixes_on_a_line_ask_which_one(make_app):
+    app = make_app("test-runner.md")
+    async with app.run_test(size=(140, 32)) as pilot:
+        await settle(pilot)
+        editor = app.main_screen.editor
+        editor.focus()
+        editor.move_cursor_to_offset(editor.text.index("tools:"))
+        await pilot.press("ctrl+full_stop")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("enter")  # the first: remove LS
+        await settle(pilot)
+        assert "tools: Read, MultiEdit, Bash" in editor.text
+
+
+async def test_no_fix_under_the_cursor_says_so(make_app):
+    app = make_app("code-reviewer.md")
+    async with app.run_test(size=(140, 32)) as pilot:
+        await settle(pilot)
+        app.main_screen.editor.focus()
+        await pilot.press("ctrl+full_stop")
+        await pilot.pause()
+        assert any("no quick fix" in n.message for n in app._notifications)
+
+
+async def test_apply_all_safe_fixes_from_the_palette_command(make_app):
+    app = make_app("test-runner.md")
+    async with app.run_test(size=(140, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"apply all safe")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.main_screen
+        assert "tools: Read, Edit, Bash" in screen.editor.text
+        assert "color: green" in screen.editor.text
+        assert codes(screen) == ["AG113", "AG114", "AG124"]
+        assert screen.dirty
