@@ -24,6 +24,12 @@ class ToolResult:
     is_error: bool = False
     detail: dict = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        # Short on purpose: asyncio and loggers repr task results, and a full Grep or Read result
+        # can be megabytes.
+        size = len(self.content) if isinstance(self.content, str) else f"{len(self.content)} blocks"
+        return f"ToolResult(is_error={self.is_error}, content=<{size}>, detail_keys={sorted(self.detail)})"
+
 
 @dataclass
 class ToolContext:
