@@ -241,3 +241,11 @@ def test_bad_input_through_the_real_command_never_shows_a_traceback(tmp_path):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert len(result.stderr.splitlines()) == 2
+
+
+def test_lint_leaves_the_garbage_collector_as_it_found_it(tmp_path, capsys):
+    import gc
+
+    write(tmp_path / "helper.md", GOOD)
+    lint(capsys, tmp_path)
+    assert gc.isenabled()

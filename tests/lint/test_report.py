@@ -2,8 +2,11 @@
 
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from workbench.agents.diagnostics import Diagnostic, Fix, LineIndex, Severity, TextEdit
-from workbench.agents.report import FileReport, LintReport, render
+from workbench.agents.report import FileReport, LintReport, TextPositions, render
 
 TEXT = "---\nname: Demo\ncolor: Blue\n---\nbody ✓ ünïcode\n"
 
@@ -147,3 +150,9 @@ def test_sarif_gives_absolute_paths_as_file_uris():
     log = json.loads(render(report, "sarif", rules=RULES, version="1"))
     uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert uri == {"uri": "file:///tmp/x%20y.md"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab\n\r✓", max_size=60), st.integers(min_value=-3, max_value=70))
+def test_text_positions_agree_with_the_line_index(text, offset):
+    assert TextPositions(text).position(offset) == LineIndex(text).position(offset)

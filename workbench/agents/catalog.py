@@ -358,16 +358,18 @@ class Catalog:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _discover(self, scope: Scope) -> Iterable[tuple[Path, bool]]:
+    def _discover(self, scope: Scope) -> Iterable[tuple[str | Path, bool]]:
         """(path, named directly) for every candidate file of a scope, each inode once."""
         if scope.files is not None:
             for path in scope.files:
                 if self._first_visit(_inode(path), str(path)):
                     yield path, True
             return
-        yield from self._walk(scope.root, set())
+        yield from self._walk(os.fspath(scope.root), set())
 
-    def _walk(self, folder: Path, visited_dirs: set[tuple[int, int]]) -> Iterable[tuple[Path, bool]]:
+    # Paths stay strings until a document is made: a Path per file and folder costs more than the
+    # walk itself.
+    def _walk(self, folder: str, visited_dirs: set[tuple[int, int]]) -> Iterable[tuple[str, bool]]:
         try:
             info = os.stat(folder)
             if (info.st_dev, info.st_ino) in visited_dirs:
@@ -376,7 +378,7 @@ class Catalog:
             with os.scandir(folder) as listing:
                 items = sorted(listing, key=lambda item: item.name)
         except OSError as error:
-            self.problems.append(CatalogProblem(folder, _os_message(error)))
+            self.problems.append(CatalogProblem(Path(folder), _os_message(error)))
             return
         for item in items:
             try:
@@ -389,11 +391,11 @@ class Catalog:
                 continue
             if is_dir:
                 if item.name not in _PRUNED_DIRS:
-                    yield from self._walk(folder / item.name, visited_dirs)
+                    yield from self._walk(os.path.join(folder, item.name), visited_dirs)
             elif is_file and item.name.endswith(".md"):
                 inode = (target.st_dev, target.st_ino) if target else (info.st_dev, item.inode())
                 if self._first_visit(inode, item.path):
-                    yield folder / item.name, False
+                    yield os.path.join(folder, item.name), False
 
     def _first_visit(self, inode: tuple[int, int] | None, path: str) -> bool:
         if inode is None:
@@ -403,20 +405,20 @@ class Catalog:
         self._seen_inodes[inode] = path
         return True
 
-    def _read(self, path: Path, scope: Scope, *, named: bool) -> AgentEntry | None:
+    def _read(self, path: str | Path, scope: Scope, *, named: bool) -> AgentEntry | None:
         """Read and validate one file; None when a searched folder's file is no agent."""
         from workbench.agents.document import AgentFileError, read_agent_file
 
         try:
             document = read_agent_file(path)
         except AgentFileError as error:
-            return AgentEntry(path, scope, None, error=str(error))
+            return AgentEntry(Path(path), scope, None, error=str(error))
         except OSError as error:
-            return AgentEntry(path, scope, None, error=_os_message(error))
+            return AgentEntry(Path(path), scope, None, error=_os_message(error))
         if not named and not document.has_frontmatter and not _looks_like_agent(document.text):
-            self.skipped.append(path)
+            self.skipped.append(document.path)
             return None
-        return self._validated(path, scope, document)
+        return self._validated(document.path, scope, document)
 
     def _from_text(self, path: Path, scope: Scope, text: str) -> AgentEntry:
         from workbench.agents.document import AgentDocument
@@ -433,20 +435,24 @@ class Catalog:
         """The `ValidationContext` of a file of this catalog (whether it sits inside a plugin)."""
         from workbench.agents.rules import ValidationContext
 
-        return ValidationContext(in_plugin=self._in_plugin(Path(path).parent))
+        folder = os.path.dirname(os.fspath(path))
+        in_plugin = self._plugin_cache.get(folder)
+        if in_plugin is None:
+            in_plugin = self._plugin_cache[folder] = self._in_plugin(os.path.abspath(folder or "."))
+        return ValidationContext(in_plugin=in_plugin)
 
-    def _in_plugin(self, folder: Path) -> bool:
-        """Whether an ancestor folder holds `.claude-plugin/plugin.json` (cached per folder)."""
-        key = os.path.abspath(folder)
-        cached = self._plugin_cache.get(key)
+    def _in_plugin(self, folder: str) -> bool:
+        """Whether `folder` (absolute) or an ancestor holds `.claude-plugin/plugin.json`; cached
+        per folder, as spelt, since every file of a folder asks."""
+        cached = self._plugin_cache.get(folder)
         if cached is not None:
             return cached
-        if os.path.isfile(os.path.join(key, ".claude-plugin", "plugin.json")):
+        if os.path.isfile(os.path.join(folder, ".claude-plugin", "plugin.json")):
             result = True
         else:
-            parent = os.path.dirname(key)
-            result = parent != key and self._in_plugin(Path(parent))
-        self._plugin_cache[key] = result
+            parent = os.path.dirname(folder)
+            result = parent != folder and self._in_plugin(parent)
+        self._plugin_cache[folder] = result
         return result
 
 

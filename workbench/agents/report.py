@@ -2,7 +2,7 @@
 
 Pure functions from a `LintReport` to the text to print; the shapes are those of
 shared/spec/rules.md, "The command". Offsets become 1-based lines and columns (code points, ends
-exclusive) through each file's `LineIndex`.
+exclusive) through each file's `Positions`.
 """
 
 from __future__ import annotations
@@ -12,13 +12,35 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Iterable, Protocol, Sequence
 
-from workbench.agents.diagnostics import Diagnostic, Fix, LineIndex, Severity
+from workbench.agents.diagnostics import Diagnostic, Fix, Severity
 
 FORMATS = ("text", "json", "github", "sarif")
 
 _SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _GITHUB_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+class Positions(Protocol):
+    """Maps an offset to a 1-based (line, column); `LineIndex` and `TextPositions` do."""
+
+    def position(self, offset: int) -> tuple[int, int]: ...
+
+
+class TextPositions:
+    """(line, column) of a few offsets of a text, counted on demand. A report needs a handful of
+    positions per file, so indexing every line of every file first would cost more than it saves."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """Like `LineIndex.position`: lines end at `\\n`, offsets are clamped into the text."""
+        text = self._text
+        offset = max(0, min(offset, len(text)))
+        return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
 
 class RuleInfo(Protocol):
@@ -34,7 +56,7 @@ class FileReport:
     """The findings of one file. `fixed` lists what `--fix` mended in it (already written)."""
 
     path: str
-    lines: LineIndex
+    lines: Positions
     diagnostics: Sequence[Diagnostic]
     fixed: Sequence[Diagnostic] = ()
 
@@ -106,13 +128,13 @@ def summary_line(report: LintReport) -> str:
     return text
 
 
-def _edit_dict(lines: LineIndex, start: int, end: int, text: str) -> dict:
+def _edit_dict(lines: Positions, start: int, end: int, text: str) -> dict:
     line, column = lines.position(start)
     end_line, end_column = lines.position(end)
     return {"line": line, "column": column, "end_line": end_line, "end_column": end_column, "text": text}
 
 
-def _fix_dict(lines: LineIndex, fix: Fix | None) -> dict | None:
+def _fix_dict(lines: Positions, fix: Fix | None) -> dict | None:
     if fix is None:
         return None
     return {
@@ -248,7 +270,7 @@ def format_sarif(report: LintReport, rules: Iterable[RuleInfo], *, version: str)
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
 
 
-def _sarif_fix(lines: LineIndex, artifact: dict, fix: Fix) -> dict:
+def _sarif_fix(lines: Positions, artifact: dict, fix: Fix) -> dict:
     replacements = []
     for edit in fix.edits:
         line, column = lines.position(edit.start)
