@@ -57,6 +57,7 @@ UNAVAILABLE_TO_SUBAGENTS = frozenset(
     }
 )
 
+_PLAIN_ENTRY = re.compile(r"[^,\s]+")
 MCP_PATTERN = re.compile(r"^mcp__[A-Za-z0-9_-]+(__[A-Za-z0-9_.*-]+)?$")
 
 _KNOWN_FOR_SUGGESTIONS = sorted(CURRENT_TOOLS | set(ALIASES))
@@ -70,6 +71,8 @@ def split_tools(value: str) -> list[str]:
 
 def split_tools_with_offsets(value: str) -> list[tuple[str, int, int]]:
     """Like `split_tools`, with each entry's start and end offset inside `value`."""
+    if "(" not in value:
+        return [(m.group(), m.start(), m.end()) for m in _PLAIN_ENTRY.finditer(value)]
     entries: list[tuple[str, int, int]] = []
     depth = 0
     start = None
