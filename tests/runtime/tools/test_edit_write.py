@@ -147,3 +147,11 @@ def test_multiedit_validation_names_the_nested_field():
     assert tool.validate({"file_path": "/x", "edits": []}) == "`edits` must have at least 1 item(s)"
     assert tool.validate({"file_path": "/x", "edits": [{"old_string": "a"}]}) == \
         "`edits[0].new_string` is required"
+
+
+async def test_edit_of_a_crlf_file_matches_lines_quoted_with_plain_newlines(workspace, call):
+    target = workspace / "win.txt"
+    target.write_bytes(b"one\r\ntwo\r\nthree\r\n")
+    await _read(call, target)
+    result = await call("Edit", file_path=str(target), old_string="one\ntwo", new_string="1\n2")
+    assert not result.is_error and target.read_bytes() == b"1\r\n2\r\nthree\r\n"

@@ -33,6 +33,12 @@ def apply_edits(text: str, edits: list[dict], path: Path) -> str:
     return text
 
 
+def _with_crlf(edit: dict) -> dict:
+    def crlf(text: str) -> str:
+        return text.replace("\r\n", "\n").replace("\n", "\r\n")
+    return {**edit, "old_string": crlf(edit["old_string"]), "new_string": crlf(edit["new_string"])}
+
+
 class _EditBase(LocalTool):
     kind = "edit"
 
@@ -51,6 +57,9 @@ class _EditBase(LocalTool):
         if path.is_dir():
             raise EditRefused(f"{path} is a directory")
         original = read_text(path)
+        if "\r\n" in original:
+            # Read shows lines without their \r, so the model quotes them with \n only.
+            edits = [_with_crlf(edit) for edit in edits]
         return path, original, apply_edits(original, edits, path)
 
     def permission_summary(self, tool_input: dict, ctx: ToolContext) -> str:
