@@ -248,6 +248,40 @@ def test_updates_one_file_at_a_time_end_where_a_full_reload_would(tmp_path):
     assert catalog.entry(c).status == "shadowed"
 
 
+def test_markdown_without_frontmatter_appearing_on_disk_is_skipped_as_a_reload_would(tmp_path):
+    root = tmp_path / "agents"
+    agent = _agent(root / "a.md", "alpha")
+    catalog = Catalog.load([_scope(root)])
+    notes = root / "NOTES.md"
+    notes.write_text("# Notes\n")
+    assert catalog.update(notes) == []
+    assert catalog.entry(notes) is None and catalog.skipped == [notes]
+    agent.write_text("# no longer an agent\n")
+    catalog.update(agent)
+    assert catalog.entries == [] and catalog.skipped == [notes, agent]
+    notes.unlink()
+    catalog.update(notes)
+    assert catalog.skipped == [agent]
+
+
+def test_unsaved_text_is_validated_as_an_agent_even_without_frontmatter(tmp_path):
+    root = tmp_path / "agents"
+    agent = _agent(root / "a.md", "alpha")
+    catalog = Catalog.load([_scope(root)])
+    catalog.update(agent, "no frontmatter yet\n")
+    assert _codes(catalog.entry(agent)) == ["AG001"]
+
+
+def test_the_scope_description_total_follows_updates(tmp_path):
+    root = tmp_path / "agents"
+    agent = _agent(root / "a.md", "alpha", "Use this agent when " + "x" * 380)
+    scope = _scope(root)
+    catalog = Catalog.load([scope])
+    assert catalog.description_tokens(scope) == 100
+    catalog.update(agent, agent.read_text().replace("x" * 380, "x" * 780))
+    assert catalog.description_tokens(scope) == 200
+
+
 def test_a_file_outside_every_scope_is_not_added(tmp_path):
     root = tmp_path / "agents"
     _agent(root / "a.md", "alpha")

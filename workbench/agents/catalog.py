@@ -209,6 +209,10 @@ class Catalog:
         """The entry of a file, by any spelling of its path."""
         return self._entries.get(_key(path))
 
+    def description_tokens(self, scope: Scope) -> int:
+        """The tokens of one scope's descriptions, as AG192 counts them (files that define a name)."""
+        return self._tokens.get(scope, 0)
+
     def winners(self) -> dict[str, AgentEntry]:
         """Each name Claude Code would load, with the definition it would use."""
         return {name: self._winner_of(group) for name, group in sorted(self._by_name.items())}
@@ -243,7 +247,9 @@ class Catalog:
     def update(self, path: str | os.PathLike[str], text: str | None = None) -> list[AgentEntry]:
         """Re-read one file (or take its unsaved `text`) and return every entry still in the catalog
         whose findings or status may have changed. A file not in the catalog is added when a scope
-        holds it; a file that no longer exists is removed."""
+        holds it; a file that no longer exists is removed. Read from disk, a file is judged as a
+        full reload would judge it (Markdown without frontmatter in a searched folder is skipped);
+        unsaved text is always an agent, since someone is editing it as one."""
         key = _key(path)
         old = self._entries.get(key)
         scope = old.scope if old is not None else self.scope_of(path)
@@ -252,21 +258,26 @@ class Catalog:
         if text is None and not os.path.isfile(path):
             return self.remove(path)
         entry_path = old.path if old is not None else Path(path)
+        self._unskip(key)
         if text is None:
-            entry = self._read(entry_path, scope, named=True)
+            entry = self._read(entry_path, scope, named=scope.files is not None)
         else:
             entry = self._from_text(entry_path, scope, text)
         if entry is None:
-            return self.remove(path)
+            return self._replace(key, old, None) if old is not None else []
         return self._replace(key, old, entry)
 
     def remove(self, path: str | os.PathLike[str]) -> list[AgentEntry]:
         """Forget one file; returns the remaining entries whose findings or status may have changed."""
         key = _key(path)
+        self._unskip(key)
         old = self._entries.get(key)
         if old is None:
             return []
         return self._replace(key, old, None)
+
+    def _unskip(self, key: str) -> None:
+        self.skipped = [p for p in self.skipped if _key(p) != key]
 
     def _replace(self, key: str, old: AgentEntry | None, new: AgentEntry | None) -> list[AgentEntry]:
         names = set()
