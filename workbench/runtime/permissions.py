@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 from workbench.runtime.tools.base import Tool, ToolContext
 from workbench.runtime.tools.confine import OutsideWorkspace, resolve_in_roots
 from workbench.runtime.tools.globs import glob_regex
-from workbench.runtime.tools.shellwords import leading_words, split_command
+from workbench.runtime.tools.shellwords import split_command
 
 MODES = ("default", "acceptEdits", "plan", "bypassPermissions", "dontAsk", "auto")
 _MODE_ALIASES = {"manual": "default"}
@@ -134,7 +134,17 @@ class PermissionPolicy:
         if self.mode == "dontAsk":
             return Verdict("deny", f"{tool.name} is not pre-approved by a rule (dontAsk mode)")
         return Verdict("ask", f"{tool.name} needs permission",
-                       rule_suggestion=suggest_rule(tool.name, tool_input))
+                       rule_suggestion=suggest_rule(tool.name, self._still_to_allow(tool.name, tool_input)))
+
+    def _still_to_allow(self, name: str, tool_input: dict) -> dict:
+        """For Bash, the first part of a compound command that no rule allows yet (the one a
+        suggested rule should cover); other tools' input unchanged."""
+        if name != "Bash":
+            return tool_input
+        rules = [r for r in self.rules if r.tool == "Bash" and r.specifier]
+        parts = split_command(str(tool_input.get("command", ""))).parts
+        pending = [p for p in parts if not any(_command_matches(r.specifier, p) for r in rules)]
+        return {**tool_input, "command": pending[0]} if pending else tool_input
 
     def _rules_allow(self, name: str, tool_input: dict, ctx: ToolContext) -> bool:
         rules = [r for r in self.rules if _covers(r.tool, name)]
@@ -227,10 +237,14 @@ def _path_matches(spec: str, raw: str, ctx: ToolContext) -> bool:
 def suggest_rule(name: str, tool_input: dict) -> str:
     """The rule "always allow" would add: a prefix rule for Bash, a domain rule for WebFetch."""
     if name == "Bash":
-        parts = split_command(str(tool_input.get("command", ""))).parts
-        words = leading_words(parts[0]) if parts else []
+        command = str(tool_input.get("command", ""))
+        parts = split_command(command).parts
+        words = parts[0].split() if parts else []
         if not words:
             return "Bash"
+        if "=" in words[0]:
+            # `VAR=x cmd` changes what cmd does, so only the exact command is a safe rule.
+            return f"Bash({command.strip()})"
         keep = words[:1]
         if words[0] in _TWO_WORD_COMMANDS and len(words) > 1 and not words[1].startswith("-"):
             keep = words[:2]

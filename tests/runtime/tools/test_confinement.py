@@ -72,3 +72,13 @@ async def test_a_symlink_loop_is_an_error_not_a_crash(workspace, call):
     os.symlink(workspace / "a", workspace / "b")
     result = await call("Read", file_path=str(workspace / "a"))
     assert result.is_error
+
+
+async def test_grep_and_glob_do_not_follow_symlinks_out_of_the_workspace(workspace, outside, call):
+    (workspace / "link.txt").symlink_to(outside / "secret.txt")
+    (workspace / "linkdir").symlink_to(outside)
+    (workspace / "own.txt").write_text("not secret\n")
+    grep = await call("Grep", pattern="top secret", output_mode="content")
+    listed = await call("Glob", pattern="**/secret.txt")
+    assert grep.content == "No matches found"
+    assert listed.content == "No files found"

@@ -112,6 +112,22 @@ def test_dont_ask_runs_what_rules_allow(ctx):
     assert "not pre-approved" in policy.check(REGISTRY["Bash"], {"command": "ls"}, ctx).reason
 
 
+def test_the_suggestion_for_a_compound_command_covers_the_part_not_yet_allowed(ctx):
+    policy = PermissionPolicy("default", ["Bash(cd:*)"])
+    verdict = policy.check(REGISTRY["Bash"], {"command": "cd src && pytest -q"}, ctx)
+    assert verdict.rule_suggestion == "Bash(pytest:*)"
+    policy.allow_always(verdict.rule_suggestion)
+    assert decide(policy, ("Bash", {"command": "cd src && pytest -q"}), ctx) == "allow"
+
+
+def test_a_command_with_an_environment_assignment_is_suggested_exactly(ctx):
+    policy = PermissionPolicy("default")
+    command = "LD_PRELOAD=x.so make test"
+    policy.allow_always(policy.check(REGISTRY["Bash"], {"command": command}, ctx).rule_suggestion)
+    assert decide(policy, ("Bash", {"command": command}), ctx) == "allow"
+    assert decide(policy, ("Bash", {"command": "make test"}), ctx) == "ask"
+
+
 def test_allow_always_adds_the_suggested_rule(ctx):
     policy = PermissionPolicy("default")
     verdict = policy.check(REGISTRY["Bash"], {"command": "git log --oneline"}, ctx)
@@ -123,7 +139,8 @@ def test_allow_always_adds_the_suggested_rule(ctx):
 @pytest.mark.parametrize("name, tool_input, rule", [
     ("Bash", {"command": "pytest -q tests"}, "Bash(pytest:*)"),
     ("Bash", {"command": "npm run build --prod"}, "Bash(npm run build:*)"),
-    ("Bash", {"command": "FOO=1 make test && ls"}, "Bash(make test:*)"),
+    ("Bash", {"command": "make test && ls"}, "Bash(make test:*)"),
+    ("Bash", {"command": "FOO=1 make test"}, "Bash(FOO=1 make test)"),
     ("Bash", {"command": "git --no-pager log"}, "Bash(git:*)"),
     ("WebFetch", {"url": "https://docs.python.org/3/"}, "WebFetch(domain:docs.python.org)"),
     ("Write", {"file_path": "x"}, "Edit"),
