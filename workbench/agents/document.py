@@ -78,14 +78,14 @@ class AgentDocument:
     value_spans: dict[str, Span] = field(default_factory=dict)
     item_spans: dict[str, list[Span]] = field(default_factory=dict)
     # The YAML node of each top-level value (for style questions: quoted, block, multi-line).
-    value_nodes: dict = field(default_factory=dict)
+    value_nodes: dict = field(default_factory=dict, repr=False, compare=False)
     # (key, the overridden occurrence's key span, the winning occurrence's key span).
     duplicate_keys: list[tuple[str, Span, Span]] = field(default_factory=list)
     strict_error: ParseProblem | None = None
     repair_error: ParseProblem | None = None
     repairs: list[Repair] = field(default_factory=list)
     # Maps an index into the YAML that was parsed (strict or repaired) to an offset of `text`.
-    _to_text: object = None
+    _to_text: object = field(default=None, repr=False, compare=False)
 
     @classmethod
     def parse(cls, text: str, path: str | Path | None = None) -> AgentDocument:

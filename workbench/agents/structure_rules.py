@@ -114,7 +114,8 @@ def _block_scalar_fix(doc, offset: int):
     if first_value[:1] in ("|", ">") or end <= first_end + 1:
         return None
     lines = ([first_value] if first_value else []) + [line.rstrip("\r") for line in rest]
-    block = " |\n" + "\n".join(("  " + line) if line.strip() else "" for line in lines) + "\n"
+    eol = "\r\n" if text[first_end - 1 : first_end] == "\r" else "\n"  # keep the file's endings
+    block = " |" + eol + eol.join(("  " + line) if line.strip() else "" for line in lines) + eol
     candidate = text[span.start : colon + 1] + block + text[end : span.end]
     try:
         if not isinstance(compose(candidate), MappingNode):
