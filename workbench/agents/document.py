@@ -21,7 +21,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .diagnostics import LineIndex
 from .toolnames import split_tools_with_offsets
-from .yaml12 import AliasError, build_value, compose, hashable_key
+from .yaml12 import AliasError, build_values, compose, hashable_key
 
 _CLOSING = re.compile(r"^---[ \t\r]*$", re.M)
 # Claude Code's "simple line" test (JavaScript `.` stops at \r, so CRLF lines never match).
@@ -290,7 +290,8 @@ def _strict_parse(yaml_text: str):
         node = compose(yaml_text)
         if not isinstance(node, MappingNode):
             return node, {}
-        return node, {id(v): build_value(v) for _, v in node.value}
+        nodes = [v for _, v in node.value]
+        return node, dict(zip(map(id, nodes), build_values(nodes)))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(filter(None, [exc.context, exc.problem]))

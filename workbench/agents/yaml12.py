@@ -12,7 +12,7 @@ import math
 import re
 
 import yaml
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import ScalarNode, SequenceNode
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -84,12 +84,11 @@ def scalar_value(node: ScalarNode):
 
 
 class _Builder:
-    __slots__ = ("budget", "active", "done")
+    __slots__ = ("budget", "active")
 
     def __init__(self) -> None:
         self.budget = NODE_BUDGET
         self.active: set[int] = set()
-        self.done: dict[int, object] = {}
 
     def build(self, node):
         self.budget -= 1
@@ -105,23 +104,19 @@ class _Builder:
             if isinstance(node, SequenceNode):
                 return [self.build(item) for item in node.value]
             result: dict = {}
+            # No merge keys: in YAML 1.2 `<<` is an ordinary key, as in Claude Code's parsers.
             for k, v in node.value:
-                if k.tag == "tag:yaml.org,2002:merge":
-                    merged = self.build(v)
-                    for part in merged if isinstance(merged, list) else [merged]:
-                        if isinstance(part, dict):
-                            for mk, mv in part.items():
-                                result.setdefault(mk, mv)
-                    continue
                 result[hashable_key(self.build(k))] = self.build(v)
             return result
         finally:
             self.active.discard(key)
 
 
-def build_value(node):
-    """Plain Python values of a node graph; raises `AliasError` on recursive or huge aliases."""
-    return _Builder().build(node)
+def build_values(nodes) -> list:
+    """Plain Python values of some nodes, with one budget for all of them; raises `AliasError`
+    on recursive or exploding aliases."""
+    builder = _Builder()
+    return [builder.build(node) for node in nodes]
 
 
 def hashable_key(key) -> object:
