@@ -88,7 +88,7 @@ async def test_a_clean_buffer_reloads_silently_when_the_file_changes(make_app, a
         assert "model: opus" in app.main_screen.editor.text
         assert not app.main_screen.dirty
         assert not app.screen.query_one(ConflictBanner).shown
-        assert "code-reviewer  opus" in screen_text(app)
+        assert "code-reviewer  ✓  opus" in screen_text(app)
 
 
 async def test_a_dirty_buffer_gets_the_banner_and_keep_mine_keeps_it(make_app, agents_dir):

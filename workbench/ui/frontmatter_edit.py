@@ -39,6 +39,11 @@ def _entry_lines(text: str, document: AgentDocument, key: str) -> tuple[int, int
     value_span = document.value_spans.get(key)
     end = max(key_span.end, value_span.end if value_span else key_span.end)
     start = text.rfind("\n", 0, key_span.start) + 1
+    # A block value's span runs on to the next key; comments and blank lines before it stay.
+    lines = text[start:end].split("\n")
+    while len(lines) > 1 and (not lines[-1].strip() or lines[-1].lstrip().startswith("#")):
+        lines.pop()
+    end = start + len("\n".join(lines))
     line_end = text.find("\n", end)
     return start, len(text) if line_end == -1 else line_end + 1
 

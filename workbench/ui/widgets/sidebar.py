@@ -16,7 +16,7 @@ from workbench.ui.colours import swatch_colour
 
 
 def entry_label(entry: AgentEntry, variables: dict[str, str], dirty: bool = False) -> Text:
-    """One sidebar row: colour swatch, name, model, health badge and status."""
+    """One sidebar row: colour swatch, name, health badge, which definition wins, model."""
     document = entry.document
     label = Text(no_wrap=True, overflow="ellipsis")
     colour = swatch_colour(getattr(document, "color", None)) if document is not None else None
@@ -24,16 +24,18 @@ def entry_label(entry: AgentEntry, variables: dict[str, str], dirty: bool = Fals
     label.append(entry.display_name, style="strike dim" if entry.status == "shadowed" else "")
     if dirty:
         label.append(" •", style="bold")
-    model = getattr(document, "model", None) if document is not None else None
-    if isinstance(model, str) and model.strip():
-        label.append(f"  {model.strip()}", style="dim")
     label.append("  ")
     label.append_text(health_badge(entry, variables))
     if entry.status == "shadowed" and entry.winner is not None:
-        label.append(f"  shadowed by {entry.winner.scope.kind.value}", style="dim italic")
+        label.append(f"  {entry.winner.scope.kind.value} wins", style="italic")
     elif entry.status == "duplicate":
-        winner = entry.winner.path.name if entry.winner is not None else "another file"
-        label.append(f"  duplicate; {winner} wins", style="italic")
+        if entry.winner is None:
+            label.append("  dup, wins", style="italic")
+        else:
+            label.append(f"  dup, {entry.winner.path.name} wins", style="italic")
+    model = getattr(document, "model", None) if document is not None else None
+    if isinstance(model, str) and model.strip():
+        label.append(f"  {model.strip()}", style="dim")
     return label
 
 
@@ -48,6 +50,14 @@ def health_badge(entry: AgentEntry, variables: dict[str, str]) -> Text:
     if warnings:
         return Text(f"▲ {warnings}", style=variables.get("diag-warning", "yellow"))
     return Text("✓", style="green")
+
+
+def short_folder(folder: Path) -> str:
+    """A scope folder as the sidebar shows it: under HOME as `~/…`."""
+    try:
+        return "~/" + str(folder.relative_to(Path.home()))
+    except ValueError:
+        return str(folder)
 
 
 def matches(entry: AgentEntry, needle: str) -> bool:
@@ -65,7 +75,7 @@ class Sidebar(Vertical):
     """The filter box above a tree of scopes and their agents."""
 
     DEFAULT_CSS = """
-    Sidebar { width: 36; border-right: solid $panel; }
+    Sidebar { width: 42; border-right: solid $panel; }
     Sidebar > Input#agent-filter { border: none; height: 1; padding: 0 1; margin: 0 0 1 0; }
     Sidebar > Tree { height: 1fr; padding: 0; }
     """
@@ -152,7 +162,8 @@ class Sidebar(Vertical):
         for scope, entries in by_scope.items():
             shown = [e for e in entries if matches(e, needle)]
             count = f"{len(shown)}/{len(entries)}" if needle else str(len(entries))
-            scope_label = Text.assemble((scope.label, "bold"), (f"  {count}", "dim"))
+            scope_label = Text.assemble((scope.kind.value, "bold"), f" {count}",
+                                        (f"  {short_folder(scope.root)}", "dim"))
             scope_node = tree.root.add(scope_label, data=scope, expand=True)
             for entry in shown:
                 self._rows[entry.path] = scope_node.add_leaf(

@@ -1,0 +1,88 @@
+"""Keys: every binding has an id, shows in the footer and the F1 help, and is remappable."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from tests.ui.helpers import screen_text, settle
+from workbench.settings import load_settings
+from workbench.ui.keymap import APP_KEYS, effective_keys, unknown_key_ids
+from workbench.ui.screens.help import HelpScreen
+
+REQUIRED = {"help": "f1", "focus_sidebar": "f2", "focus_editor": "f3", "focus_chat": "f4",
+            "run_agent": "f5", "save": "ctrl+s", "new_agent": "ctrl+n", "command_palette": "ctrl+p",
+            "quit": "ctrl+q"}
+
+
+def test_the_issue_s_keys_are_bound_with_ids():
+    keys = {spec.id: spec.key for spec in APP_KEYS}
+    assert {k: keys[k] for k in REQUIRED} == REQUIRED
+    assert len(keys) == len(APP_KEYS)  # ids are unique
+
+
+def test_settings_keys_override_the_defaults_and_typos_are_named():
+    keymap = {"save": "ctrl+w", "sav": "ctrl+x"}
+    assert effective_keys(keymap)["save"] == "ctrl+w"
+    assert unknown_key_ids(keymap) == ["sav"]
+
+
+async def test_the_footer_shows_the_bindings(make_app):
+    app = make_app()
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        for label in ("f1 Help", "f2 Agents", "f3 Editor", "f4 Chat", "f5 Run", "^s Save", "^n New",
+                      "^q Quit", "^p Palette"):
+            assert label in footer
+
+
+async def test_f1_lists_every_binding_with_its_id_and_closes_again(make_app):
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one(DataTable)
+        ids = {table.get_row_at(i)[1] for i in range(table.row_count)}
+        assert ids == {spec.id for spec in APP_KEYS}
+        await pilot.press("f1")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_a_key_remapped_in_the_settings_file_works_and_the_old_one_does_not(
+        make_app, fixed_settings, agents_dir):
+    fixed_settings.write_text(fixed_settings.read_text() + '\n[keys]\nsave = "ctrl+w"\n')
+    app = make_app(settings=load_settings())
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        editor = app.main_screen.editor
+        editor.focus()
+        await pilot.press("end", "x")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.main_screen.dirty
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert not app.main_screen.dirty
+        assert "^w Save" in screen_text(app).splitlines()[-1]
+
+
+async def test_f2_and_f3_move_between_the_list_and_the_editor(make_app):
+    app = make_app()
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        assert app.focused.id == "agent-tree"
+        await pilot.press("f3")
+        assert app.focused.id == "editor"
+
+
+async def test_f4_and_f5_are_bound_for_the_chat_pane_and_harmless_before_it(make_app):
+    app = make_app()
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4", "f5")
+        await pilot.pause()
+        assert app.main_screen.editor.text  # still there, nothing broke

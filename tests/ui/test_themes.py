@@ -1,0 +1,75 @@
+"""Themes: the bundled YAML files, user themes, and bad theme files."""
+
+from __future__ import annotations
+
+from workbench.paths import bundled_themes_dir
+from workbench.ui.themes import THEME_VARIABLES, load_theme_file, load_themes, user_themes_dir
+
+
+def test_at_least_three_bundled_themes_one_light_all_defining_every_variable():
+    loaded = load_themes([bundled_themes_dir()])
+    assert loaded.problems == []
+    assert len(loaded.themes) >= 3
+    assert any(not theme.dark for theme in loaded.themes.values())
+    for path in bundled_themes_dir().glob("*.yaml"):
+        import yaml
+
+        declared = yaml.safe_load(path.read_text())["variables"]
+        assert set(THEME_VARIABLES) <= set(declared), path.name
+
+
+def test_a_user_theme_is_loaded_and_overrides_a_bundled_one_of_the_same_name():
+    folder = user_themes_dir()
+    folder.mkdir(parents=True)
+    (folder / "mine.yaml").write_text("name: workbench-dark\nprimary: '#ff0000'\ndark: true\n")
+    loaded = load_themes()
+    assert loaded.themes["workbench-dark"].primary == "#ff0000"
+    # Variables a user theme leaves out fall back to the defaults, so every pane still works.
+    assert loaded.themes["workbench-dark"].variables["diag-error"] == THEME_VARIABLES["diag-error"]
+
+
+def test_bad_theme_files_become_problems_not_exceptions(tmp_path):
+    (tmp_path / "broken.yaml").write_text("name: [unclosed\n")
+    (tmp_path / "list.yaml").write_text("- a\n- b\n")
+    (tmp_path / "colour.yaml").write_text("name: c\nprimary: not-a-colour\n")
+    (tmp_path / "noprimary.yaml").write_text("name: d\n")
+    (tmp_path / "binary.yaml").write_bytes(b"\xff\xfe\x00")
+    loaded = load_themes([tmp_path])
+    assert loaded.themes == {}
+    assert len(loaded.problems) == 5
+    assert any("not valid YAML at line" in p for p in loaded.problems)
+    assert any("'not-a-colour' is not a colour" in p for p in loaded.problems)
+
+
+def test_a_theme_file_without_a_name_is_named_after_the_file(tmp_path):
+    path = tmp_path / "sunrise.yaml"
+    path.write_text("primary: '#123456'\ndark: false\n")
+    theme = load_theme_file(path)
+    assert theme.name == "sunrise" and not theme.dark
+
+
+async def test_the_app_reports_a_bad_user_theme_and_still_starts(make_app):
+    folder = user_themes_dir()
+    folder.mkdir(parents=True)
+    (folder / "broken.yaml").write_text("primary: [\n")
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert app.theme == "workbench-dark"
+        assert any("broken.yaml" in n.message for n in app._notifications)
+
+
+async def test_the_theme_is_switched_from_the_palette_and_recolours_diagnostics(make_app):
+    from tests.ui.helpers import settle
+
+    app = make_app("test-runner.md")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"theme: workbench-light")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "workbench-light"
+        styles = app.main_screen.editor._theme.syntax_styles
+        assert styles["diag.warning"].color.name == "#9a6700"
