@@ -3,6 +3,7 @@ and fix edits) lies inside the text."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +13,9 @@ from workbench.agents.document import AgentDocument
 from workbench.agents.fixes import fix_text
 from workbench.agents.rules import validate
 
-_CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+# Hypothesis draws from this list at collection time, so the corpus is located here, the same way
+# as the `corpus_dir` fixture does (WORKBENCH_CORPUS, else ../shared/corpus).
+_CORPUS = Path(os.environ.get("WORKBENCH_CORPUS") or Path(__file__).resolve().parents[3] / "shared" / "corpus")
 _SAMPLES = sorted(_CORPUS.rglob("*.md"))[::40] if _CORPUS.is_dir() else []
 _YAMLISH = st.sampled_from(
     ["---", "\n", "\r\n", ": ", "- ", "  ", "#", '"', "'", "[", "]", "{", "}", "&a", "*a", "|",
