@@ -135,7 +135,8 @@ class FakeMessagesAPI:
         return [r["body"] for r in self.requests if r["path"] == "/v1/messages"]
 
     def __enter__(self) -> FakeMessagesAPI:
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        # A short poll interval keeps shutdown (each test's teardown) quick.
+        threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True).start()
         return self
 
     def __exit__(self, *exc) -> None:

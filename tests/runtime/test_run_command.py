@@ -153,3 +153,27 @@ def test_interrupt_cancels_the_run_with_exit_130(fake_api, tmp_path, workspace):
     assert proc.returncode == 130 and "workbench: cancelled" in stderr and "Traceback" not in stderr
     last = json.loads(transcript.read_text().splitlines()[-1])
     assert last["subtype"] == "run_ended" and last["event"]["status"] == "cancelled"
+
+
+def test_default_mode_asks_on_the_terminal_when_there_is_one(fake_api, tmp_path, workspace):
+    import pty
+
+    agent = tmp_path / "shell.md"
+    agent.write_text("---\nname: shell\ndescription: Runs commands.\ntools: Bash\n---\nYou run commands.\n")
+    fake_api.add(
+        Reply.sse([start("m1"), *tool_input(0, "t1", "Bash", {"command": "echo yes > marker.txt"}),
+                   *end("tool_use")]),
+        text_reply("m2", "Done."),
+    )
+    controller, terminal = pty.openpty()
+    try:
+        os.write(controller, b"y\n")  # the answer waits in the terminal until the question is asked
+        done = subprocess.run([sys.executable, "-m", "workbench", "run", str(agent), "go", "--cwd", str(workspace)],
+                              stdin=terminal, capture_output=True, text=True, timeout=60)
+    finally:
+        os.close(terminal)
+        os.close(controller)
+
+    assert done.returncode == 0, done.stderr
+    assert "Allow Bash?" in done.stdout and "echo yes > marker.txt" in done.stdout
+    assert (workspace / "marker.txt").read_text().strip() == "yes"

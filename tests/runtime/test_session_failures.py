@@ -127,11 +127,12 @@ def test_retry_delay_backs_off_and_honours_the_cap():
     assert RetryPolicy.from_env({"WORKBENCH_RETRY_DELAY_SCALE": "0"}).delay(3, 10.0) == 0.0
 
 
-def test_the_provider_does_not_import_the_sdk_until_a_request():
+def test_the_runtime_imports_neither_the_sdk_nor_textual_until_a_request():
     import subprocess
     import sys
 
-    code = "import sys, workbench.runtime.session; print('anthropic' in sys.modules)"
+    code = ("import sys, workbench.runtime.session, workbench.transcripts.writer; "
+            "print(sorted(m for m in ('anthropic', 'textual') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "[]"
     assert Provider()._client is None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fake_api import Reply, end, start, text, text_reply, thinking, tool, tool_input
+import pytest
+
+from fake_api import Reply, end, sse, start, text, text_reply, thinking, tool, tool_input
 
 from .conftest import collect, of_kind
 
@@ -146,3 +148,30 @@ async def test_a_second_message_continues_the_same_conversation(fake_api, make_s
     await session.aclose()
 
     assert [m["role"] for m in fake_api.bodies()[1]["messages"]] == ["user", "assistant", "user"]
+
+
+async def test_a_refusal_is_shown_with_its_category_and_ends_the_turn(fake_api, make_session):
+    fake_api.add(Reply.sse([start("m1"), *text(0, "I can't"),
+                            sse("message_delta", delta={"stop_reason": "refusal", "stop_sequence": None,
+                                                        "stop_details": {"type": "refusal", "category": "cyber",
+                                                                         "explanation": "unsafe"}},
+                                usage={"output_tokens": 3}), sse("message_stop")]))
+    events = await collect(make_session())
+
+    assert any("refused" in w.message and "cyber" in w.message for w in of_kind(events, "warning"))
+    assert events[-1].status == "completed"
+
+
+async def test_a_bad_permission_mode_in_the_agent_file_is_a_warning_not_a_crash(fake_api, make_session):
+    agent = "---\nname: a\ndescription: d\npermissionMode: yolo\n---\nbody"
+    fake_api.add(text_reply("m1", "ok"))
+    session = make_session(agent)
+    events = await collect(session)
+
+    assert session.policy.mode == "default"
+    assert any("yolo" in w.message for w in of_kind(events, "warning"))
+
+
+def test_an_unknown_permission_mode_argument_is_refused(make_session):
+    with pytest.raises(ValueError, match="unknown permission mode"):
+        make_session(permission_mode="yolo")

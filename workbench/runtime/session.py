@@ -129,8 +129,8 @@ class Session:
             _text_or_none(self.document.model), default=model or self.settings.default_model,
             settings_models=self.settings.models,
         )
-        mode = permission_mode or _text_or_none(self.document.permission_mode) or self.settings.permission_mode
-        self.policy = PermissionPolicy(normalise_mode(mode), [*self.settings.allow, *allow_rules])
+        self._notices = list(self.settings.problems)
+        self.policy = PermissionPolicy(self._mode(permission_mode), [*self.settings.allow, *allow_rules])
         self.max_turns = max_turns or _positive_int(self.document.max_turns) or DEFAULT_MAX_TURNS
         self.include_claude_md = include_claude_md
         self.ask_permission = ask_permission
@@ -155,6 +155,21 @@ class Session:
             cwd=self.cwd, roots=(self.cwd, *self.add_dirs), env=_tool_environment(os.environ),
             run_agent=self._run_agent,
         )
+
+    def _mode(self, requested: str | None) -> str:
+        """The permission mode: the argument (ValueError if unknown), else the agent's, else settings'."""
+        if requested:
+            return normalise_mode(requested)
+        for source, mode in (("the agent's permissionMode", _text_or_none(self.document.permission_mode)),
+                             ("the settings' permission_mode", self.settings.permission_mode)):
+            if not mode:
+                continue
+            try:
+                return normalise_mode(mode)
+            except ValueError as exc:
+                # A typo in a file should not stop the run: say so and fall back to the next source.
+                self._notices.append(f"{source}: {exc}; ignored")
+        return "default"
 
     @property
     def transcript_path(self) -> Path | None:
@@ -233,7 +248,7 @@ class Session:
             unavailable_tools=tuple(self.toolset.missing), cwd=str(self.cwd),
             permission_mode=self.policy.mode, prompt=text, **self._event_kw(),
         ))
-        for message in self.toolset.warnings:
+        for message in [*self._notices, *self.toolset.warnings]:
             self._emit(Warning(message=message, **self._event_kw()))
         try:
             await self._loop(text, summary)
@@ -278,6 +293,11 @@ class Session:
                     self.history.append({"role": "assistant", "content": kept})
                 if stop == "pause_turn":
                     continue
+                if stop == "refusal":
+                    details = message.get("stop_details") or {}
+                    why = ": ".join(str(details[k]) for k in ("category", "explanation") if details.get(k))
+                    self._emit(Warning(message="the model refused to continue" + (f" ({why})" if why else ""),
+                                       **self._event_kw()))
                 if stop == "max_tokens" and calls:
                     summary.status = "error"
                     summary.error = (f"the response hit max_tokens inside a tool call; "
@@ -464,6 +484,7 @@ class Session:
         self.depth = parent.depth + 1
         self.parent_call_id = call_id
         self._emit_up = parent._emit
+        self._notices = [n for n in self._notices if n not in self.settings.problems]  # told once, above
         # The parent's mode governs when the agent names none (Claude Code's inheritance).
         if not _text_or_none(self.document.permission_mode):
             self.policy.mode = parent.policy.mode
