@@ -125,6 +125,7 @@ def test_sarif_is_a_2_1_0_log_with_the_rule_table_and_located_results():
     assert log["version"] == "2.1.0"
     assert log["$schema"].endswith("sarif-2.1.0.json")
     (run,) = log["runs"]
+    assert run["columnKind"] == "unicodeCodePoints"
     driver = run["tool"]["driver"]
     assert (driver["name"], driver["version"]) == ("workbench", "9.9")
     ids = [rule["id"] for rule in driver["rules"]]

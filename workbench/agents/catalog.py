@@ -206,7 +206,7 @@ class Catalog:
         return sorted(self._entries.values(), key=lambda e: (self._rank[e.scope], str(e.path)))
 
     def entry(self, path: str | os.PathLike[str]) -> AgentEntry | None:
-        """The entry of a file, by any spelling of its path."""
+        """The entry of a file, by its path as found (relative or absolute; symlinks not resolved)."""
         return self._entries.get(_key(path))
 
     def description_tokens(self, scope: Scope) -> int:

@@ -265,7 +265,8 @@ def format_sarif(report: LintReport, rules: Iterable[RuleInfo], *, version: str)
     log = {
         "$schema": _SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{"tool": {"driver": driver}, "results": results}],
+        # Columns count code points, as everywhere in workbench (SARIF's default is UTF-16 units).
+        "runs": [{"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}],
     }
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
 

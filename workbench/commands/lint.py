@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -126,22 +127,31 @@ def _scopes(paths: list[str]) -> tuple[list, list[str]]:
     from workbench.agents.catalog import Scope, ScopeKind, default_scopes
 
     if not paths:
-        return default_scopes(Path.cwd()), []
+        try:
+            return default_scopes(Path.cwd()), []
+        except OSError as error:
+            return [], [f"cannot read the working folder ({error.strerror or error})"]
     scopes: list[Scope] = []
     problems: list[str] = []
     files_by_folder: dict[str, list[Path]] = {}
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            problems.append(f"{raw}: no such file or folder")
+            continue
+        except OSError as error:
+            problems.append(f"{raw}: {error.strerror or error}")
+            continue
+        if stat.S_ISDIR(info.st_mode):
             scopes.append(Scope(ScopeKind.EXTRA, path))
-        elif path.exists():
+        else:
             folder = os.path.abspath(path.parent)
             if folder not in files_by_folder:
                 files_by_folder[folder] = []
                 scopes.append(Scope(ScopeKind.EXTRA, path.parent, files=()))
             files_by_folder[folder].append(path)
-        else:
-            problems.append(f"{raw}: no such file or folder")
     # Scopes are immutable; the file scopes get their lists once every argument is seen.
     resolved = []
     for scope in scopes:
@@ -185,8 +195,8 @@ def _key(path) -> str:
 
 
 def _display(path: Path, cwd_prefix: str) -> str:
-    # Paths found from the command line read as the user typed them; absolute ones under the
-    # working directory read relative to it.
+    # Paths read as found from the command line; absolute ones under the working folder (the
+    # default scopes) read relative to it, like the paths in any other tool's output.
     text = str(path)
     if text.startswith(cwd_prefix):
         return text[len(cwd_prefix):]
