@@ -177,3 +177,15 @@ def test_default_mode_asks_on_the_terminal_when_there_is_one(fake_api, tmp_path,
     assert done.returncode == 0, done.stderr
     assert "Allow Bash?" in done.stdout and "echo yes > marker.txt" in done.stdout
     assert (workspace / "marker.txt").read_text().strip() == "yes"
+
+
+def test_an_agent_is_found_by_name_in_the_project_catalog(fake_api, workspace, capsys):
+    agents = workspace / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "some-file.md").write_text(AGENT)
+    fake_api.add(text_reply("m1", "Found."))
+    status = main(["run", "Reader", "hi", "--cwd", str(workspace), "--output", "jsonl"])
+
+    assert status == 0
+    started = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert started["agent"]["name"] == "reader" and started["agent"]["path"].endswith("some-file.md")

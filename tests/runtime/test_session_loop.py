@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from fake_api import Reply, end, sse, start, text, text_reply, thinking, tool, tool_input
@@ -175,3 +178,25 @@ async def test_a_bad_permission_mode_in_the_agent_file_is_a_warning_not_a_crash(
 def test_an_unknown_permission_mode_argument_is_refused(make_session):
     with pytest.raises(ValueError, match="unknown permission mode"):
         make_session(permission_mode="yolo")
+
+
+async def test_without_a_transcript_path_the_run_is_recorded_in_the_data_folder(fake_api, make_session, tmp_path):
+    fake_api.add(text_reply("m1", "ok"))
+    session = make_session(transcript_path=None)
+    await collect(session)
+
+    data = Path(os.environ["WORKBENCH_DATA_DIR"])
+    assert session.transcript_path.parent.parent == data / "transcripts"
+    assert session.transcript_path.name == f"{session.session_id}.jsonl"
+    assert session.transcript_path.read_text().count("\n") >= 3
+
+
+async def test_a_second_send_while_a_run_is_going_is_refused(fake_api, make_session):
+    fake_api.add(text_reply("m1", "ok"))
+    session = make_session()
+    events = session.send("first")
+    await events.__anext__()
+    with pytest.raises(RuntimeError, match="already in progress"):
+        await session.send("second").__anext__()
+    [e async for e in events]
+    await session.aclose()

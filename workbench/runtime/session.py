@@ -193,6 +193,8 @@ class Session:
 
     async def send(self, text: str) -> AsyncIterator[Event]:
         """Send a user message and stream the run's events until it ends (`RunEnded` is last)."""
+        if self._task is not None:
+            raise RuntimeError("a run is already in progress in this session")
         queue: asyncio.Queue = asyncio.Queue()
         done = object()
         self._queue = queue
@@ -286,7 +288,7 @@ class Session:
             self._emit(AssistantMessage(message=message, **self._event_kw()))
             self._emit(TurnEnded(stop_reason=str(stop), turn=summary.turns, **self._event_kw()))
             summary.final_text = "".join(b.get("text", "") for b in content if b.get("type") == "text")
-            if stop != "tool_use":
+            if stop != "tool_use" or not calls:
                 # Never keep a tool_use that will get no result (a max_tokens cut, a refusal).
                 kept = [b for b in content if b.get("type") != "tool_use"]
                 if kept:
