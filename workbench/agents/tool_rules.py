@@ -108,7 +108,9 @@ def _deprecated(report: Report, key, items, index, name, span) -> None:
 
 def _unknown(report: Report, key, name, span) -> None:
     suggestions = tn.suggest(name)
-    hint = ""
+    hint = " Fix the name or remove it."
+    if "mcp" in name.lower():
+        hint = " MCP tools are named `mcp__<server>` or `mcp__<server>__<tool>`."
     edit = None
     if suggestions:
         hint = " Did you mean " + " or ".join(f"`{s}`" for s in suggestions) + "?"
