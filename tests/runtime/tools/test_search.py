@@ -150,3 +150,30 @@ async def test_ls_of_a_missing_folder_is_an_error(workspace, call):
 
 def test_search_tools_are_read_tools():
     assert {REGISTRY[n].kind for n in ("Glob", "Grep", "LS", "Read")} == {"read"}
+
+
+async def test_cancelling_a_search_kills_ripgrep(workspace, monkeypatch):
+    import asyncio
+    import subprocess
+
+    from workbench.runtime.tools import ripgrep
+
+    started = []
+    real_popen = subprocess.Popen
+
+    def recording_popen(*args, **kwargs):
+        proc = real_popen(*args, **kwargs)
+        started.append(proc)
+        return proc
+
+    monkeypatch.setattr(ripgrep.subprocess, "Popen", recording_popen)
+    # rg reading a FIFO with no writer blocks until it is killed.
+    os.mkfifo(workspace / "pipe")
+    task = asyncio.ensure_future(ripgrep.run_rg(["x", str(workspace / "pipe")], workspace))
+    while not started:
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert started[0].returncode is not None
