@@ -1,9 +1,12 @@
 """The catalog: Claude Code's scopes and precedence, identity by name, and the cross-file rules."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench.agents.catalog import Catalog, Scope, ScopeKind, default_scopes, project_agent_dirs
 from workbench.paths import bundled_agents_dir
@@ -289,3 +292,41 @@ def test_a_file_outside_every_scope_is_not_added(tmp_path):
     stray = _agent(tmp_path / "stray.md", "stray")
     assert catalog.update(stray) == []
     assert catalog.entry(stray) is None
+
+
+_NAMES = ["alpha", "beta", "gamma"]
+_OPERATION = st.tuples(
+    st.integers(0, 1),  # scope
+    st.integers(0, 3),  # file
+    st.sampled_from(["name", "long", "delete", "not-an-agent", "no-name"]),
+    st.sampled_from(_NAMES),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_OPERATION, min_size=1, max_size=12))
+def test_any_sequence_of_one_file_updates_matches_a_full_reload(operations):
+    with tempfile.TemporaryDirectory() as folder:
+        roots = [Path(folder) / "project", Path(folder) / "user"]
+        for root in roots:
+            root.mkdir()
+        scopes = [_scope(roots[0], ScopeKind.PROJECT), _scope(roots[1], ScopeKind.USER)]
+        catalog = Catalog.load(scopes)
+        for scope_index, file_index, action, name in operations:
+            path = roots[scope_index] / f"f{file_index}.md"
+            if action == "delete":
+                path.unlink(missing_ok=True)
+            elif action == "not-an-agent":
+                path.write_text("# just notes\n")
+            elif action == "no-name":
+                path.write_text("---\ndescription: Use this agent when nameless.\n---\nA body.\n")
+            else:
+                long = action == "long"
+                _agent(path, name, "Use this agent when " + ("x" * 40_000 if long else "short"))
+            catalog.update(path)
+        reloaded = Catalog.load(scopes)
+        assert _snapshot(catalog) == _snapshot(reloaded)
+        assert sorted(catalog.skipped) == sorted(reloaded.skipped)
+        assert {n: str(e.path) for n, e in catalog.winners().items()} == {
+            n: str(e.path) for n, e in reloaded.winners().items()
+        }

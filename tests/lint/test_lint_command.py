@@ -232,6 +232,29 @@ def test_a_folder_without_permission_is_a_one_line_error_with_exit_2(tmp_path, c
     assert err == f"workbench lint: {locked}: Permission denied\n"
 
 
+def test_a_folder_the_system_refuses_to_list_is_a_one_line_error_with_exit_2(
+    tmp_path, capsys, monkeypatch
+):
+    # Tests may run as root, who lists any folder: the refusal comes from the OS call itself.
+    import errno
+
+    locked = tmp_path / "locked"
+    write(locked / "helper.md", GOOD)
+    write(tmp_path / "open" / "helper.md", WARN_ONLY)
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if os.fspath(path) == str(locked):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    status, out, err = lint(capsys, tmp_path)
+    assert status == 2
+    assert err == f"workbench lint: {locked}: Permission denied\n"
+    assert "AG171" in out  # the readable folder is still linted
+
+
 def test_bad_input_through_the_real_command_never_shows_a_traceback(tmp_path):
     (tmp_path / "binary.md").write_bytes(b"\x00\x01\x02")
     result = subprocess.run(
