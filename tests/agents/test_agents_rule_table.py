@@ -25,6 +25,7 @@ TRIGGERS = [
     ("AG008", fm("«name»: first-name", NAME, DESC), None, False),
     ("AG009", fm(NAME, DESC, "background: «yes»"), None, False),
     ("AG009", fm(NAME, DESC, "maxTurns: «012»"), None, False),
+    ("AG009", fm(NAME, DESC, "skills: [docs, «n»]"), None, False),
     ("AG100", fm(NAME, DESC, "«allowed-tools»: Read"), None, False),
     ("AG100", fm(NAME, DESC, "«Model»: sonnet"), None, False),
     ("AG101", fm(NAME, DESC, "«category»: quality"), None, False),

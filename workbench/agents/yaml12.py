@@ -135,6 +135,9 @@ def hashable_key(key) -> object:
 def yaml11_reading(node: ScalarNode) -> object:
     """How YAML 1.1 (PyYAML's default, many other tools) would read a plain scalar, or a sentinel
     `SAME` when it reads it as 1.2 does."""
+    if node.value in _YAML11_YN:
+        # YAML 1.1's boolean set includes y/n, which PyYAML's resolver leaves out.
+        return node.value in ("y", "Y")
     tag11 = _YAML11.resolve(ScalarNode, node.value, (True, False))
     if tag11 == node.tag:
         if tag11 == _INT and _int11(node.value) != scalar_value(node):
@@ -154,6 +157,7 @@ def yaml11_reading(node: ScalarNode) -> object:
 
 
 SAME = object()
+_YAML11_YN = frozenset({"y", "Y", "n", "N"})
 
 
 def _int11(value: str):
