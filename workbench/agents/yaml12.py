@@ -127,9 +127,12 @@ def hashable_key(key) -> object:
         return "null"
     if isinstance(key, bool):
         return "true" if key else "false"
-    if isinstance(key, (int, float)):
-        return str(key)
     return str(key)
+
+
+# What `yaml11_reading` returns when YAML 1.1 agrees with 1.2.
+SAME = object()
+_YAML11_YN = frozenset({"y", "Y", "n", "N"})
 
 
 def yaml11_reading(node: ScalarNode) -> object:
@@ -154,10 +157,6 @@ def yaml11_reading(node: ScalarNode) -> object:
     if tag11 == _NULL:
         return None
     return "a string"
-
-
-SAME = object()
-_YAML11_YN = frozenset({"y", "Y", "n", "N"})
 
 
 def _int11(value: str):
