@@ -175,7 +175,7 @@ def test_default_mode_asks_on_the_terminal_when_there_is_one(fake_api, tmp_path,
         os.close(controller)
 
     assert done.returncode == 0, done.stderr
-    assert "Allow Bash?" in done.stdout and "echo yes > marker.txt" in done.stdout
+    assert "Allow Bash?" in done.stderr and "echo yes > marker.txt" in done.stderr
     assert (workspace / "marker.txt").read_text().strip() == "yes"
 
 

@@ -200,3 +200,13 @@ async def test_a_second_send_while_a_run_is_going_is_refused(fake_api, make_sess
         await session.send("second").__anext__()
     [e async for e in events]
     await session.aclose()
+
+
+async def test_an_unwritable_transcript_is_a_warning_and_the_run_goes_on(fake_api, make_session, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    fake_api.add(text_reply("m1", "ok"))
+    events = await collect(make_session(transcript_path=blocker / "sub" / "t.jsonl"))
+
+    assert any("transcript not written" in w.message for w in of_kind(events, "warning"))
+    assert events[-1].status == "completed"

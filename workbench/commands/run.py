@@ -46,6 +46,9 @@ def run(args: argparse.Namespace) -> int:
     except _UsageError as exc:
         print(f"workbench: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:  # noqa: BLE001 - the command promises one line, never a traceback
+        print(f"workbench: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 class _UsageError(Exception):
@@ -76,7 +79,7 @@ async def _run(args: argparse.Namespace) -> int:
     if not has_credentials():
         raise _UsageError("no API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN)")
 
-    interactive = args.output == "text" and sys.stdin.isatty()
+    interactive = sys.stdin.isatty()
     try:
         session = Session(
             text, path=path, model=args.model, cwd=cwd, add_dirs=[Path(d).expanduser() for d in args.add_dir],
@@ -150,15 +153,15 @@ def _load_agent(agent: str, cwd: Path) -> tuple[str, str, Any]:
 
 
 async def _ask_on_terminal(request: Any) -> Any:
-    """Ask on the terminal: y (once), a (always), anything else no."""
+    """Ask on the terminal: y (once), a (always), anything else (or end of input) no."""
     from workbench.runtime.session import PermissionAnswer
 
     shown = request.summary or request.name
-    question = f"\nAllow {request.name}? {shown}\n[y]es / [a]lways ({request.rule_suggestion or request.name}) / [N]o: "
-    try:
-        reply = await asyncio.to_thread(input, question)
-    except EOFError:
-        reply = ""
+    always = request.rule_suggestion or request.name
+    # The question goes to stderr so that stdout stays the reply (or clean JSON lines).
+    sys.stderr.write(f"\nAllow {request.name}? {shown}\n[y]es / [a]lways ({always}) / [N]o: ")
+    sys.stderr.flush()
+    reply = await asyncio.to_thread(sys.stdin.readline)
     choice = reply.strip().lower()
     if choice in ("y", "yes"):
         return PermissionAnswer("allow")

@@ -231,10 +231,16 @@ class Session:
         if self._emit_up is not None:
             self._emit_up(event)
             return
-        if self._writer is None and self.transcript_path is not None:
-            self._writer = TranscriptWriter(self.transcript_path, self.session_id)
-        if self._writer is not None:
-            self._writer.write(event)
+        try:
+            if self._writer is None and self.transcript_path is not None:
+                self._writer = TranscriptWriter(self.transcript_path, self.session_id)
+            if self._writer is not None:
+                self._writer.write(event)
+        except OSError as exc:
+            # A transcript that cannot be written must not stop the run: say so once, go on without it.
+            self._record, self._writer = False, None
+            if self._queue is not None:
+                self._queue.put_nowait(Warning(message=f"transcript not written: {exc}", **self._event_kw()))
         if self._queue is not None:
             self._queue.put_nowait(event)
 
@@ -262,6 +268,9 @@ class Session:
             summary.status, summary.error = "error", str(exc)
             self._emit(ErrorOccurred(message=str(exc), error_type=exc.error_type, hint=exc.hint,
                                      **self._event_kw()))
+        except Exception as exc:  # noqa: BLE001 - a bug still ends the run properly, transcript included
+            summary.status, summary.error = "error", f"internal error: {type(exc).__name__}: {exc}"
+            self._emit(ErrorOccurred(message=summary.error, error_type="internal_error", **self._event_kw()))
         self._finish(summary, started)
         return summary
 
