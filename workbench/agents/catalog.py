@@ -297,7 +297,7 @@ class Catalog:
             for entry in self._resolve_name(name):
                 touched[id(entry)] = entry
         scope = (new or old).scope
-        for entry in self._resolve_budget(scope):
+        for entry in self._resolve_budget(scope, old, new):
             touched[id(entry)] = entry
         if new is not None:
             touched[id(new)] = new
@@ -349,8 +349,12 @@ class Catalog:
             entry._name_diagnostics = diagnostics
         return group
 
-    def _resolve_budget(self, scope: Scope) -> list[AgentEntry]:
-        """Recompute AG192 for one scope; returns the entries that lost or gained it."""
+    def _resolve_budget(
+        self, scope: Scope, old: AgentEntry | None = None, new: AgentEntry | None = None
+    ) -> list[AgentEntry]:
+        """Recompute AG192 for one scope after `old` was replaced by `new` (either may be None);
+        returns the entries that lost, gained or changed it. The longest description is searched
+        for again only when the one that held the finding went away."""
         from workbench.agents.rules import DESCRIPTION_BUDGET_TOKENS
 
         members = self._members[scope]
@@ -361,7 +365,12 @@ class Catalog:
             previous._budget_diagnostic = None
             changed.append(previous)
         if total > DESCRIPTION_BUDGET_TOKENS and members:
-            holder = max(members, key=lambda e: (e.description_tokens, str(e.path)))
+            if previous is None or previous is old or previous not in members:
+                holder = max(members, key=_budget_rank)
+            elif new is not None and new in members and _budget_rank(new) > _budget_rank(previous):
+                holder = new
+            else:
+                holder = previous
             holder._budget_diagnostic = _description_budget(holder, scope, len(members), total)
             self._budget_holder[scope] = holder
             changed.append(holder)
@@ -465,6 +474,11 @@ class Catalog:
             result = parent != folder and self._in_plugin(parent)
         self._plugin_cache[folder] = result
         return result
+
+
+def _budget_rank(entry: AgentEntry) -> tuple[int, str]:
+    # The longest description holds AG192; the path breaks ties so a reload picks the same one.
+    return entry.description_tokens, str(entry.path)
 
 
 def _inode(path: Path) -> tuple[int, int] | None:
