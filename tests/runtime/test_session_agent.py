@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from fake_api import Reply, end, start, text, text_reply, tool_input
+from fake_api import Reply, end, start, text_reply, tool_input
 
 from workbench.agents.document import AgentDocument
 from workbench.runtime.toolset import resolve_toolset

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from fake_api import Reply, end, error_body, error_event, start, text, text_reply, tool, tool_input
+from fake_api import Reply, end, error_body, error_event, start, text, text_reply, tool
 
 from workbench.runtime.provider import Provider, RetryPolicy
 

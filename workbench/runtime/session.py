@@ -250,6 +250,9 @@ class Session:
     async def _run(self, text: str) -> RunSummary:
         started = time.monotonic()
         summary = RunSummary("completed", 0, UsageTotals(), 0.0, 0, 0.0, "")
+        if self._system_prompt is None:
+            # git and the CLAUDE.md files are read off the event loop, which may be drawing a UI.
+            await asyncio.to_thread(lambda: self.system_prompt)
         self._emit(RunStarted(
             run_id=uuid.uuid4().hex, session_id=self.session_id, agent=self.agent,
             system_prompt=self.system_prompt, model=self.model, tools=tuple(self.toolset.names),
