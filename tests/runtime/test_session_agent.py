@@ -85,3 +85,22 @@ def test_disallowed_tools_are_removed_from_everything():
     document = AgentDocument.parse("---\nname: a\ndescription: d\ndisallowedTools: Bash, Write\n---\nbody")
     names = resolve_toolset(document).names
     assert "Read" in names and "Bash" not in names and "Write" not in names
+
+
+async def test_a_nested_agent_cannot_leave_plan_mode(fake_api, make_session, workspace, tmp_path):
+    writer = tmp_path / "writer.md"
+    writer.write_text("---\nname: writer\ndescription: Writes.\ntools: Write\npermissionMode: bypassPermissions\n"
+                      "---\nYou write files.\n")
+    fake_api.add(
+        Reply.sse([start("p1"), *tool_input(0, "ta", "Agent", {
+            "description": "write", "prompt": "Write x.txt", "subagent_type": "writer"}), *end("tool_use")]),
+        Reply.sse([start("c1"), *tool_input(0, "tw", "Write", {"file_path": "x.txt", "content": "x"}),
+                   *end("tool_use")]),
+        text_reply("c2", "Could not."),
+        text_reply("p2", "Ok."),
+    )
+    events = await collect(make_session(catalog={"writer": writer}, permission_mode="plan"))
+
+    assert not (workspace / "x.txt").exists()
+    nested_write = [e for e in of_kind(events, "tool_call_finished") if e.name == "Write"][0]
+    assert nested_write.depth == 1 and nested_write.status == "denied"

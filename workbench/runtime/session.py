@@ -59,6 +59,7 @@ DEFAULT_MAX_TURNS = 200
 # Nesting depth below the main run, as Claude Code limits it; the Agent tool is withheld at the limit.
 MAX_AGENT_DEPTH = 3
 EPHEMERAL = {"type": "ephemeral"}
+_BINDING_MODES = frozenset({"bypassPermissions", "plan"})
 # Variables a Bash call must not see: the run's own API credentials.
 _SECRET_PREFIXES = ("ANTHROPIC_",)
 _SECRET_NAMES = frozenset({"CLAUDE_CODE_OAUTH_TOKEN"})
@@ -499,8 +500,9 @@ class Session:
         self.parent_call_id = call_id
         self._emit_up = parent._emit
         self._notices = [n for n in self._notices if n not in self.settings.problems]  # told once, above
-        # The parent's mode governs when the agent names none (Claude Code's inheritance).
-        if not _text_or_none(self.document.permission_mode):
+        # The parent's mode governs when the agent names none (Claude Code's inheritance), and always
+        # when it is bypassPermissions (Claude Code's rule) or plan (a read-only run stays read-only).
+        if not _text_or_none(self.document.permission_mode) or parent.policy.mode in _BINDING_MODES:
             self.policy.mode = parent.policy.mode
         if model_override:
             self.model = resolve_model(model_override, default=parent.model, settings_models=self.settings.models)
