@@ -12,6 +12,7 @@ MODULES = [
     "workbench.transcripts.export",
     "workbench.transcripts.discovery",
     "workbench.transcripts.text",
+    "workbench.transcripts.replay",
     "workbench.commands.transcript",
 ]
 

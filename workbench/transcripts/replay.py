@@ -1,0 +1,103 @@
+"""A read transcript as the event vocabulary, so the chat pane's widgets render it like a live run.
+
+Each assistant response becomes an `AssistantMessage` followed by its calls; each call is
+`ToolCallStarted`, its permission decision (workbench runs), the subagent's own events nested under it
+(`parent_call_id` = the call, one level deeper), then `ToolCallFinished` with the result and its
+`toolUseResult` as `detail` (so Edit diffs come from `structuredPatch`). Parallel subagents thus each
+follow their own call, never interleaved by time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+from workbench.transcripts.events import (
+    AssistantMessage,
+    Event,
+    ToolCallFinished,
+    ToolCallStarted,
+    UserMessage,
+    Warning,
+)
+from workbench.transcripts.model import Message, SystemRecord, ToolCall, Transcript, WorkbenchRecord
+
+
+def transcript_events(
+    tx: Transcript, *, depth: int = 0, parent_call_id: str | None = None
+) -> Iterator[Event]:
+    """The events of `tx` (and its subagents, nested) in reading order."""
+    where = {"depth": depth, "parent_call_id": parent_call_id}
+    for item in tx.timeline:
+        if isinstance(item, Message):
+            yield from _message_events(item, tx, where)
+        elif isinstance(item, SystemRecord) and item.is_compaction:
+            meta = item.entry.data.get("compactMetadata")
+            pre = meta.get("preTokens") if isinstance(meta, dict) else None
+            size = f" ({pre:,} tokens before)" if isinstance(pre, int) else ""
+            yield Warning(message=f"Conversation compacted{size}", **where)
+        elif isinstance(item, WorkbenchRecord) and not _belongs_to_call(item, tx):
+            yield dataclasses.replace(item.event, **where)
+    for sub in tx.subagents:
+        if sub.parent_call_id not in tx.tool_calls:
+            yield Warning(message=f"Subagent {sub.agent_type or sub.agent_id} (no call links to it)",
+                          **where)
+            yield from transcript_events(sub.transcript, depth=depth + 1, parent_call_id=parent_call_id)
+
+
+def _belongs_to_call(record: WorkbenchRecord, tx: Transcript) -> bool:
+    call = tx.tool_calls.get(getattr(record.event, "call_id", ""))
+    return call is not None and (record.event is call.permission or record.event is call.finished)
+
+
+def _message_events(msg: Message, tx: Transcript, where: dict) -> Iterator[Event]:
+    if msg.role == "user":
+        # Typed prompts only: tool results travel with their calls; injected text stays hidden.
+        if msg.kind == "prompt":
+            yield UserMessage(message={"role": "user", "content": msg.content}, **where)
+        return
+    yield AssistantMessage(
+        message={
+            "id": msg.id,
+            "role": "assistant",
+            "model": msg.model,
+            "content": msg.content,
+            "stop_reason": msg.stop_reason,
+            "usage": msg.usage,
+        },
+        **where,
+    )
+    for block in msg.content:
+        if block.get("type") == "tool_use":
+            call = tx.tool_calls.get(str(block.get("id")))
+            if call is not None and call.message is msg:
+                yield from _call_events(call, where)
+
+
+def _call_events(call: ToolCall, where: dict) -> Iterator[Event]:
+    yield ToolCallStarted(call_id=call.id, name=call.name, input=call.input, **where)
+    if call.permission is not None:
+        yield dataclasses.replace(call.permission, **where)
+    if call.subagent is not None:
+        yield from transcript_events(
+            call.subagent.transcript, depth=where["depth"] + 1, parent_call_id=call.id
+        )
+    if call.result is None:
+        if call.finished is not None:
+            yield dataclasses.replace(call.finished, **where)
+        return
+    denied = call.permission is not None and call.permission.decision == "deny"
+    status = "denied" if denied else "failed" if call.result.is_error else "done"
+    detail = call.result.detail if isinstance(call.result.detail, dict) else {}
+    if not detail and call.finished is not None:
+        detail = call.finished.detail
+    yield ToolCallFinished(
+        call_id=call.id,
+        name=call.name,
+        status=status,
+        content=call.result.text,
+        is_error=call.result.is_error,
+        duration_ms=call.finished.duration_ms if call.finished is not None else 0.0,
+        detail=detail,
+        **where,
+    )
