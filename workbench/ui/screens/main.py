@@ -22,6 +22,7 @@ from workbench.agents.diagnostics import Diagnostic, Fix
 from workbench.ui import agent_files
 from workbench.ui.agent_files import AgentFileProblem
 from workbench.ui.frontmatter_edit import FrontmatterEditError, set_field
+from workbench.ui.cursor import apply_cursor_blink
 from workbench.ui.keymap import bindings
 from workbench.ui.messages import AgentSelected
 from workbench.ui.screens.choice import ChoiceDialog
@@ -29,7 +30,7 @@ from workbench.ui.widgets.agent_editor import AgentEditor
 from workbench.ui.widgets.conflict_banner import ConflictBanner
 from workbench.ui.widgets.editor_header import EditorHeader
 from workbench.ui.widgets.problems_list import ProblemsList
-from workbench.ui.widgets.sidebar import Sidebar
+from workbench.ui.widgets.sidebar import Sidebar, short_folder
 
 # Validation waits this long after a key so a burst of typing validates once (< 150 ms total).
 DEBOUNCE_SECONDS = 0.05
@@ -108,7 +109,7 @@ class MainScreen(Screen):
         return self.path is not None and self.editor.text != self.disk_text
 
     def on_mount(self) -> None:
-        self.editor.cursor_blink = self.app.settings.cursor_blink
+        apply_cursor_blink(self)
         self._show_header()
         # Reading the scopes starts once the first frame is on screen, so it never delays it.
         self.call_after_refresh(self._load_catalog)
@@ -127,8 +128,8 @@ class MainScreen(Screen):
         if target is None:
             entries = self.catalog.entries
             target = entries[0].path if entries else None
-        if target is not None:
-            self.open_agent(target)
+        if target is not None and self.open_agent(target):
+            self.editor.focus()
         self.app.start_watching(self.catalog)
         if self.app.exit_after == "loaded":
             self.call_after_refresh(self.app.exit)
@@ -472,11 +473,12 @@ class MainScreen(Screen):
 
     def writable_scopes(self) -> list[tuple[str, Path]]:
         """(label, folder) of the scopes a new agent can go to; the project's by default."""
-        scopes = [(s.label, s.root) for s in (self.catalog.scopes if self.catalog else [])
+        scopes = [(f"{s.kind.value}  {short_folder(s.root)}", s.root)
+                  for s in (self.catalog.scopes if self.catalog else [])
                   if s.kind is not ScopeKind.BUNDLED and s.files is None]
         if not any(label.startswith("project") for label, _ in scopes):
-            scopes.insert(0, (f"project ({Path.cwd() / '.claude' / 'agents'})",
-                              Path.cwd() / ".claude" / "agents"))
+            folder = Path.cwd() / ".claude" / "agents"
+            scopes.insert(0, (f"project  {short_folder(folder)}", folder))
         return scopes
 
     def action_new_agent(self) -> None:

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
+from workbench.ui.cursor import apply_cursor_blink
 from workbench.ui.frontmatter_edit import yaml_scalar
 
 # The name rule of AG113: what Claude Code's wizard accepted and the docs recommend.
@@ -82,6 +83,9 @@ class NewAgentDialog(ModalScreen[NewAgentRequest | None]):
             with Horizontal():
                 yield Button("Create", variant="primary", id="create")
                 yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        apply_cursor_blink(self)
 
     def _submit(self) -> None:
         name = self.query_one("#new-name", Input).value.strip()

@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from workbench.ui.cursor import apply_cursor_blink
+
 
 class TextPromptDialog(ModalScreen[str | None]):
     """Dismisses with the text entered, or None on escape. `check` returns an error or None."""
@@ -33,6 +35,9 @@ class TextPromptDialog(ModalScreen[str | None]):
             yield Label(self._title)
             yield Input(self._value, id="prompt-input")
             yield Label("", id="prompt-error")
+
+    def on_mount(self) -> None:
+        apply_cursor_blink(self)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         value = event.value.strip()

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Label
 
 
-class ConflictBanner(Horizontal):
+class ConflictBanner(Vertical):
     """Offers reload, keep mine, or view the difference; hidden until `show_conflict`."""
 
     DEFAULT_CSS = """
     ConflictBanner { display: none; height: auto; background: $warning 25%; padding: 0 1; }
     ConflictBanner.-shown { display: block; }
-    ConflictBanner Label { width: 1fr; padding: 1 0; }
-    ConflictBanner Button { margin-left: 1; min-width: 10; }
+    ConflictBanner Label { width: 1fr; }
+    ConflictBanner Horizontal { height: auto; }
+    ConflictBanner Button { margin-right: 1; }
     """
 
     class Resolved(Message):
@@ -27,9 +28,10 @@ class ConflictBanner(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("", id="conflict-message")
-        yield Button("Reload", id="conflict-reload", variant="warning")
-        yield Button("Keep mine", id="conflict-keep")
-        yield Button("View difference", id="conflict-diff")
+        with Horizontal():
+            yield Button("Reload", id="conflict-reload", variant="warning", compact=True)
+            yield Button("Keep mine", id="conflict-keep", compact=True)
+            yield Button("View difference", id="conflict-diff", compact=True)
 
     @property
     def shown(self) -> bool:

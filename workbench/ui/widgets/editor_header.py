@@ -7,6 +7,8 @@ from pathlib import Path
 from rich.text import Text
 from textual.widget import Widget
 
+from workbench.ui.widgets.sidebar import short_folder
+
 
 class EditorHeader(Widget):
     """`name.md ● · description ≈ N tokens · scope M / 15,000`.
@@ -51,5 +53,5 @@ class EditorHeader(Widget):
             over = total > DESCRIPTION_BUDGET_TOKENS
             text.append(f" · scope {total:,} / {DESCRIPTION_BUDGET_TOKENS:,}",
                         style=f"bold {warn_colour}" if over else "dim")
-        text.append(f"   {path.parent}", style="dim")
+        text.append(f"   {short_folder(path.parent)}", style="dim")
         self.update(text)

@@ -13,6 +13,7 @@ from textual.widgets.tree import TreeNode
 
 from workbench.agents.catalog import AgentEntry, Catalog, Scope
 from workbench.ui.colours import swatch_colour
+from workbench.ui.cursor import apply_cursor_blink
 
 
 def entry_label(entry: AgentEntry, variables: dict[str, str], dirty: bool = False) -> Text:
@@ -101,6 +102,7 @@ class Sidebar(Vertical):
         yield tree
 
     def on_mount(self) -> None:
+        apply_cursor_blink(self)
         self.tree.root.add_leaf(Text("reading agent folders…", style="dim italic"))
 
     @property

@@ -1,0 +1,253 @@
+"""TranscriptScreen: one run or session, rendered by the chat pane's own blocks.
+
+The file is read in a worker; its events (`transcripts.replay`) go to a `ConversationView` in
+batches, the first batch at once so the first frame comes quickly. Keys jump between tool calls and
+narrow the view to errors, to one tool, or to one subagent.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+from workbench.transcripts.events import Event
+from workbench.transcripts.model import Transcript
+from workbench.transcripts.stats import TranscriptStats
+from workbench.ui.chat.conversation import ConversationView
+from workbench.ui.chat.notice import Notice
+from workbench.ui.chat.tool_block import ToolCallBlock
+
+FIRST_BATCH = 200
+BATCH = 400
+
+
+class TranscriptScreen(Screen):
+    """Read one transcript file, like a live run."""
+
+    DEFAULT_CSS = """
+    TranscriptScreen { layout: vertical; }
+    TranscriptScreen > #transcript-header { height: auto; padding: 0 1; background: $panel; }
+    TranscriptScreen > #transcript-filter { height: auto; padding: 0 1; color: $text-muted; }
+    TranscriptScreen > #transcript-filter.-empty { display: none; }
+    """
+
+    BINDINGS = [
+        Binding("n", "next_call", "Next call", id="transcript.next_call"),
+        Binding("p", "previous_call", "Prev call", id="transcript.previous_call"),
+        Binding("e", "filter_errors", "Errors", id="transcript.filter_errors"),
+        Binding("t", "filter_tool", "Tool", id="transcript.filter_tool"),
+        Binding("a", "filter_subagent", "Subagent", id="transcript.filter_subagent"),
+        Binding("escape", "back", "Back", id="transcript.back"),
+    ]
+
+    class Loaded(Message):
+        """The worker read the file (or failed to, with `error`)."""
+
+        def __init__(self, transcript: Transcript | None, stats: TranscriptStats | None,
+                     events: list[Event], error: str = "") -> None:
+            super().__init__()
+            self.transcript = transcript
+            self.stats = stats
+            self.events = events
+            self.error = error
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.transcript: Transcript | None = None
+        self.loaded = False
+        # (kind, value): ("errors", None), ("tool", "Bash"), ("subagent", call id) or None.
+        self.filter: tuple[str, str | None] | None = None
+
+    def compose(self):
+        yield Static(f"Reading {self.path} …", id="transcript-header")
+        yield Static("", id="transcript-filter", classes="-empty")
+        yield ConversationView(id="transcript-conversation")
+        yield Footer()
+
+    @property
+    def view(self) -> ConversationView:
+        """The conversation widget."""
+        return self.query_one(ConversationView)
+
+    def on_mount(self) -> None:
+        self._read()
+
+    @work(thread=True, exclusive=True, group="transcript-read")
+    def _read(self) -> None:
+        from workbench.transcripts.reader import TranscriptError, read_transcript
+        from workbench.transcripts.replay import transcript_events
+        from workbench.transcripts.stats import compute_stats
+
+        try:
+            tx = read_transcript(self.path)
+            stats = compute_stats(self.path, prices=_prices(self))
+        except TranscriptError as exc:
+            self.post_message(self.Loaded(None, None, [], str(exc)))
+            return
+        self.post_message(self.Loaded(tx, stats, list(transcript_events(tx))))
+
+    async def on_transcript_screen_loaded(self, message: Loaded) -> None:
+        header = self.query_one("#transcript-header", Static)
+        if message.transcript is None:
+            header.update(Content.assemble(("Cannot open: ", "bold $error"), message.error))
+            self.loaded = True
+            return
+        self.transcript = message.transcript
+        header.update(header_content(message.transcript, message.stats))
+        view = self.view
+        await view.add_events(message.events[:FIRST_BATCH])
+        view.scroll_home(animate=False)
+        rest = message.events[FIRST_BATCH:]
+        for start in range(0, len(rest), BATCH):
+            await view.add_events(rest[start:start + BATCH])
+        await view.finish()
+        view.scroll_home(animate=False)
+        self.loaded = True
+
+    # -- moving between calls -------------------------------------------------------------------
+
+    def _visible_blocks(self) -> list[ToolCallBlock]:
+        return [b for b in self.view.query(ToolCallBlock) if _shown(b)]
+
+    def _jump(self, step: int) -> None:
+        blocks = self._visible_blocks()
+        if not blocks:
+            return
+        current = self.focused if isinstance(self.focused, ToolCallBlock) else None
+        index = blocks.index(current) + step if current in blocks else (0 if step > 0 else -1)
+        target = blocks[index % len(blocks)]
+        target.focus()
+        target.scroll_visible(animate=False, top=True)
+
+    def action_next_call(self) -> None:
+        """Focus the next tool call (wrapping around)."""
+        self._jump(1)
+
+    def action_previous_call(self) -> None:
+        """Focus the previous tool call (wrapping around)."""
+        self._jump(-1)
+
+    # -- filters --------------------------------------------------------------------------------
+
+    def action_filter_errors(self) -> None:
+        """Show only failed or denied calls and error notices (again: show everything)."""
+        self._set_filter(None if self.filter == ("errors", None) else ("errors", None))
+
+    def action_filter_tool(self) -> None:
+        """Cycle through the tools used: only that tool's calls, then everything again."""
+        names = sorted({b.tool_name for b in self.view.query(ToolCallBlock)})
+        self._set_filter(_cycle(self.filter, "tool", names))
+
+    def action_filter_subagent(self) -> None:
+        """Cycle through the subagent calls: only that call and its nested run, then everything."""
+        ids = [b.call_id for b in self.view.query(ToolCallBlock) if b.nested is not None]
+        self._set_filter(_cycle(self.filter, "subagent", ids))
+
+    def action_back(self) -> None:
+        """Clear the filter, or leave the screen when there is none."""
+        if self.filter is not None:
+            self._set_filter(None)
+        elif len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        else:
+            self.app.exit()
+
+    def _set_filter(self, wanted: tuple[str, str | None] | None) -> None:
+        self.filter = wanted
+        _apply_filter(self.view, wanted)
+        label = self.query_one("#transcript-filter", Static)
+        label.set_class(wanted is None, "-empty")
+        if wanted is not None:
+            kind, value = wanted
+            words = {"errors": "errors only", "tool": f"tool: {value}", "subagent": f"subagent call: {value}"}
+            label.update(f"Showing {words[kind]} · Esc shows everything")
+        self.view.scroll_home(animate=False)
+
+
+def _prices(screen: Screen) -> dict:
+    settings = getattr(screen.app, "settings", None)
+    return getattr(settings, "prices", None) or {}
+
+
+def _cycle(current, kind: str, values: list[str]):
+    if not values:
+        return None
+    if current is None or current[0] != kind or current[1] not in values:
+        return (kind, values[0])
+    index = values.index(current[1]) + 1
+    return (kind, values[index]) if index < len(values) else None
+
+
+def _shown(widget: Widget) -> bool:
+    node: Widget | None = widget
+    while isinstance(node, Widget) and not isinstance(node, Screen):
+        if not node.display:
+            return False
+        node = node.parent  # type: ignore[assignment]
+    return True
+
+
+def _matches(block: ToolCallBlock, wanted: tuple[str, str | None]) -> bool:
+    kind, value = wanted
+    if kind == "errors":
+        return block.status in ("failed", "denied")
+    if kind == "tool":
+        return block.tool_name == value
+    return block.call_id == value
+
+
+def _apply_filter(container: Widget, wanted: tuple[str, str | None] | None) -> bool:
+    """Show the children of `container` that match (with what leads to them); True if any did."""
+    any_shown = False
+    for child in container.children:
+        if wanted is None:
+            child.display = True
+            if isinstance(child, ToolCallBlock) and child.nested is not None:
+                _apply_filter(child.nested, None)
+            continue
+        if isinstance(child, ToolCallBlock):
+            if _matches(child, wanted):
+                show = True
+                # A call that matches shows whole, its nested run included.
+                if child.nested is not None:
+                    _apply_filter(child.nested, None)
+            elif child.nested is not None:
+                show = _apply_filter(child.nested, wanted)
+            else:
+                show = False
+        elif isinstance(child, Notice):
+            show = wanted[0] == "errors" and child.has_class("-error")
+        else:
+            show = False
+        child.display = show
+        any_shown = any_shown or show
+    return any_shown
+
+
+def header_content(tx: Transcript, stats: TranscriptStats | None) -> Content:
+    """Title, then model, tokens (cache apart), cost, calls, errors and skipped lines."""
+    parts: list = [(tx.title or tx.session_id or str(tx.path), "bold")]
+    facts = [tx.model or ""]
+    if stats is not None:
+        facts += [
+            f"{stats.input_tokens:,} in · {stats.output_tokens:,} out · "
+            f"{stats.cache_creation_input_tokens:,} cache write · "
+            f"{stats.cache_read_input_tokens:,} cache read",
+            f"${stats.cost_usd:,.4f}",
+            f"{sum(stats.tool_calls.values())} calls",
+        ]
+        if stats.errors:
+            facts.append(f"{stats.errors} errors")
+    if tx.skipped_lines:
+        facts.append(f"{tx.skipped_lines} unknown entries skipped")
+    parts += ["\n", (" · ".join(f for f in facts if f), "$text-muted")]
+    return Content.assemble(*parts)
+
