@@ -1,6 +1,7 @@
-"""`workbench transcript show|export|stats|list`: read, share and total runs and sessions.
+"""`workbench transcript show|browse|export|stats|list`: read, share and total runs and sessions.
 
-    workbench transcript show FILE
+    workbench transcript show FILE [--text]      (the viewer in a terminal; text when piped)
+    workbench transcript browse
     workbench transcript export FILE --format markdown|html|json [-o OUT]
     workbench transcript stats FILE --format text|json
     workbench transcript list [--project TEXT] [--format text|json]
@@ -20,8 +21,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The `transcript` sub-commands and their options."""
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
-    show = sub.add_parser("show", help="print a readable rendering of a transcript")
+    show = sub.add_parser("show", help="open a transcript in the viewer (text when piped)")
     show.add_argument("file", type=Path, help="a workbench run or a Claude Code session (.jsonl)")
+    show.add_argument("--text", action="store_true", help="print a text rendering instead")
+
+    sub.add_parser("browse", help="browse every run and session, with filter and search")
 
     export = sub.add_parser("export", help="export a transcript to share it")
     export.add_argument("file", type=Path)
@@ -59,6 +63,14 @@ def _prices() -> dict[str, dict[str, float]]:
 
 
 def _show(args: argparse.Namespace) -> int:
+    if not args.text and sys.stdout.isatty():
+        if not args.file.is_file():
+            print(f"workbench transcript: {args.file}: no such file", file=sys.stderr)
+            return 2
+        from workbench.ui.transcripts_app import TranscriptsApp
+
+        TranscriptsApp(args.file).run()
+        return 0
     from workbench.transcripts.reader import read_transcript
     from workbench.transcripts.stats import compute_stats
     from workbench.transcripts.text import render_text
@@ -96,6 +108,13 @@ def _stats(args: argparse.Namespace) -> int:
     return _write(stats_text(stats) + "\n", None)
 
 
+def _browse(args: argparse.Namespace) -> int:
+    from workbench.ui.transcripts_app import TranscriptsApp
+
+    TranscriptsApp().run()
+    return 0
+
+
 def _list(args: argparse.Namespace) -> int:
     from workbench.transcripts.discovery import discover, listing_text
 
@@ -123,4 +142,4 @@ def _write(text: str, output: Path | None) -> int:
     return 0
 
 
-_ACTIONS = {"show": _show, "export": _export, "stats": _stats, "list": _list}
+_ACTIONS = {"show": _show, "browse": _browse, "export": _export, "stats": _stats, "list": _list}

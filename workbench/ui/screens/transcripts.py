@@ -7,6 +7,7 @@ on a row opens it in a `TranscriptScreen`.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -169,7 +170,7 @@ def _row(run: RunSummary) -> tuple[str, ...]:
         _short(run.project, 24),
         _short(run.title or run.session_id, 40),
         _short(run.agent or "-", 14),
-        _short(run.model.removeprefix("claude-") or "-", 18),
+        _short(re.sub(r"-\d{8}$", "", run.model.removeprefix("claude-")) or "-", 18),
         duration,
         str(run.tool_calls),
         f"{run.tokens:,}",

@@ -1,0 +1,139 @@
+"""The transcript browser and viewer: the chat pane's blocks, keys between calls, filters, search."""
+
+from pathlib import Path
+
+import pytest
+from transcript_fixtures import Lines, write_rich_session
+
+from workbench.ui.chat.tool_block import ToolCallBlock
+from workbench.ui.screens.transcript_view import TranscriptScreen
+from workbench.ui.screens.transcripts import TranscriptBrowser, full_text_search
+from workbench.ui.transcripts_app import TranscriptsApp
+
+
+async def _loaded(pilot):
+    for _ in range(200):
+        await pilot.pause()
+        if pilot.app.screen.loaded:
+            break
+    await pilot.pause()
+
+
+def _shown_ids(screen):
+    from workbench.ui.screens.transcript_view import _shown
+
+    return [b.call_id for b in screen.query(ToolCallBlock) if _shown(b)]
+
+
+@pytest.fixture
+def claude_root(tmp_path):
+    root = tmp_path / "claude" / "projects"
+    write_rich_session(root / "-home-dev-project")
+    s = Lines(session_id="second")
+    s.add({"type": "summary", "summary": "Write the release notes"})
+    s.prompt("draft the release notes for 2.0")
+    s.write(root / "-home-dev-docs" / "second.jsonl")
+    return root
+
+
+def _browser_app(claude_root, tmp_path):
+    browser = TranscriptBrowser(claude_dirs=[claude_root], runs_dir=tmp_path / "none",
+                                cache_path=tmp_path / "cache.json")
+    return TranscriptsApp(browser=browser)
+
+
+async def test_an_opened_session_shows_every_call_with_its_status(rich_session):
+    app = TranscriptsApp(rich_session)
+    async with app.run_test(size=(100, 50)) as pilot:
+        await _loaded(pilot)
+        blocks = {b.call_id: b for b in app.screen.query(ToolCallBlock)}
+        assert blocks["toolu_bash"].status == "failed"
+        assert blocks["toolu_sub_read"] in blocks["toolu_agent"].nested.children
+        assert blocks["toolu_leg_glob"] in blocks["toolu_task"].nested.children
+
+
+async def test_n_and_p_jump_between_tool_calls(rich_session):
+    app = TranscriptsApp(rich_session)
+    async with app.run_test(size=(100, 50)) as pilot:
+        await _loaded(pilot)
+        await pilot.press("n", "n")
+        assert app.focused.call_id == "toolu_bash"
+        await pilot.press("p", "p")
+        assert app.focused.call_id == "toolu_leg_glob"  # wraps to the last call
+
+
+async def test_filters_narrow_to_errors_one_tool_or_one_subagent(rich_session):
+    app = TranscriptsApp(rich_session)
+    async with app.run_test(size=(100, 50)) as pilot:
+        await _loaded(pilot)
+        screen = app.screen
+        await pilot.press("e")
+        assert _shown_ids(screen) == ["toolu_bash"]
+        await pilot.press("e", "t")  # tools in name order: Agent first
+        assert screen.filter == ("tool", "Agent")
+        await pilot.press("t", "t", "t", "t")
+        assert screen.filter == ("tool", "Read")
+        assert _shown_ids(screen) == ["toolu_read", "toolu_agent", "toolu_sub_read"]
+        await pilot.press("escape", "a", "a")
+        assert _shown_ids(screen) == ["toolu_task", "toolu_leg_glob"]
+        await pilot.press("escape")
+        assert len(_shown_ids(screen)) == 7
+
+
+async def test_a_missing_file_says_so_on_the_screen(tmp_path):
+    app = TranscriptsApp(tmp_path / "gone.jsonl")
+    async with app.run_test(size=(80, 20)) as pilot:
+        await _loaded(pilot)
+        header = str(app.screen.query_one("#transcript-header").render())
+        assert "Cannot open" in header and "no such file" in header
+
+
+async def test_the_browser_filters_rows_as_you_type_and_opens_one(claude_root, tmp_path):
+    app = _browser_app(claude_root, tmp_path)
+    async with app.run_test(size=(120, 20)) as pilot:
+        await _loaded(pilot)
+        browser = app.screen
+        assert {r.title for r in browser.visible_runs()} == {"Fix the greeting", "Write the release notes"}
+        await pilot.press("slash", *"release")
+        assert [r.title for r in browser.visible_runs()] == ["Write the release notes"]
+        await pilot.press("escape", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptScreen)
+        assert app.screen.path.name == "second.jsonl"
+
+
+async def test_enter_in_the_box_searches_the_full_text_subagents_included(claude_root, tmp_path):
+    app = _browser_app(claude_root, tmp_path)
+    async with app.run_test(size=(120, 20)) as pilot:
+        await _loaded(pilot)
+        # Only the subagent file of the first session says "toolu_sub_read".
+        await pilot.press("slash", *"TOOLU_SUB_READ", "enter")
+        for _ in range(100):
+            await pilot.pause()
+            if app.screen.matches is not None:
+                break
+        assert [r.title for r in app.screen.visible_runs()] == ["Fix the greeting"]
+
+
+def test_full_text_search_maps_subagent_hits_to_their_session(claude_root):
+    sessions = sorted(claude_root.rglob("*.jsonl"))
+    sessions = [p for p in sessions if not p.name.startswith("agent-") and p.parent.name != "subagents"]
+    assert {Path(p).name for p in full_text_search("Looks good", sessions)} == {"5e55-1111.jsonl"}
+    assert full_text_search("no such words anywhere", sessions) == set()
+
+
+def test_snapshot_of_an_opened_session_with_a_diff_and_a_nested_subagent(snap_compare, rich_session):
+    async def run_before(pilot):
+        await _loaded(pilot)
+        pilot.app.screen.view.scroll_home(animate=False)
+        await pilot.pause()
+
+    assert snap_compare(TranscriptsApp(rich_session), terminal_size=(100, 60), run_before=run_before)
+
+
+def test_snapshot_of_the_browser(snap_compare, claude_root, tmp_path):
+    async def run_before(pilot):
+        await _loaded(pilot)
+
+    assert snap_compare(_browser_app(claude_root, tmp_path), terminal_size=(120, 12),
+                        run_before=run_before)
