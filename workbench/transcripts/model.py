@@ -18,12 +18,17 @@ MessageKind = Literal["prompt", "tool_results", "response", "meta", "compact_sum
 
 @dataclass
 class Entry:
-    """One known line of the file, in file order. `data` is the parsed JSON, `raw` the line text."""
+    """One known line of the file, in file order. `data` is the parsed JSON, `line` its bytes."""
 
     line_no: int
     type: str
     data: dict[str, Any]
-    raw: str
+    line: bytes
+
+    @property
+    def raw(self) -> str:
+        """The line as text (decoded only when asked: most entries are never shown raw)."""
+        return self.line.decode("utf-8", "replace").strip()
 
     @property
     def uuid(self) -> str | None:
