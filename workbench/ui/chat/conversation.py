@@ -37,6 +37,8 @@ from workbench.transcripts.events import (
 from workbench.ui.chat.notice import Notice
 from workbench.ui.chat.tool_block import ToolCallBlock
 
+# Characters after which a streamed reply continues in a new Markdown widget (at a paragraph break).
+SEGMENT_CHARS = 2000
 _COLOR_LINE = re.compile(r"^color:\s*['\"]?([A-Za-z]+)['\"]?\s*$", re.MULTILINE)
 
 
@@ -59,6 +61,9 @@ class _Lane:
     thinking: Markdown | None = None
     thinking_stream: MarkdownStream | None = None
     streamed_text: bool = False
+    # The text of the reply segment being streamed, to find a safe place to start the next one.
+    segment: list[str] = field(default_factory=list)
+    segment_chars: int = 0
     blocks: list[ToolCallBlock] = field(default_factory=list)
 
 
@@ -152,8 +157,15 @@ class ConversationView(VerticalScroll):
             lane.reply = Markdown(classes="reply")
             await lane.container.mount(lane.reply)
             lane.reply_stream = Markdown.get_stream(lane.reply)
+            lane.segment, lane.segment_chars = [], 0
         lane.streamed_text = True
+        lane.segment.append(text)
+        lane.segment_chars += len(text)
         await lane.reply_stream.write(text)
+        if lane.segment_chars >= SEGMENT_CHARS and _paragraph_ends(lane.segment):
+            # Markdown.append costs grow with the widget's whole source; a long reply continues in a
+            # fresh widget at a paragraph break, so each append (and the screen) stays quick.
+            await self._close_reply(lane)
 
     async def _write_thinking(self, lane: _Lane, text: str) -> None:
         if lane.thinking_stream is None:
@@ -168,11 +180,14 @@ class ConversationView(VerticalScroll):
             await lane.thinking_stream.stop()
             lane.thinking_stream = None
 
-    async def _close_streams(self, lane: _Lane) -> None:
-        await self._close_thinking(lane)
+    async def _close_reply(self, lane: _Lane) -> None:
         if lane.reply_stream is not None:
             await lane.reply_stream.stop()
             lane.reply_stream = None
+
+    async def _close_streams(self, lane: _Lane) -> None:
+        await self._close_thinking(lane)
+        await self._close_reply(lane)
 
     async def _finish_message(self, lane: _Lane, message: dict) -> None:
         """A complete response: if it was not streamed (a transcript), render its text now."""
@@ -221,6 +236,13 @@ class ConversationView(VerticalScroll):
         )
         footer.set_class(event.status == "error", "-error")
         await self.mount(footer)
+
+
+def _paragraph_ends(segment: list[str]) -> bool:
+    """Whether the text so far ends a paragraph outside any code fence."""
+    if not segment[-1].endswith("\n\n"):
+        return False
+    return "".join(segment).count("```") % 2 == 0
 
 
 def _typed_text(message: dict) -> str:

@@ -30,7 +30,8 @@ def status_content(stats: RunStats, session_cost: float, elapsed_s: float | None
         f" · ${session_cost:.4f} session",
     ]
     if elapsed_s is not None:
-        parts.append(f" · {elapsed_s:.1f}s")
+        # Whole seconds while running, so the line repaints once a second, not on every event.
+        parts.append(f" · {elapsed_s:.0f}s" if stats.status == "running" else f" · {elapsed_s:.1f}s")
     if stats.status not in ("idle", "completed"):
         style = "$error" if stats.status == "error" else "$text-muted"
         parts += [" · ", (stats.status.replace("_", " "), style)]
@@ -44,6 +45,11 @@ class StatusLine(Static):
     StatusLine { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
     """
 
+    _shown: Content | None = None
+
     def show(self, stats: RunStats, session_cost: float, elapsed_s: float | None) -> None:
-        """Show a run's totals."""
-        self.update(status_content(stats, session_cost, elapsed_s))
+        """Show a run's totals (a repaint only when the words change: text deltas change nothing)."""
+        content = status_content(stats, session_cost, elapsed_s)
+        if content != self._shown:
+            self._shown = content
+            self.update(content)

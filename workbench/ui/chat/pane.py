@@ -1,0 +1,372 @@
+"""ChatPane: runs the selected agent on a typed task and shows the run as it streams.
+
+The run itself happens in a worker that never touches widgets: it queues the session's events and
+posts `EventsReady` (coalesced: one message while events are waiting), and it asks permission by
+posting `PermissionNeeded` with a future that the prompt's answer resolves. Every run keeps its own
+`ConversationView`; F5 starts a fresh session with the editor's current text and F6 shows the
+previous run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import ContentSwitcher, Input, Static
+
+from workbench.transcripts.events import ErrorOccurred, Event, PermissionRequested, RunEnded, UsageTotals
+from workbench.ui.chat.conversation import ConversationView
+from workbench.ui.chat.permission_prompt import PermissionPrompt
+from workbench.ui.chat.run_stats import RunStats
+from workbench.ui.chat.status_line import StatusLine
+
+NO_KEY_TEXT = (
+    "No API key is set, so agents cannot run yet (everything else works).\n\n"
+    "Set one in the shell you start workbench from:\n"
+    "    export ANTHROPIC_API_KEY=sk-ant-...\n"
+    "(or ANTHROPIC_AUTH_TOKEN for a bearer token). For a compatible endpoint, also set\n"
+    "    export ANTHROPIC_BASE_URL=https://your-endpoint.example\n"
+    "then restart workbench."
+)
+
+
+class RunnableSession(Protocol):
+    """What the pane needs of a session (the runtime's `Session`)."""
+
+    def send(self, text: str) -> AsyncIterator[Event]: ...
+
+    def cancel(self) -> None: ...
+
+
+AgentSource = Callable[[], tuple[str, Path | None]]
+# (agent_text, path, ask_permission) -> a session.
+SessionFactory = Callable[[str, Path | None, Callable[[PermissionRequested], Any]], RunnableSession]
+
+
+@dataclass(eq=False)
+class Run:
+    """One run shown in the pane: its session, its view and what is waiting to be rendered."""
+
+    number: int
+    prompt: str
+    agent_text: str
+    path: Path | None
+    view: ConversationView
+    stats: RunStats = field(default_factory=RunStats)
+    session: RunnableSession | None = None
+    queue: deque[Event] = field(default_factory=deque)
+    events: list[Event] = field(default_factory=list)
+    posted: bool = False
+    active: bool = True
+    started: float = field(default_factory=time.monotonic)
+    ended: float | None = None
+
+    @property
+    def elapsed_s(self) -> float:
+        """Seconds since the run started (frozen when it ended)."""
+        if self.stats.duration_ms is not None:
+            return self.stats.duration_ms / 1000
+        return (self.ended or time.monotonic()) - self.started
+
+
+def has_api_key() -> bool:
+    """Whether the runtime has credentials to call the API."""
+    from workbench.runtime.provider import has_credentials
+
+    return has_credentials()
+
+
+class ChatPane(Vertical):
+    """The chat pane: the runs' conversations, permission prompts, the task input, the status line."""
+
+    DEFAULT_CSS = """
+    ChatPane { height: 1fr; }
+    ChatPane > #chat-title { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+    ChatPane > #chat-runs { height: 1fr; }
+    ChatPane .chat-welcome { padding: 1 2; color: $text-muted; }
+    ChatPane .chat-welcome.-no-key { color: $text; border-left: thick $warning; }
+    ChatPane > #chat-prompts { height: auto; max-height: 70%; }
+    ChatPane > #chat-input { margin: 0; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel run", id="chat.cancel"),
+        Binding("f6", "previous_run", "Previous run", id="chat.previous_run"),
+        Binding("shift+f6", "next_run", "Next run", id="chat.next_run"),
+    ]
+
+    class EventsReady(Message):
+        """The worker queued events of `run` for rendering."""
+
+        def __init__(self, run: Run) -> None:
+            super().__init__()
+            self.run = run
+
+    class PermissionNeeded(Message):
+        """The worker waits for the person's answer to `request`, through `future`."""
+
+        def __init__(self, run: Run, request: PermissionRequested, future: asyncio.Future) -> None:
+            super().__init__()
+            self.run = run
+            self.request = request
+            self.future = future
+
+    class RunFinished(Message):
+        """A run ended (posted by the pane when its `RunEnded` was rendered)."""
+
+        def __init__(self, run: Run) -> None:
+            super().__init__()
+            self.run = run
+
+    def __init__(
+        self,
+        *,
+        agent_source: AgentSource | None = None,
+        session_factory: SessionFactory | None = None,
+        cwd: Path | None = None,
+        model: str | None = None,
+        permission_mode: str | None = None,
+        id: str | None = "chat-pane",
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.agent_source = agent_source
+        self.session_factory = session_factory or self._runtime_session
+        self.cwd = cwd
+        self.model = model
+        self.permission_mode = permission_mode
+        self.runs: list[Run] = []
+        self.shown: Run | None = None
+        self.last_prompt = ""
+        self._futures: dict[str, asyncio.Future] = {}
+
+    def compose(self):
+        yield Static(id="chat-title")
+        with ContentSwitcher(id="chat-runs", initial="chat-welcome"):
+            yield Static(
+                "Type a task below and press Enter to run the selected agent.\n"
+                "F5 re-runs the last task with the editor's current text; F6 shows the previous run.",
+                id="chat-welcome",
+                classes="chat-welcome",
+            )
+        yield Vertical(id="chat-prompts")
+        yield Input(placeholder="Task for the agent — Enter runs it", id="chat-input")
+        yield StatusLine(id="chat-status")
+
+    def on_mount(self) -> None:
+        self._show_title()
+        if self.session_factory == self._runtime_session and not has_api_key():
+            self.show_no_key()
+        self.set_interval(1.0, self._tick)
+
+    # -- public API -----------------------------------------------------------------------------
+
+    def show_no_key(self) -> None:
+        """Explain how to set an API key (and a compatible endpoint) in place of the welcome text."""
+        welcome = self.query_one("#chat-welcome", Static)
+        welcome.update(NO_KEY_TEXT)
+        welcome.add_class("-no-key")
+        self.query_one(ContentSwitcher).current = "chat-welcome"
+
+    async def start_run(self, prompt: str) -> Run | None:
+        """Run the agent's current text on `prompt` in a fresh session; None when it cannot start."""
+        prompt = prompt.strip()
+        if not prompt:
+            return None
+        if self.session_factory == self._runtime_session and not has_api_key():
+            self.show_no_key()
+            return None
+        source = self._agent_source()
+        if source is None:
+            self.app.notify("Select an agent first.", severity="warning")
+            return None
+        agent_text, path = source
+        self.last_prompt = prompt
+        view = ConversationView(id=f"chat-run-{len(self.runs) + 1}")
+        run = Run(len(self.runs) + 1, prompt, agent_text, path, view)
+        self.runs.append(run)
+        await self.query_one(ContentSwitcher).add_content(view, set_current=True)
+        self.shown = run
+        self._show_title()
+        self.run_worker(self._drive(run), group="chat-run", name=f"chat run {run.number}")
+        return run
+
+    async def rerun(self) -> Run | None:
+        """F5: the last task again, with the editor's current text, in a fresh session."""
+        if not self.last_prompt:
+            self.query_one("#chat-input", Input).focus()
+            self.app.notify("Type a task first; F5 then re-runs it.", severity="information")
+            return None
+        return await self.start_run(self.last_prompt)
+
+    def cancel(self) -> None:
+        """Stop the running turn: the session kills its tool processes and keeps the transcript."""
+        for run in self.runs:
+            if run.active and run.session is not None:
+                run.session.cancel()
+        for call_id, future in list(self._futures.items()):
+            if not future.done():
+                future.set_result(_answer("deny", "The person cancelled the run."))
+            self._futures.pop(call_id, None)
+        self.query_one("#chat-prompts").remove_children()
+
+    @property
+    def running(self) -> bool:
+        """Whether any run is still going."""
+        return any(run.active for run in self.runs)
+
+    # -- actions and input ----------------------------------------------------------------------
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "chat-input":
+            return
+        event.stop()
+        if self.running:
+            self.app.notify("A run is in progress; Esc cancels it.", severity="warning")
+            return
+        if await self.start_run(event.value) is not None:
+            event.input.clear()
+
+    def action_cancel(self) -> None:
+        """Esc: cancel the running turn."""
+        if self.running:
+            self.cancel()
+
+    def action_previous_run(self) -> None:
+        """Show the run before the one shown."""
+        self._show_offset(-1)
+
+    def action_next_run(self) -> None:
+        """Show the run after the one shown."""
+        self._show_offset(+1)
+
+    def _show_offset(self, step: int) -> None:
+        if not self.runs:
+            return
+        index = self.runs.index(self.shown) if self.shown in self.runs else len(self.runs) - 1
+        self.show_run(self.runs[(index + step) % len(self.runs)])
+
+    def show_run(self, run: Run) -> None:
+        """Bring one run's conversation to the front."""
+        self.shown = run
+        self.query_one(ContentSwitcher).current = run.view.id
+        self._show_title()
+        self._show_status()
+
+    # -- the worker and its messages ------------------------------------------------------------
+
+    async def _drive(self, run: Run) -> None:
+        """Worker: run the session and queue its events; never touches widgets."""
+
+        async def ask(request: PermissionRequested):
+            future = asyncio.get_running_loop().create_future()
+            self.post_message(self.PermissionNeeded(run, request, future))
+            return await future
+
+        ended = False
+        try:
+            run.session = self.session_factory(run.agent_text, run.path, ask)
+            async for event in run.session.send(run.prompt):
+                ended = ended or (isinstance(event, RunEnded) and event.depth == 0)
+                self._queue(run, event)
+        except Exception as error:  # a run that cannot start or breaks is shown, never raised
+            self._queue(run, ErrorOccurred(message=str(error) or type(error).__name__,
+                                           error_type=type(error).__name__))
+        finally:
+            if not ended:
+                self._queue(run, RunEnded(status="error", turns=run.stats.turns, usage=UsageTotals(),
+                                          cost_usd=0.0, duration_ms=0.0, error="the run stopped"))
+            close = getattr(run.session, "aclose", None)
+            if close is not None:
+                await close()
+
+    def _queue(self, run: Run, event: Event) -> None:
+        run.queue.append(event)
+        if not run.posted:
+            run.posted = True
+            self.post_message(self.EventsReady(run))
+
+    async def on_chat_pane_events_ready(self, message: EventsReady) -> None:
+        run = message.run
+        run.posted = False
+        while run.queue:
+            event = run.queue.popleft()
+            run.events.append(event)
+            run.stats.apply(event)
+            await run.view.add_event(event)
+            if isinstance(event, RunEnded) and event.depth == 0:
+                run.active = False
+                run.ended = time.monotonic()
+                self.post_message(self.RunFinished(run))
+        if run is self.shown:
+            self._show_status()
+
+    async def on_chat_pane_permission_needed(self, message: PermissionNeeded) -> None:
+        self._futures[message.request.call_id] = message.future
+        block = message.run.view.blocks.get(message.request.call_id)
+        if block is not None:
+            block.apply(message.request)
+        if message.run is not self.shown:
+            self.show_run(message.run)
+        prompt = PermissionPrompt(message.request)
+        await self.query_one("#chat-prompts").mount(prompt)
+        prompt.focus()
+
+    async def on_permission_prompt_answered(self, message: PermissionPrompt.Answered) -> None:
+        message.stop()
+        future = self._futures.pop(message.call_id, None)
+        if future is not None and not future.done():
+            future.set_result(_answer(message.decision, message.reason))
+        await message.prompt.remove()
+        remaining = self.query(PermissionPrompt)
+        (remaining.last() if remaining else self.query_one("#chat-input", Input)).focus()
+
+    # -- display --------------------------------------------------------------------------------
+
+    def _agent_source(self) -> tuple[str, Path | None] | None:
+        if self.agent_source is not None:
+            return self.agent_source()
+        source = getattr(self.app, "current_agent_source", None)
+        return source() if callable(source) else None
+
+    def _runtime_session(self, agent_text: str, path: Path | None, ask) -> RunnableSession:
+        from workbench.runtime.session import Session
+
+        return Session(agent_text, path=path, model=self.model, cwd=self.cwd or Path.cwd(),
+                       permission_mode=self.permission_mode, ask_permission=ask)
+
+    def _show_title(self) -> None:
+        title = self.query_one("#chat-title", Static)
+        if self.shown is None:
+            title.update("Chat")
+            return
+        hint = " · F6 previous run" if len(self.runs) > 1 else ""
+        title.update(Content.assemble(
+            (f"Run {self.shown.number} of {len(self.runs)}", "bold"),
+            f" · {self.shown.prompt.splitlines()[0][:60]}{hint}",
+        ))
+
+    def _show_status(self) -> None:
+        if self.shown is None:
+            return
+        session_cost = sum(run.stats.cost_usd for run in self.runs)
+        self.query_one(StatusLine).show(self.shown.stats, session_cost, self.shown.elapsed_s)
+
+    def _tick(self) -> None:
+        if self.shown is not None and self.shown.active:
+            self._show_status()
+
+
+def _answer(decision: str, reason: str = ""):
+    from workbench.runtime.session import PermissionAnswer
+
+    return PermissionAnswer(decision, reason)
