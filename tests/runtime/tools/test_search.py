@@ -177,3 +177,16 @@ async def test_cancelling_a_search_kills_ripgrep(workspace, monkeypatch):
     with pytest.raises(asyncio.CancelledError):
         await task
     assert started[0].returncode is not None
+
+
+def test_several_globs_in_one_field_become_several_rg_globs():
+    from workbench.runtime.tools.grep import split_globs
+
+    assert split_globs("*.ts *.tsx") == ["*.ts", "*.tsx"]
+    assert split_globs("*.py,*.md") == ["*.py", "*.md"]
+    assert split_globs("**/*.{ts,tsx}") == ["**/*.{ts,tsx}"]
+
+
+async def test_grep_with_two_globs_searches_both_kinds_of_file(tree, call):
+    result = await call("Grep", pattern="helper", glob="*.ts *.md")
+    assert names(result.detail["filenames"], tree) == ["docs/readme.md", "src/web/page.ts"]

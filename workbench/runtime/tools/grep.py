@@ -80,8 +80,8 @@ def rg_arguments(tool_input: dict, target: str) -> list[str]:
         args.append("-i")
     if tool_input.get("multiline"):
         args += ["-U", "--multiline-dotall"]
-    if tool_input.get("glob"):
-        args += ["--glob", tool_input["glob"]]
+    for pattern in split_globs(tool_input.get("glob", "")):
+        args += ["--glob", pattern]
     if tool_input.get("type"):
         args += ["--type", tool_input["type"]]
     if mode == "files_with_matches":
@@ -102,6 +102,14 @@ def rg_arguments(tool_input: dict, target: str) -> list[str]:
             if flag in tool_input:
                 args += [flag, str(int(tool_input[flag]))]
     return args + ["-e", tool_input["pattern"], "--", target]
+
+
+def split_globs(value: str) -> list[str]:
+    """`"*.ts *.tsx"` and `"*.ts,*.tsx"` are two globs, as in Claude Code; `*.{ts,tsx}` stays one."""
+    out: list[str] = []
+    for raw in value.split():
+        out.extend([raw] if "{" in raw else [g for g in raw.split(",") if g])
+    return out
 
 
 def _page(entries: list[str], tool_input: dict) -> tuple[list[str], int | None, int | None]:
