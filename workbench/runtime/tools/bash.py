@@ -91,9 +91,13 @@ class BashTool(LocalTool):
             os.close(write_fd)
         output = _BoundedOutput()
         started = time.monotonic()
-        stream, transport = await _open_reader(read_fd)
-        reader = asyncio.ensure_future(output.read_from(stream))
         timed_out = False
+        try:
+            stream, transport = await _open_reader(read_fd)
+        except BaseException:
+            await _kill_group(proc)
+            raise
+        reader = asyncio.ensure_future(output.read_from(stream))
         try:
             try:
                 await asyncio.wait_for(proc.wait(), timeout_ms / 1000)
@@ -113,10 +117,15 @@ class BashTool(LocalTool):
 
 
 async def _open_reader(fd: int) -> tuple[asyncio.StreamReader, asyncio.BaseTransport]:
-    loop = asyncio.get_running_loop()
+    """A stream over the read end of the command's pipe; the fd is closed if this fails."""
+    pipe = os.fdopen(fd, "rb", buffering=0)
     stream = asyncio.StreamReader(limit=2**20)
-    transport, _ = await loop.connect_read_pipe(
-        lambda: asyncio.StreamReaderProtocol(stream), os.fdopen(fd, "rb", buffering=0))
+    try:
+        transport, _ = await asyncio.get_running_loop().connect_read_pipe(
+            lambda: asyncio.StreamReaderProtocol(stream), pipe)
+    except BaseException:
+        pipe.close()
+        raise
     return stream, transport
 
 
