@@ -125,8 +125,8 @@ class PermissionPolicy:
         if self.mode == "bypassPermissions":
             return Verdict("allow", by="mode")
         if self.mode == "plan":
-            what = "file edits" if kind == "edit" else "commands" if kind == "execute" else "web access"
-            return Verdict("deny", f"plan mode is read-only: {tool.name} is refused ({what} are off)")
+            does = {"edit": "edits files", "execute": "runs commands"}.get(kind, "fetches from the web")
+            return Verdict("deny", f"plan mode is read-only, and {tool.name} {does}")
         if kind == "edit" and self.mode in ("acceptEdits", "auto"):
             return Verdict("allow", by="mode")
         if self._rules_allow(tool.name, tool_input, ctx):

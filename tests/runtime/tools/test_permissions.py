@@ -37,7 +37,7 @@ def test_each_mode_decides_each_kind_of_tool(mode, expected, ctx):
 
 def test_plan_mode_refusals_say_why(ctx):
     verdict = PermissionPolicy("plan").check(REGISTRY["Bash"], BASH[1], ctx)
-    assert verdict.reason == "plan mode is read-only: Bash is refused (commands are off)"
+    assert verdict.reason == "plan mode is read-only, and Bash runs commands"
 
 
 def test_confinement_applies_even_when_bypassing_permissions(ctx):
