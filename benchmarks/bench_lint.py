@@ -102,7 +102,7 @@ def run() -> list[str]:
     for _ in range(ROUNDS):
         lint_runs.append(_seconds(lint))
         floor_runs.append(_seconds(floor))
-    lines = [f"lint corpus ({files} files, whole process, median of {ROUNDS})"]
+    lines = [f"lint corpus ({files} *.md files, whole process, median of {ROUNDS})"]
     for label, index in (("wall", 0), ("cpu ", 1)):
         floor_s = statistics.median(run[index] for run in floor_runs)
         lint_s = statistics.median(run[index] for run in lint_runs)
