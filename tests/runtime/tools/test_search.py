@@ -190,3 +190,10 @@ def test_several_globs_in_one_field_become_several_rg_globs():
 async def test_grep_with_two_globs_searches_both_kinds_of_file(tree, call):
     result = await call("Grep", pattern="helper", glob="*.ts *.md")
     assert names(result.detail["filenames"], tree) == ["docs/readme.md", "src/web/page.ts"]
+
+
+async def test_glob_with_a_literal_folder_prefix_searches_only_that_folder(tree, call):
+    nested = await call("Glob", pattern="src/**/*.ts")
+    missing = await call("Glob", pattern="nowhere/**/*.ts")
+    assert names(nested.detail["filenames"], tree) == ["src/web/page.ts"]
+    assert missing.content == "No files found" and not missing.is_error

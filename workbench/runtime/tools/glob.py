@@ -47,6 +47,12 @@ class GlobTool(LocalTool):
         if not base.is_dir():
             return error(f"Directory does not exist: {base}")
         try:
+            base, pattern = _narrow(base, pattern, ctx)
+        except OutsideWorkspace as exc:
+            return error(str(exc))
+        if not base.is_dir():
+            return _found([], started)
+        try:
             code, out, err = await run_rg(["--files", "--no-ignore", "--hidden", "--no-config",
                                            "--glob", "!.git", "--null"], base)
         except RipgrepMissing as exc:
@@ -58,17 +64,21 @@ class GlobTool(LocalTool):
                  if rel and regex.fullmatch(rel.removeprefix("./"))]
         found.sort()  # ties in mtime keep path order, so results are stable
         found.sort(key=_mtime, reverse=True)
-        shown = found[:MAX_FILES]
-        truncated = len(found) > MAX_FILES
-        filenames = [str(p) for p in shown]
-        text = "\n".join(filenames) if filenames else "No files found"
-        if truncated:
-            text += (f"\n(Results are truncated: {len(found)} files matched, showing the "
-                     f"{MAX_FILES} newest. Use a more specific path or pattern.)")
-        return ToolResult(text, detail={
-            "filenames": filenames, "durationMs": int((time.monotonic() - started) * 1000),
-            "numFiles": len(filenames), "truncated": truncated, "totalMatches": len(found),
-            "countIsComplete": True})
+        return _found(found, started)
+
+
+def _found(found: list[Path], started: float) -> ToolResult:
+    shown = found[:MAX_FILES]
+    truncated = len(found) > MAX_FILES
+    filenames = [str(p) for p in shown]
+    text = "\n".join(filenames) if filenames else "No files found"
+    if truncated:
+        text += (f"\n(Results are truncated: {len(found)} files matched, showing the "
+                 f"{MAX_FILES} newest. Use a more specific path or pattern.)")
+    return ToolResult(text, detail={
+        "filenames": filenames, "durationMs": int((time.monotonic() - started) * 1000),
+        "numFiles": len(filenames), "truncated": truncated, "totalMatches": len(found),
+        "countIsComplete": True})
 
 
 def _split_base(pattern: str, path: str | None, ctx: ToolContext) -> tuple[Path, str]:
@@ -81,6 +91,17 @@ def _split_base(pattern: str, path: str | None, ctx: ToolContext) -> tuple[Path,
         base = resolve_in_roots(str(Path(*parts[:fixed])), ctx)
         pattern = "/".join(parts[fixed:]) or "*"
     return base, pattern.removeprefix("./")
+
+
+def _narrow(base: Path, pattern: str, ctx: ToolContext) -> tuple[Path, str]:
+    """Move the pattern's leading literal folders into the base (`src/**/*.ts` lists only src/)."""
+    parts = pattern.split("/")
+    fixed = 0
+    while fixed < len(parts) - 1 and parts[fixed] and not has_magic(parts[fixed]):
+        fixed += 1
+    if not fixed:
+        return base, pattern
+    return resolve_in_roots(str(base.joinpath(*parts[:fixed])), ctx), "/".join(parts[fixed:])
 
 
 def _mtime(path: Path) -> float:
