@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import statistics
 import sys
 import tempfile
 import time
@@ -97,7 +96,8 @@ def _timed(fn) -> float:
 
 
 def run() -> list[str]:
-    """Interleaved rounds of both sides; medians and their ratio."""
+    """Interleaved rounds of both sides; the best of each and their ratio (the best time is the one
+    least disturbed by other work on a shared machine)."""
     import os
 
     os.environ.setdefault("ANTHROPIC_API_KEY", "bench")  # never sent anywhere but the local server
@@ -121,9 +121,9 @@ def run() -> list[str]:
                 base.append(t_base)
                 engine.append(t_engine)
         lines = sum(1 for _ in transcript.open())
-    b, e = statistics.median(base), statistics.median(engine)
+    b, e = min(base), min(engine)
     return [
-        f"bare SDK, {STEPS}-step tool loop:  {b * 1000:8.1f} ms (median of {ROUNDS})",
+        f"bare SDK, {STEPS}-step tool loop:  {b * 1000:8.1f} ms (best of {ROUNDS})",
         f"Session, same loop:            {e * 1000:8.1f} ms ({lines} transcript lines)",
         f"engine overhead: {e / b:.2f}x the bare SDK (target <= 1.3x)",
         json.dumps({"bench": "engine", "ratio": round(e / b, 3)}),
