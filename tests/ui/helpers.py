@@ -21,3 +21,11 @@ def screen_text(app) -> str:
     """The screen as plain text, one line per row."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(seg.text for seg in strip).rstrip() for strip in strips)
+
+
+async def run_command(pilot, title: str) -> None:
+    """Run a command palette entry by its exact title (typing into the palette is tested apart)."""
+    app = pilot.app
+    commands = {command.title: command.callback for command in app.get_system_commands(app.screen)}
+    commands[title]()
+    await pilot.pause()

@@ -132,3 +132,22 @@ async def test_apply_all_safe_fixes_from_the_palette_command(make_app):
         assert "color: green" in screen.editor.text
         assert codes(screen) == ["AG113", "AG114", "AG124"]
         assert screen.dirty
+
+
+async def test_an_unsafe_fix_is_offered_marked_before_it_is_applied(make_app, agents_dir):
+    (agents_dir / "hashy.md").write_text(
+        "---\nname: hashy\ndescription: Use when C # is involved\n---\n\nYou help with C sharp code.\n")
+    app = make_app("hashy.md")
+    async with app.run_test(size=(140, 32)) as pilot:
+        await settle(pilot)
+        editor = app.main_screen.editor
+        editor.focus()
+        editor.move_cursor_to_offset(editor.text.index("C #"))
+        await pilot.press("ctrl+full_stop")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        assert "(unsafe)" in str(app.screen.query_one("#choices").get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert 'description: "Use when C # is involved"' in editor.text
+        assert "AG123" not in codes(app.main_screen)

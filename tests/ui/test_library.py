@@ -5,20 +5,13 @@ from __future__ import annotations
 from textual.widget import Widget
 
 from tests.ui.conftest import BROKEN_AGENT, CLEAN_AGENT
-from tests.ui.helpers import screen_text, settle
+from tests.ui.helpers import run_command, screen_text, settle
 from workbench.agents.catalog import Scope, ScopeKind
 from workbench.ui.messages import AgentSelected
 from workbench.ui.screens.confirm import ConfirmDialog
 from workbench.ui.screens.new_agent import NewAgentDialog
 from workbench.ui.widgets.sidebar import Sidebar
 
-
-async def palette(pilot, command: str) -> None:
-    await pilot.press("ctrl+p")
-    await pilot.press(*command)
-    await pilot.pause(0.3)
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 async def test_the_sidebar_lists_agents_by_scope_with_model_and_health(make_app):
@@ -122,7 +115,7 @@ async def test_duplicate_saves_a_renamed_copy_and_opens_it(make_app, agents_dir)
     app = make_app()
     async with app.run_test(size=(140, 30)) as pilot:
         await settle(pilot)
-        await palette(pilot, "agent: duplicate")
+        await run_command(pilot, "agent: duplicate")
         await pilot.press("enter")  # accept the proposed name
         await settle(pilot)
         copy = agents_dir / "code-reviewer-copy.md"
@@ -134,7 +127,7 @@ async def test_rename_moves_the_file_and_the_list_follows(make_app, agents_dir):
     app = make_app()
     async with app.run_test(size=(140, 30)) as pilot:
         await settle(pilot)
-        await palette(pilot, "agent: rename")
+        await run_command(pilot, "agent: rename")
         app.screen.query_one("#prompt-input").value = ""
         await pilot.press(*"reviewer", "enter")
         await settle(pilot)
@@ -149,12 +142,12 @@ async def test_delete_asks_first_and_no_keeps_the_file(make_app, agents_dir):
     app = make_app()
     async with app.run_test(size=(140, 30)) as pilot:
         await settle(pilot)
-        await palette(pilot, "agent: delete")
+        await run_command(pilot, "agent: delete")
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         await pilot.pause()
         assert (agents_dir / "code-reviewer.md").exists()
-        await palette(pilot, "agent: delete")
+        await run_command(pilot, "agent: delete")
         await pilot.press("y")
         await settle(pilot)
         assert not (agents_dir / "code-reviewer.md").exists()

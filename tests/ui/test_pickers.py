@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import SelectionList
 
 from tests.ui.conftest import BROKEN_AGENT, CLEAN_AGENT
-from tests.ui.helpers import settle
+from tests.ui.helpers import run_command, settle
 from workbench.ui.screens.choice import ChoiceDialog
 from workbench.ui.screens.text_prompt import TextPromptDialog
 from workbench.ui.screens.tool_picker import ToolPickerDialog, tool_groups
@@ -22,19 +22,12 @@ def test_tools_are_grouped_as_the_wizard_grouped_them_with_deprecated_names_flag
     assert "AskUserQuestion" not in groups["Other tools"]  # unavailable to subagents
 
 
-async def palette(pilot, command: str) -> None:
-    await pilot.press("ctrl+p")
-    await pilot.press(*command)
-    await pilot.pause(0.3)
-    await pilot.press("enter")
-    await pilot.pause()
-
 
 async def test_the_tool_picker_toggles_a_group_and_writes_only_the_tools_line(make_app):
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        await palette(pilot, "edit: tools")
+        await run_command(pilot, "edit: tools")
         assert isinstance(app.screen, ToolPickerDialog)
         selection = app.screen.query_one(SelectionList)
         selection.toggle("group:Edit tools")
@@ -51,7 +44,7 @@ async def test_all_tools_removes_the_tools_line(make_app):
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        await palette(pilot, "edit: tools")
+        await run_command(pilot, "edit: tools")
         await pilot.click("#all-tools")
         await pilot.click("#apply")
         await settle(pilot)
@@ -62,7 +55,7 @@ async def test_deprecated_tools_are_shown_and_can_be_dropped(make_app):
     app = make_app("test-runner.md")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        await palette(pilot, "edit: tools")
+        await run_command(pilot, "edit: tools")
         selection = app.screen.query_one(SelectionList)
         assert {"LS", "MultiEdit"} <= set(selection.selected)
         selection.deselect("LS")
@@ -77,12 +70,12 @@ async def test_the_model_picker_sets_an_alias_and_inherit_removes_the_line(make_
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        await palette(pilot, "edit: model")
+        await run_command(pilot, "edit: model")
         assert isinstance(app.screen, ChoiceDialog)
         await pilot.press("down", "enter")  # from sonnet to opus
         await settle(pilot)
         assert app.main_screen.editor.text == CLEAN_AGENT.replace("model: sonnet", "model: opus")
-        await palette(pilot, "edit: model")
+        await run_command(pilot, "edit: model")
         await pilot.press("down", "down", "down", "enter")  # opus -> inherit
         await settle(pilot)
         assert app.main_screen.editor.text == CLEAN_AGENT.replace("model: sonnet\n", "")
@@ -92,7 +85,7 @@ async def test_a_custom_model_id_is_typed_in(make_app):
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        await palette(pilot, "edit: model")
+        await run_command(pilot, "edit: model")
         await pilot.press("end", "enter")
         await pilot.pause()
         assert isinstance(app.screen, TextPromptDialog)
@@ -107,11 +100,11 @@ async def test_the_colour_picker_sets_a_colour_and_automatic_removes_it(make_app
     app = make_app("test-runner.md")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        await palette(pilot, "edit: colour")
+        await run_command(pilot, "edit: colour")
         await pilot.press("down", "down", "down", "enter")  # automatic, red, blue, green
         await settle(pilot)
         assert app.main_screen.editor.text == BROKEN_AGENT.replace("color: Green", "color: green")
-        await palette(pilot, "edit: colour")
+        await run_command(pilot, "edit: colour")
         await pilot.press("home", "enter")
         await settle(pilot)
         assert app.main_screen.editor.text == BROKEN_AGENT.replace("color: Green\n", "")

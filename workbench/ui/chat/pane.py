@@ -96,6 +96,7 @@ class ChatPane(Vertical):
     ChatPane .chat-welcome.-no-key { color: $text; border-left: thick $warning; }
     ChatPane > #chat-prompts { height: auto; max-height: 70%; }
     ChatPane > #chat-input { margin: 0; }
+    ChatPane.-no-input > #chat-input { display: none; }
     """
 
     BINDINGS = [
@@ -135,10 +136,13 @@ class ChatPane(Vertical):
         cwd: Path | None = None,
         model: str | None = None,
         permission_mode: str | None = None,
+        show_input: bool = True,
         id: str | None = "chat-pane",
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
+        # Without its input the pane is a column driven by its host (the compare screen).
+        self.set_class(not show_input, "-no-input")
         self.agent_source = agent_source
         self.session_factory = session_factory or self._runtime_session
         self.cwd = cwd

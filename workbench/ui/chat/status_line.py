@@ -42,7 +42,7 @@ class StatusLine(Static):
     """One line under the chat input with the current run's totals."""
 
     DEFAULT_CSS = """
-    StatusLine { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+    StatusLine { height: auto; max-height: 3; padding: 0 1; background: $panel; color: $text-muted; }
     """
 
     _shown: Content | None = None

@@ -41,14 +41,6 @@ MODELS = (("sonnet", "sonnet"), ("opus", "opus"), ("haiku", "haiku"), ("fable", 
 COLOURS = ("red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan")
 
 
-def scope_description_tokens(catalog: Catalog, scope: Scope) -> int:
-    """Tokens of the descriptions of a scope's named agents, as AG192 counts them."""
-    from workbench.agents.rules import description_tokens
-
-    return sum(description_tokens(e.document) for e in catalog.entries
-               if e.scope == scope and e.name is not None and e.document is not None)
-
-
 class MainScreen(Screen):
     """Sidebar, editor and chat column; owns the open agent and its buffer."""
 
@@ -126,8 +118,8 @@ class MainScreen(Screen):
             self.notify(f"{problem.path}: {problem.message}", severity="warning")
         target = self._initial_path
         if target is None:
-            entries = self.catalog.entries
-            target = entries[0].path if entries else None
+            readable = [e for e in self.catalog.entries if e.document is not None]
+            target = readable[0].path if readable else None
         if target is not None and self.open_agent(target):
             self.editor.focus()
         self.app.start_watching(self.catalog)
@@ -237,10 +229,8 @@ class MainScreen(Screen):
         if self.path is not None and self.catalog is not None:
             entry = self.catalog.entry(self.path)
             if entry is not None and entry.document is not None:
-                from workbench.agents.rules import description_tokens
-
-                description = description_tokens(entry.document)
-                scope_total = scope_description_tokens(self.catalog, entry.scope)
+                description = entry.description_tokens
+                scope_total = self.catalog.description_tokens(entry.scope)
         self.query_one(EditorHeader).show_state(
             self.path, self.dirty, description, scope_total,
             self.app.theme_variables.get("diag-warning", "yellow"))
@@ -276,12 +266,14 @@ class MainScreen(Screen):
         return [(d, d.fix) for d in here]
 
     def action_quick_fix(self) -> None:
-        """Apply the fix of the problem under the cursor; ask which when there are several."""
+        """Apply the fix of the problem under the cursor; ask which when there are several or the
+        only one is unsafe."""
         fixes = self.fixes_at_cursor()
         if not fixes:
             self.notify("no quick fix under the cursor")
             return
-        if len(fixes) == 1:
+        # A lone safe fix applies at once; an unsafe one is shown first, marked as such.
+        if len(fixes) == 1 and fixes[0][1].safe:
             self.apply_fix(fixes[0][1])
             return
         options = [(f"{d.code}: {fix.description}" + ("" if fix.safe else " (unsafe)"), str(i))

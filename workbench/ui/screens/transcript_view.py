@@ -65,6 +65,7 @@ class TranscriptScreen(Screen):
         self.loaded = False
         # (kind, value): ("errors", None), ("tool", "Bash"), ("subagent", call id) or None.
         self.filter: tuple[str, str | None] | None = None
+        self._pending: list[Event] = []
 
     def compose(self):
         yield Static(f"Reading {self.path} …", id="transcript-header")
@@ -94,22 +95,41 @@ class TranscriptScreen(Screen):
             return
         self.post_message(self.Loaded(tx, stats, list(transcript_events(tx))))
 
+    class FirstFrame(Message):
+        """The first batch is on screen (what the open benchmark times)."""
+
+    class _NextBatch(Message):
+        """Mount the next batch; one message per batch keeps keys answered while a big file fills in."""
+
     async def on_transcript_screen_loaded(self, message: Loaded) -> None:
         header = self.query_one("#transcript-header", Static)
         if message.transcript is None:
             header.update(Content.assemble(("Cannot open: ", "bold $error"), message.error))
             self.loaded = True
+            self.post_message(self.FirstFrame())
             return
         self.transcript = message.transcript
         header.update(header_content(message.transcript, message.stats))
         view = self.view
+        # A transcript is read from the top, not followed at the end like a live run.
+        view.anchor(False)
+        self._pending = message.events[FIRST_BATCH:]
         await view.add_events(message.events[:FIRST_BATCH])
         view.scroll_home(animate=False)
-        rest = message.events[FIRST_BATCH:]
-        for start in range(0, len(rest), BATCH):
-            await view.add_events(rest[start:start + BATCH])
+        self.call_after_refresh(self.post_message, self.FirstFrame())
+        self.post_message(self._NextBatch())
+
+    async def on_transcript_screen__next_batch(self, message: _NextBatch) -> None:
+        batch, self._pending = self._pending[:BATCH], self._pending[BATCH:]
+        view = self.view
+        if batch:
+            await view.add_events(batch)
+        if self.filter is not None:
+            _apply_filter(view, self.filter)
+        if self._pending:
+            self.post_message(self._NextBatch())
+            return
         await view.finish()
-        view.scroll_home(animate=False)
         self.loaded = True
 
     # -- moving between calls -------------------------------------------------------------------

@@ -110,8 +110,16 @@ class AgentEditor(TextArea):
     def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
         """Underline and mark these findings (offsets into the current text)."""
         self._diagnostics = list(diagnostics)
+        old_highlights, old_markers = self._diag_highlights, self._markers
         self._rebuild_diagnostic_highlights()
-        self._build_highlight_map()
+        if self._diag_highlights == old_highlights and self._markers == old_markers:
+            return  # typing elsewhere: nothing to repaint, and the line cache stays warm
+        highlights = self._highlights
+        # Only the diagnostic entries change; the syntax highlights of the last edit stay.
+        for row in old_highlights:
+            highlights[row] = [h for h in highlights.get(row, ()) if not h[2].startswith("diag.")]
+        for row, entries in self._diag_highlights.items():
+            highlights[row].extend(entries)
         self.notify_style_update()
         self.refresh()
 

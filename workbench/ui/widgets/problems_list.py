@@ -26,6 +26,7 @@ class ProblemsList(DataTable):
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, show_header=False, **kwargs)
         self._diagnostics: list[Diagnostic] = []
+        self._shown: list[tuple] | None = None  # what the rows say, to skip identical redraws
         self.border_title = "Problems"
 
     def on_mount(self) -> None:
@@ -40,13 +41,15 @@ class ProblemsList(DataTable):
         """List these diagnostics of `text` (line numbers are computed from it)."""
         index = LineIndex(text)
         ordered = sorted(diagnostics, key=lambda d: (d.start, d.severity.rank, d.code))
-        if ordered == self._diagnostics:
-            return  # the usual case while typing; rebuilding the table would re-layout the screen
         self._diagnostics = ordered
+        rows = [(d, index.position(d.start)) for d in ordered]
+        shown = [(d.severity, d.code, position, d.message, d.fix is not None) for d, position in rows]
+        if shown == self._shown:
+            return  # the usual case while typing; rebuilding the table would re-layout the screen
+        self._shown = shown
         variables = self.app.theme_variables
         self.clear()
-        for diag in ordered:
-            line, column = index.position(diag.start)
+        for diag, (line, column) in rows:
             message = Text(diag.message.replace("\n", " "))
             if diag.fix is not None:
                 message.append("  [fix]" if diag.fix.safe else "  [unsafe fix]", style="dim italic")
