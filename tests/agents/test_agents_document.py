@@ -135,6 +135,13 @@ def test_deep_nesting_is_refused_before_the_parser_recurses():
     assert doc.state == "unrecoverable" and "nests" in doc.strict_error.message
 
 
+@pytest.mark.parametrize("chain", ["- ", "? ", "- ? ", ": ? ", "- &a !t "])
+def test_block_indicators_chained_on_one_line_are_refused_before_the_parser_recurses(chain):
+    for text in ("---\n" + chain * 100_000 + "z\n---\n", "---\nx:\n  " + chain * 100_000 + "z\n---\n"):
+        doc = AgentDocument.parse(text)
+        assert doc.state == "unrecoverable" and "nests" in doc.strict_error.message
+
+
 def test_empty_text_has_no_frontmatter():
     doc = AgentDocument.parse("")
     assert doc.state == "no_frontmatter" and doc.body == ""

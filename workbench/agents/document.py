@@ -31,6 +31,9 @@ _REPAIR_TRIGGER = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
 _LIST_STRING_FIELDS = ("tools", "disallowedTools")
 # libyaml recurses once per nesting level; deeper input than this is refused before it starts.
 _MAX_NESTING = 400
+_BRACKETS = re.compile(r"[\[\]{}]")
+# Block indicators (and anchors or tags between them) chained on one line: each opens a level.
+_INDICATOR_CHAIN = re.compile(r"(?:(?:[-?:]|[&!][^\s]*)[ \t]+){%d}" % _MAX_NESTING)
 
 State = str  # "no_frontmatter" | "unclosed" | "strict" | "repaired" | "unrecoverable" | "not_mapping"
 
@@ -300,20 +303,24 @@ def _strict_parse(yaml_text: str):
         raise _ParseFailure(f"{exc.reason} (character {exc.character!r})", exc.position) from None
     except AliasError as exc:
         raise _ParseFailure(str(exc), 0) from None
-    except (yaml.YAMLError, UnicodeError, ValueError, RecursionError, OverflowError) as exc:
+    except RecursionError:
+        raise _ParseFailure("the YAML nests too deeply", 0) from None
+    except (yaml.YAMLError, UnicodeError, ValueError, OverflowError) as exc:
         raise _ParseFailure(str(exc).splitlines()[0] if str(exc) else "invalid YAML", 0) from None
 
 
 def _too_deep(yaml_text: str) -> bool:
-    if yaml_text.count("[") + yaml_text.count("{") + yaml_text.count("- ") < _MAX_NESTING:
+    """Flow brackets, or block indicators chained on one line (`- - ? - …`), nested deeper than
+    libyaml's recursive composer survives. Indentation alone cannot nest that deep in a file of a
+    few megabytes (each level needs a longer line)."""
+    count = yaml_text.count
+    if count("[") + count("{") < _MAX_NESTING and count("- ") + count("? ") + count(": ") < _MAX_NESTING:
         return False
     depth = deepest = 0
-    for match in re.finditer(r"[\[\]{}]", yaml_text):
+    for match in _BRACKETS.finditer(yaml_text):
         depth = depth + 1 if match.group() in "[{" else max(0, depth - 1)
         deepest = max(deepest, depth)
-    if deepest > _MAX_NESTING:
-        return True
-    return re.search(r"(?:-[ \t]+){%d}" % _MAX_NESTING, yaml_text) is not None
+    return deepest > _MAX_NESTING or _INDICATOR_CHAIN.search(yaml_text) is not None
 
 
 def _simulate_repair(yaml_text: str, base: int):

@@ -3,6 +3,7 @@ file (safe ones, or unsafe too when asked) and re-validates until nothing fixabl
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -55,22 +56,34 @@ def fix_text(
 
 
 def _non_overlapping(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    taken: list[tuple[int, int]] = []
+    """The fixes one round can apply together: in text order, each one whose edits touch none
+    already taken. A line-ending conversion goes alone, as it touches every line."""
+    ordered = sorted(diagnostics, key=lambda d: min((e.start for e in d.fix.edits), default=0))
+    for diagnostic in ordered:
+        if diagnostic.code == "AG006":
+            return [diagnostic]
+    starts: list[int] = []
+    ends: list[int] = []
     chosen = []
-    for diagnostic in diagnostics:
-        ranges = [(e.start, e.end) for e in diagnostic.fix.edits]
-        if any(_touch(a, b) for a in ranges for b in taken) or _self_overlap(ranges):
+    for diagnostic in ordered:
+        ranges = sorted((e.start, e.end) for e in diagnostic.fix.edits)
+        if _self_overlap(ranges) or not all(_free(starts, ends, a, b) for a, b in ranges):
             continue
-        taken.extend(ranges)
+        for a, b in ranges:
+            i = bisect.bisect_right(starts, a)
+            starts.insert(i, a)
+            ends.insert(i, b)
         chosen.append(diagnostic)
     return chosen
 
 
-def _touch(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    # Two insertions at one point, or an insertion inside a replaced range, also conflict.
-    return a[0] < b[1] and b[0] < a[1] or a[0] == b[0] or a == b
+def _free(starts: list[int], ends: list[int], a: int, b: int) -> bool:
+    """Whether [a, b) touches no taken range; two insertions at one point also conflict."""
+    i = bisect.bisect_right(starts, a)
+    if i > 0 and (ends[i - 1] > a or starts[i - 1] == a):
+        return False
+    return not (i < len(starts) and starts[i] < b)
 
 
 def _self_overlap(ranges: list[tuple[int, int]]) -> bool:
-    ordered = sorted(ranges)
-    return any(ordered[i][1] > ordered[i + 1][0] for i in range(len(ordered) - 1))
+    return any(ranges[i][1] > ranges[i + 1][0] for i in range(len(ranges) - 1))

@@ -50,11 +50,15 @@ def _check_crlf(report: Report) -> None:
     text = report.doc.text
     if "\r\n" not in text:
         return
-    edits = [(m.start(), m.end(), "\n") for m in re.finditer("\r\n", text)]
+    # One edit from the first CRLF to the last: the same result as one edit per line ending,
+    # without a million edit objects for a huge file.
+    first = text.find("\r\n")
+    last = text.rfind("\r\n") + 2
     report.add("AG006", report.line_one(),
                "The file uses CRLF line endings: Claude Code's repair of invalid YAML fails with "
                "them, and some tools misread the delimiters. Convert it to LF.",
-               fix("Convert CRLF line endings to LF", True, *edits))
+               fix("Convert CRLF line endings to LF", True,
+                   (first, last, text[first:last].replace("\r\n", "\n"))))
 
 
 def _check_dashes(report: Report) -> None:

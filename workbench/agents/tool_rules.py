@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from . import toolnames as tn
 from .ruletable import Report, fix
 
 _LISTS = ("tools", "disallowedTools")
-_BLOCK_ITEM_PREFIX = re.compile(r"[ \t]*-[ \t]*\Z")
 
 
 def check_tools(report: Report) -> None:
@@ -65,12 +62,14 @@ def _kind(value) -> str:
 
 def _check_entries(report: Report, key: str, items: list) -> None:
     seen: dict[str, int] = {}
+    removable = _removable(report.doc, key, items)
     for index, (entry, span) in enumerate(items):
         name, specifier = tn.base_name(entry)
         if entry in seen:
             report.add("AG139", span,
                        f"`{entry}` is listed twice in `{key}`. Remove the second.",
-                       _remove_fix(report, key, items, index, "Remove the duplicate entry"))
+                       _remove_fix(report, key, items, index, "Remove the duplicate entry",
+                                   removable))
         seen.setdefault(entry, index)
         if name.startswith("mcp__"):
             valid = tn.MCP_PATTERN.match(name) or (key == "disallowedTools" and name == "mcp__*")
@@ -80,7 +79,7 @@ def _check_entries(report: Report, key: str, items: list) -> None:
                            "Write `mcp__<server>`, `mcp__<server>__<tool>` or `mcp__<server>__*`.")
             continue
         if name in tn.DEPRECATED_TOOLS:
-            _deprecated(report, key, items, index, name, span)
+            _deprecated(report, key, items, index, name, span, removable)
         elif not tn.is_known(name):
             _unknown(report, key, name, span)
         if specifier is not None and tn.canonical(name) != "Agent":
@@ -91,7 +90,7 @@ def _check_entries(report: Report, key: str, items: list) -> None:
                        f"`{name}`.")
 
 
-def _deprecated(report: Report, key, items, index, name, span) -> None:
+def _deprecated(report: Report, key, items, index, name, span, removable) -> None:
     replacement = tn.DEPRECATED_TOOLS[name]
     if replacement:
         start = report.doc.text.find(name, span.start, span.end)
@@ -102,7 +101,7 @@ def _deprecated(report: Report, key, items, index, name, span) -> None:
     else:
         message = (f"`{name}` no longer exists and Claude Code drops it "
                    f"({tn.DEPRECATED_ADVICE[name]}). Remove it.")
-        edit = _remove_fix(report, key, items, index, f"Remove {name}")
+        edit = _remove_fix(report, key, items, index, f"Remove {name}", removable)
     report.add("AG132", span, message, edit)
 
 
@@ -157,22 +156,40 @@ def _check_tools_only(report: Report, items: list) -> None:
                    "Fix the names or remove the key.")
 
 
-def _remove_fix(report: Report, key: str, items: list, index: int, description: str):
-    """Edits that delete one entry with its separator; None when it is the only entry (removing
-    it would leave an empty list, which means no tools rather than what Claude Code does now)."""
-    if len(items) < 2:
+def _removable(doc, key: str, items: list) -> bool:
+    """Whether entries can be cut out: not when there is only one (an empty list means no tools,
+    not what Claude Code does now), nor when an entry hidden by escapes or folding has only the
+    whole value's range."""
+    return len(items) >= 2 and doc.value_spans[key] not in {span for _, span in items}
+
+
+def _remove_fix(report: Report, key: str, items: list, index: int, description: str,
+                removable: bool):
+    """Edits that delete one entry with its separator, when the list allows it."""
+    if not removable:
         return None
     text = report.doc.text
     span = items[index][1]
-    whole = report.doc.value_spans[key]
-    if any(item_span == whole for _, item_span in items):
-        return None  # entries hidden by escapes or folding have no exact range to cut
-    line_start = text.rfind("\n", 0, span.start) + 1
-    if isinstance(report.doc.fields[key], list) and _BLOCK_ITEM_PREFIX.match(
-        text[line_start : span.start]
-    ):
-        line_end = text.find("\n", span.end)
-        return fix(description, True, (line_start, len(text) if line_end == -1 else line_end + 1, ""))
+    if isinstance(report.doc.fields[key], list):
+        line_start = _block_item_line_start(text, span.start)
+        if line_start is not None:
+            line_end = text.find("\n", span.end)
+            end = len(text) if line_end == -1 else line_end + 1
+            return fix(description, True, (line_start, end, ""))
     if index + 1 < len(items):
         return fix(description, True, (span.start, items[index + 1][1].start, ""))
     return fix(description, True, (items[index - 1][1].end, span.end, ""))
+
+
+def _block_item_line_start(text: str, start: int) -> int | None:
+    """The start of the line when the item at `start` is a block entry (`  - item`), else None;
+    it looks back only over the indentation, so long flow lines cost nothing."""
+    pos = start - 1
+    while pos >= 0 and text[pos] in " \t":
+        pos -= 1
+    if pos < 0 or text[pos] != "-":
+        return None
+    pos -= 1
+    while pos >= 0 and text[pos] in " \t":
+        pos -= 1
+    return pos + 1 if pos < 0 or text[pos] == "\n" else None

@@ -48,8 +48,8 @@ class AliasError(Exception):
     """The node graph cannot become plain values (recursive or exploding aliases)."""
 
 
-# A frontmatter has a few dozen nodes; a budget this size only stops alias bombs.
-NODE_BUDGET = 200_000
+# Values reached again through aliases; real frontmatter reuses a handful, alias bombs billions.
+ALIAS_BUDGET = 100_000
 
 
 def compose(text: str):
@@ -84,19 +84,24 @@ def scalar_value(node: ScalarNode):
 
 
 class _Builder:
-    __slots__ = ("budget", "active")
+    __slots__ = ("budget", "active", "seen")
 
     def __init__(self) -> None:
-        self.budget = NODE_BUDGET
+        self.budget = ALIAS_BUDGET
         self.active: set[int] = set()
+        self.seen: set[int] = set()
 
     def build(self, node):
-        self.budget -= 1
-        if self.budget < 0:
-            raise AliasError("the YAML expands to too many values (an alias bomb?)")
+        key = id(node)
+        # Only a node reached again (through an alias) costs: a long honest list is never refused.
+        if key in self.seen:
+            self.budget -= 1
+            if self.budget < 0:
+                raise AliasError("the YAML's aliases expand to too many values (an alias bomb)")
+        else:
+            self.seen.add(key)
         if isinstance(node, ScalarNode):
             return scalar_value(node)
-        key = id(node)
         if key in self.active:
             raise AliasError("the YAML refers to itself through an alias")
         self.active.add(key)
