@@ -77,8 +77,16 @@ class AgentEditor(TextArea):
         self._diagnostics: list[Diagnostic] = []
         self._diag_highlights: dict[int, list[tuple[int, int | None, str]]] = {}
         self._markers: dict[int, Severity] = {}
-        super().__init__(text, language="markdown", show_line_numbers=True,
+        # The Markdown grammar loads with the first text, so an empty editor costs the first frame
+        # nothing.
+        super().__init__(text, language="markdown" if text else None, show_line_numbers=True,
                          soft_wrap=True, tab_behavior="indent", **kwargs)
+
+    def load_text(self, text: str) -> None:
+        """Replace the text (clearing the undo history), with Markdown highlighting."""
+        if self.language is None and text:
+            self.language = "markdown"
+        super().load_text(text)
 
     def on_mount(self) -> None:
         self._apply_app_theme()
