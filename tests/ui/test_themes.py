@@ -73,3 +73,15 @@ async def test_the_theme_is_switched_from_the_palette_and_recolours_diagnostics(
         assert app.theme == "workbench-light"
         styles = app.main_screen.editor._theme.syntax_styles
         assert styles["diag.warning"].color.name == "#9a6700"
+
+
+async def test_an_unknown_theme_in_the_settings_falls_back_with_a_notification(
+        make_app, fixed_settings):
+    from workbench.settings import load_settings
+
+    fixed_settings.write_text(fixed_settings.read_text().replace("workbench-dark", "no-such-theme"))
+    app = make_app(settings=load_settings())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert app.theme == "workbench-dark"
+        assert any("no-such-theme" in n.message for n in app._notifications)
