@@ -115,7 +115,7 @@ class TranscriptScreen(Screen):
         view.anchor(False)
         self._pending = message.events[FIRST_BATCH:]
         await view.add_events(message.events[:FIRST_BATCH])
-        view.scroll_home(animate=False)
+        self._to_top()
         self.call_after_refresh(self.post_message, self.FirstFrame())
         self.post_message(self._NextBatch())
 
@@ -130,7 +130,17 @@ class TranscriptScreen(Screen):
             self.post_message(self._NextBatch())
             return
         await view.finish()
+        self._to_top()
+        # Markdown lays itself out after mounting; go back to the top once it has.
+        self.call_after_refresh(self._to_top)
         self.loaded = True
+
+    def _to_top(self) -> None:
+        # Set directly: while the content was still shorter than the view, scrolling to the end
+        # (the view anchors itself on mount) can leave a negative offset that scroll_home keeps.
+        view = self.view
+        view.scroll_target_y = 0
+        view.scroll_y = 0
 
     # -- moving between calls -------------------------------------------------------------------
 
