@@ -179,8 +179,10 @@ def _check_fragile(report: Report, span) -> None:
 
 def _folded_fix(doc, span, node):
     """The same value as a `>-` block; offered only when it parses back to the same text."""
-    lines = [line.strip() for line in doc.text[span.start : span.end].split("\n")]
-    block = ">-\n" + "\n".join(("  " + line) if line else "" for line in lines)
+    source = doc.text[span.start : span.end]
+    eol = "\r\n" if "\r\n" in source else "\n"  # keep the file's line endings
+    lines = [line.strip() for line in source.split("\n")]
+    block = ">-" + eol + eol.join(("  " + line) if line else "" for line in lines)
     try:
         parsed = compose("description: " + block + "\n")
         same = scalar_value(parsed.value[0][1]) == node.value
