@@ -37,7 +37,8 @@ def check_keys(report: Report) -> None:
         meant = _meant_field(key)
         if meant is None:
             report.add("AG101", span,
-                       f"`{key}` is not a field Claude Code reads; it is ignored.")
+                       f"`{key}` is not a field Claude Code reads; it is ignored. Remove it, "
+                       "or keep it if another tool reads it.")
             continue
         edit = None
         if meant not in doc.fields:
@@ -101,7 +102,8 @@ def check_name(report: Report, context) -> None:
                        "Claude Code goes by `name` only. Rename one to match.")
     if value in f.BUILTIN_AGENT_NAMES:
         report.add("AG115", span,
-                   f"`{value}` is a built-in agent's name: this file replaces the built-in one.")
+                   f"`{value}` is a built-in agent's name: this file replaces the built-in one. "
+                   "Rename it unless that is what you want.")
 
 
 def _kind(value) -> str:
@@ -215,7 +217,8 @@ def check_values(report: Report, context) -> None:
                        f"and the agent uses the parent's mode.{hint}")
         elif mode == "bypassPermissions":
             report.add("AG161", vs["permissionMode"],
-                       "`bypassPermissions`: this agent's tools run without asking.")
+                       "`bypassPermissions`: this agent's tools run without asking. Use "
+                       "`acceptEdits` or `default` unless that is intended.")
     if _in_plugin(doc, context):
         for key in ("hooks", "mcpServers", "permissionMode"):
             if key in flds:
