@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Label
@@ -26,12 +25,16 @@ class ConflictBanner(Vertical):
             super().__init__()
             self.choice = choice
 
-    def compose(self) -> ComposeResult:
-        yield Label("", id="conflict-message")
-        with Horizontal():
-            yield Button("Reload", id="conflict-reload", variant="warning", compact=True)
-            yield Button("Keep mine", id="conflict-keep", compact=True)
-            yield Button("View difference", id="conflict-diff", compact=True)
+    def _contents(self, message: str) -> list:
+        # Built on first show: most sessions never see the banner, so its buttons cost no start time.
+        return [
+            Label(message, id="conflict-message"),
+            Horizontal(
+                Button("Reload", id="conflict-reload", variant="warning", compact=True),
+                Button("Keep mine", id="conflict-keep", compact=True),
+                Button("View difference", id="conflict-diff", compact=True),
+            ),
+        ]
 
     @property
     def shown(self) -> bool:
@@ -40,7 +43,11 @@ class ConflictBanner(Vertical):
 
     def show_conflict(self, message: str) -> None:
         """Raise the banner with this message."""
-        self.query_one("#conflict-message", Label).update(message)
+        labels = self.query("#conflict-message")
+        if labels:
+            labels.first(Label).update(message)
+        else:
+            self.mount_all(self._contents(message))
         self.add_class("-shown")
 
     def hide(self) -> None:
