@@ -117,6 +117,7 @@ class AgentDocument:
 
     @property
     def name(self):
+        """The `name` value as parsed (any YAML type), or None."""
         return self.field_value("name")
 
     @property
@@ -129,28 +130,34 @@ class AgentDocument:
 
     @property
     def tools(self) -> list[str] | None:
+        """The `tools` entries Claude Code reads (split string or string items), or None."""
         entries = self.tool_entries("tools")
         return None if entries is None else [entry for entry, _ in entries]
 
     @property
     def disallowed_tools(self) -> list[str] | None:
+        """The `disallowedTools` entries, like `tools`."""
         entries = self.tool_entries("disallowedTools")
         return None if entries is None else [entry for entry, _ in entries]
 
     @property
     def model(self):
+        """The `model` value as parsed, or None."""
         return self.field_value("model")
 
     @property
     def color(self):
+        """The `color` value as parsed, or None."""
         return self.field_value("color")
 
     @property
     def permission_mode(self):
+        """The `permissionMode` value as parsed, or None."""
         return self.field_value("permissionMode")
 
     @property
     def max_turns(self):
+        """The `maxTurns` value as parsed, or None."""
         return self.field_value("maxTurns")
 
     def tool_entries(self, key: str) -> list[tuple[str, Span]] | None:
