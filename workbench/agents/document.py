@@ -404,6 +404,7 @@ def _collect_fields(document: AgentDocument, root: MappingNode, values: dict) ->
             value_span = Span(colon + 1, colon + 1) if colon != -1 else Span(key_span.end, key_span.end)
         document.value_spans[key] = value_span
         document.value_nodes[key] = value_node
+        document.item_spans.pop(key, None)  # a duplicate key's earlier items must not linger
         if isinstance(value_node, SequenceNode):
             document.item_spans[key] = [span_of(item) for item in value_node.value]
         elif key in _LIST_STRING_FIELDS and isinstance(value, str):
