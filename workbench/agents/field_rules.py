@@ -45,9 +45,10 @@ def check_keys(report: Report) -> None:
             source = doc.text[span.start : span.end]
             if source == key:
                 edit = fix(f"Rename `{key}` to `{meant}`", True, (span.start, span.end, meant))
+        advice = (f"`{meant}` is already set, so remove this one." if meant in doc.fields
+                  else f"Did you mean `{meant}`?")
         report.add("AG100", span,
-                   f"`{key}` is not a field, so Claude Code ignores it silently. Did you mean "
-                   f"`{meant}`?", edit)
+                   f"`{key}` is not a field, so Claude Code ignores it silently. {advice}", edit)
 
 
 @lru_cache(maxsize=1024)
