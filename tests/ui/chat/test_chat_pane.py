@@ -172,7 +172,7 @@ async def test_f5_reruns_the_last_task_with_the_unsaved_edit_and_keeps_the_previ
         assert "terse helper" not in json.dumps(first["system"])
         assert second["messages"][0]["content"][0]["text"] == "summarise"
         assert pane.shown is pane.runs[1]
-        await pilot.press("f6")
+        await pilot.press("f9")
         assert pane.shown is pane.runs[0]
 
 

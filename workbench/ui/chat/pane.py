@@ -3,8 +3,8 @@
 The run itself happens in a worker that never touches widgets: it queues the session's events and
 posts `EventsReady` (coalesced: one message while events are waiting), and it asks permission by
 posting `PermissionNeeded` with a future that the prompt's answer resolves. Every run keeps its own
-`ConversationView`; F5 starts a fresh session with the editor's current text and F6 shows the
-previous run.
+`ConversationView`; F5 starts a fresh session with the editor's current text and F9 shows the
+previous run (F6 and F7 belong to the editor's selection keys).
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ from workbench.ui.chat.run_stats import RunStats
 from workbench.ui.chat.status_line import StatusLine
 
 NO_KEY_TEXT = (
-    "No API key is set, so agents cannot run yet (everything else works).\n\n"
-    "Set one in the shell you start workbench from:\n"
-    "    export ANTHROPIC_API_KEY=sk-ant-...\n"
-    "(or ANTHROPIC_AUTH_TOKEN for a bearer token). For a compatible endpoint, also set\n"
-    "    export ANTHROPIC_BASE_URL=https://your-endpoint.example\n"
-    "then restart workbench."
+    "No API key is set, so agents cannot run yet. Everything else works.\n\n"
+    "Set one in the shell that starts workbench, then restart it:\n"
+    "  export ANTHROPIC_API_KEY=sk-ant-...\n"
+    "(ANTHROPIC_AUTH_TOKEN works too, for a bearer token.)\n\n"
+    "For a compatible endpoint, also set its address:\n"
+    "  export ANTHROPIC_BASE_URL=https://..."
 )
 
 
@@ -101,8 +101,8 @@ class ChatPane(Vertical):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel run", id="chat.cancel"),
-        Binding("f6", "previous_run", "Previous run", id="chat.previous_run"),
-        Binding("shift+f6", "next_run", "Next run", id="chat.next_run"),
+        Binding("f9", "previous_run", "Previous run", id="chat.previous_run"),
+        Binding("shift+f9", "next_run", "Next run", id="chat.next_run"),
     ]
 
     class EventsReady(Message):
@@ -158,7 +158,7 @@ class ChatPane(Vertical):
         with ContentSwitcher(id="chat-runs", initial="chat-welcome"):
             yield Static(
                 "Type a task below and press Enter to run the selected agent.\n"
-                "F5 re-runs the last task with the editor's current text; F6 shows the previous run.",
+                "F5 re-runs the last task with the editor's current text; F9 shows the previous run.",
                 id="chat-welcome",
                 classes="chat-welcome",
             )
@@ -203,6 +203,28 @@ class ChatPane(Vertical):
         self._show_title()
         self.run_worker(self._drive(run), group="chat-run", name=f"chat run {run.number}")
         return run
+
+    def focus_input(self) -> None:
+        """Put the cursor in the task input."""
+        self.query_one("#chat-input", Input).focus()
+
+    @property
+    def task(self) -> str:
+        """The task to run next: what is typed, else the last task run."""
+        return self.query_one("#chat-input", Input).value.strip() or self.last_prompt
+
+    async def run_or_rerun(self) -> Run | None:
+        """F5: run what is typed, else re-run the last task (fresh session, current editor text)."""
+        typed = self.query_one("#chat-input", Input)
+        if typed.value.strip() and not self.running:
+            run = await self.start_run(typed.value)
+            if run is not None:
+                typed.clear()
+            return run
+        if self.running:
+            self.app.notify("A run is in progress; Esc in the chat cancels it.", severity="warning")
+            return None
+        return await self.rerun()
 
     async def rerun(self) -> Run | None:
         """F5: the last task again, with the editor's current text, in a fresh session."""
@@ -353,7 +375,7 @@ class ChatPane(Vertical):
         if self.shown is None:
             title.update("Chat")
             return
-        hint = " · F6 previous run" if len(self.runs) > 1 else ""
+        hint = " · F9 previous run" if len(self.runs) > 1 else ""
         title.update(Content.assemble(
             (f"Run {self.shown.number} of {len(self.runs)}", "bold"),
             f" · {self.shown.prompt.splitlines()[0][:60]}{hint}",

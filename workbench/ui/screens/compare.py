@@ -134,3 +134,44 @@ class CompareScreen(Screen):
                 pane.cancel()
         else:
             self.dismiss()
+
+
+MODEL_PAIRS = (("sonnet", "haiku"), ("sonnet", "opus"), ("opus", "haiku"))
+
+
+def choose_variants(main, chat: ChatPane) -> None:
+    """Ask what to compare (saved vs buffer, two models, or another agent), then open the screen.
+
+    `main` is the main screen (for the open agent, its catalog and dialogs); the task is the chat's.
+    """
+    from workbench.ui.screens.choice import ChoiceDialog
+
+    task = chat.task
+    if not task:
+        main.notify("Type a task in the chat first; Compare runs it against two variants.",
+                    severity="warning")
+        chat.focus_input()
+        return
+    text, path = main.current_agent_source()
+    options: list[tuple[str, str]] = []
+    if path is not None and path.is_file() and path.read_text(encoding="utf-8") != text:
+        options.append(("saved file vs editor buffer", "saved"))
+    options += [(f"this agent under {a} vs {b}", f"models:{a}:{b}") for a, b in MODEL_PAIRS]
+    others = [e for e in (main.catalog.entries if main.catalog else [])
+              if e.document is not None and e.path != path]
+    options += [(f"this agent vs {e.display_name}", f"agent:{i}") for i, e in enumerate(others)]
+
+    def chosen(choice: str | None) -> None:
+        if choice is None:
+            return
+        if choice == "saved":
+            variants = saved_vs_buffer(path, text)
+        elif choice.startswith("models:"):
+            _, a, b = choice.split(":")
+            variants = two_models(text, path, a, b)
+        else:
+            other = others[int(choice.split(":")[1])]
+            variants = two_agents((text, path), (other.document.text, other.path))
+        main.app.push_screen(CompareScreen(variants, task, cwd=chat.cwd, model=chat.model))
+
+    main.app.push_screen(ChoiceDialog("Compare the chat task across…", options), chosen)

@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Footer, TextArea
 
 from workbench.agents.catalog import AgentEntry, Catalog, Scope, ScopeKind
 from workbench.agents.diagnostics import Diagnostic, Fix
 from workbench.ui import agent_files
 from workbench.ui.agent_files import AgentFileProblem
+from workbench.ui.chat.pane import ChatPane
 from workbench.ui.frontmatter_edit import FrontmatterEditError, set_field
 from workbench.ui.cursor import apply_cursor_blink
 from workbench.ui.keymap import bindings
@@ -87,7 +88,7 @@ class MainScreen(Screen):
                 yield AgentEditor(id="editor")
                 yield ProblemsList(id="problems")
             with Vertical(id="chat-column"):
-                yield Static("chat pane coming", id="chat-placeholder")
+                yield ChatPane()
         yield Footer()
 
     @property
@@ -132,11 +133,28 @@ class MainScreen(Screen):
         """The editor's text (saved or not) and the path of the open agent."""
         return self.editor.text, self.path
 
-    def action_focus_chat(self) -> None:
-        """F4: the chat pane takes this over."""
+    @property
+    def chat(self) -> ChatPane:
+        """The chat pane."""
+        return self.query_one(ChatPane)
 
-    def action_run_agent(self) -> None:
-        """F5: the chat pane takes this over."""
+    def action_focus_chat(self) -> None:
+        """F4: the chat input."""
+        self.chat.focus_input()
+
+    async def action_run_agent(self) -> None:
+        """F5: run the typed task, else re-run the last one with the editor's current text."""
+        await self.chat.run_or_rerun()
+
+    def action_previous_run(self) -> None:
+        """F9: show the chat pane's previous run."""
+        self.chat.action_previous_run()
+
+    def action_compare_runs(self) -> None:
+        """F10: the chat task against two variants of this agent, side by side."""
+        from workbench.ui.screens.compare import choose_variants
+
+        choose_variants(self, self.chat)
 
     # -- opening -----------------------------------------------------------------------------
 
