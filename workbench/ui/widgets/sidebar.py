@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, Tree
+from textual.widgets import Input, Label, Tree
 from textual.widgets.tree import TreeNode
 
 from workbench.agents.catalog import AgentEntry, Catalog, Scope
@@ -79,6 +79,7 @@ class Sidebar(Vertical):
     Sidebar { width: 42; border-right: solid $panel; }
     Sidebar > Input#agent-filter { border: none; height: 1; padding: 0 1; margin: 0 0 1 0; }
     Sidebar > Tree { height: 1fr; padding: 0; }
+    Sidebar > #agent-loading { color: $text-muted; padding: 0 1; }
     """
 
     class AgentChosen(Message):
@@ -96,14 +97,11 @@ class Sidebar(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter agents (name or description)", id="agent-filter")
-        tree: Tree = Tree("agents", id="agent-tree")
-        tree.show_root = False
-        tree.guide_depth = 2
-        yield tree
+        # The tree arrives with the catalog: the first frame shows this line instead.
+        yield Label("reading agent folders…", id="agent-loading")
 
     def on_mount(self) -> None:
         apply_cursor_blink(self)
-        self.tree.root.add_leaf(Text("reading agent folders…", style="dim italic"))
 
     @property
     def tree(self) -> Tree:
@@ -113,6 +111,12 @@ class Sidebar(Vertical):
     def show_catalog(self, catalog: Catalog) -> None:
         """Rebuild the list from the catalog (after load, or when files come and go)."""
         self._catalog = catalog
+        if not self.query("#agent-tree"):
+            self.query_one("#agent-loading").remove()
+            tree: Tree = Tree("agents", id="agent-tree")
+            tree.show_root = False
+            tree.guide_depth = 2
+            self.mount(tree)
         self._rebuild()
 
     def set_dirty(self, path: Path, dirty: bool) -> None:
@@ -150,12 +154,12 @@ class Sidebar(Vertical):
         return self._catalog.entry(path) if self._catalog is not None else None
 
     def _rebuild(self) -> None:
+        if self._catalog is None:
+            return  # still reading the folders; the filter applies once the list is there
         tree = self.tree
         cursor = tree.cursor_node.data if tree.cursor_node is not None else None
         tree.clear()
         self._rows.clear()
-        if self._catalog is None:
-            return
         needle = self.query_one("#agent-filter", Input).value.strip()
         variables = self.app.theme_variables
         by_scope: dict[Scope, list[AgentEntry]] = {scope: [] for scope in self._catalog.scopes}
