@@ -114,6 +114,8 @@ class WorkbenchApp(App):
         main = self.main_screen
         commands = [
             ("agent: new", "create an agent from a template in a chosen scope", main.action_new_agent),
+            ("agent: generate with Claude", "describe an agent in a sentence; the model writes it",
+             main.action_generate_agent),
             ("agent: duplicate", "save a copy under a new name", main.action_duplicate_agent),
             ("agent: rename", "rename the agent; the file follows", main.action_rename_agent),
             ("agent: delete", "delete the agent's file (asks first)", main.action_delete_agent),

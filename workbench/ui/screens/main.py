@@ -156,6 +156,16 @@ class MainScreen(Screen):
 
         choose_variants(self, self.chat)
 
+    def action_generate_agent(self) -> None:
+        """Describe an agent in a sentence; the model writes it, the rules check it, then it opens."""
+        from workbench.ui.screens.generate import GenerateScreen
+
+        def saved(path: Path | None) -> None:
+            if path is not None:
+                self._library_changed(path)
+
+        self.app.push_screen(GenerateScreen(self.writable_scopes(), model=self.chat.model), saved)
+
     # -- opening -----------------------------------------------------------------------------
 
     def open_agent(self, path: Path) -> bool:
