@@ -185,3 +185,40 @@ async def test_without_a_key_the_pane_says_how_to_set_one_and_runs_nothing(works
         await type_task(pilot, pane, "hello")
         await pilot.pause()
         assert pane.runs == []
+
+
+async def test_the_permission_mode_chosen_in_the_pane_governs_the_next_run(fake_api, workspace):
+    fake_api.add(tool_reply("msg_1", "toolu_p", "Bash", {"command": "echo planned"}),
+                 text_reply("msg_2", "Only planning."))
+    app, pane = pane_app(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane.choose_permission_mode()
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "enter")  # the agent's, default, acceptEdits, plan
+        await pilot.pause()
+        assert pane.permission_mode == "plan"
+        assert "mode plan" in str(pane.query_one("#chat-title").render())
+        await type_task(pilot, pane, "make a plan")
+        await until(pilot, lambda: pane.runs and not pane.running)
+        assert not pane.query(PermissionPrompt)
+        assert pane.runs[0].view.blocks["toolu_p"].status == "denied"
+
+
+async def test_the_working_directory_chosen_in_the_pane_is_where_tools_run(fake_api, workspace, tmp_path):
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (other / "marker.txt").write_text("found me\n")
+    fake_api.add(tool_reply("msg_1", "toolu_r", "Read", {"file_path": str(other / "marker.txt")}),
+                 text_reply("msg_2", "Read."))
+    app, pane = pane_app(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane.choose_cwd()
+        await pilot.pause()
+        field = app.screen.query_one(Input)
+        field.value = str(other)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pane.cwd == other.resolve()
+        await type_task(pilot, pane, "read the marker")
+        await until(pilot, lambda: pane.runs and not pane.running)
+        assert "found me" in pane.runs[0].view.blocks["toolu_r"].body_text()

@@ -78,6 +78,9 @@ class Run:
         return (self.ended or time.monotonic()) - self.started
 
 
+PERMISSION_MODES = ("default", "acceptEdits", "plan", "bypassPermissions")
+
+
 def has_api_key() -> bool:
     """Whether the runtime has credentials to call the API."""
     from workbench.runtime.provider import has_credentials
@@ -203,6 +206,37 @@ class ChatPane(Vertical):
         self._show_title()
         self.run_worker(self._drive(run), group="chat-run", name=f"chat run {run.number}")
         return run
+
+    def choose_permission_mode(self) -> None:
+        """Ask for the permission mode of the next runs (default: the agent's own, else settings)."""
+        from workbench.ui.screens.choice import ChoiceDialog
+
+        options = [("the agent's permissionMode (else the settings')", "")]
+        options += [(mode, mode) for mode in PERMISSION_MODES]
+
+        def chosen(mode: str | None) -> None:
+            if mode is not None:
+                self.permission_mode = mode or None
+                self._show_title()
+
+        self.app.push_screen(ChoiceDialog("Permission mode for the next runs", options,
+                                          self.permission_mode or ""), chosen)
+
+    def choose_cwd(self) -> None:
+        """Ask for the working directory of the next runs."""
+        from workbench.ui.screens.text_prompt import TextPromptDialog
+
+        def check(text: str) -> str | None:
+            return None if Path(text).expanduser().is_dir() else f"{text} is not a folder"
+
+        def chosen(text: str | None) -> None:
+            if text:
+                self.cwd = Path(text).expanduser().resolve()
+                self._show_title()
+
+        current = str(self.cwd or Path.cwd())
+        self.app.push_screen(TextPromptDialog("Working directory for the next runs", current, check),
+                             chosen)
 
     def focus_input(self) -> None:
         """Put the cursor in the task input."""
@@ -372,13 +406,18 @@ class ChatPane(Vertical):
 
     def _show_title(self) -> None:
         title = self.query_one("#chat-title", Static)
+        settings = " · ".join(filter(None, [
+            f"mode {self.permission_mode}" if self.permission_mode else "",
+            f"in {self.cwd}" if self.cwd else "",
+        ]))
         if self.shown is None:
-            title.update("Chat")
+            title.update(Content.assemble(("Chat", "bold"), f" · {settings}" if settings else ""))
             return
         hint = " · F9 previous run" if len(self.runs) > 1 else ""
         title.update(Content.assemble(
             (f"Run {self.shown.number} of {len(self.runs)}", "bold"),
             f" · {self.shown.prompt.splitlines()[0][:60]}{hint}",
+            f" · {settings}" if settings else "",
         ))
 
     def _show_status(self) -> None:
