@@ -53,7 +53,8 @@ def set_field(text: str, key: str, value: str | None) -> str:
     from workbench.agents.document import AgentDocument
 
     document = AgentDocument.parse(text)
-    newline = "\r\n" if "\r\n" in text else "\n"
+    # The line ending of the opening `---` line is the frontmatter's; the body may differ.
+    newline = "\r\n" if text.partition("\n")[0].endswith("\r") else "\n"
     line = f"{key}: {yaml_scalar(value)}{newline}" if value is not None else ""
     if not document.has_frontmatter:
         if value is None:
