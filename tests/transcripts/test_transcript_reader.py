@@ -154,3 +154,10 @@ def test_a_second_session_in_the_same_folder_gets_none_of_the_first_ones_subagen
     s.prompt("hello")
     tx = read_transcript(s.write(project / "second.jsonl"))
     assert tx.subagents == []
+
+
+def test_max_bytes_reads_only_the_head_of_a_big_file(rich_session):
+    whole = read_transcript(rich_session, with_subagents=False)
+    head = read_transcript(rich_session, with_subagents=False, max_bytes=1)
+    assert len(head.entries) == 1 and head.entries[0].data == whole.entries[0].data
+    assert len(read_transcript(rich_session, max_bytes=10**9).entries) == len(whole.entries)

@@ -124,10 +124,15 @@ def read_meta(jsonl_path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def read_transcript(path: Path | str, *, with_subagents: bool = True) -> Transcript:
-    """Read a workbench run or a Claude Code session (and, for a session, its subagent files)."""
+def read_transcript(
+    path: Path | str, *, with_subagents: bool = True, max_bytes: int | None = None
+) -> Transcript:
+    """Read a workbench run or a Claude Code session (and, for a session, its subagent files).
+
+    `max_bytes` reads only the lines that start within the first `max_bytes` bytes (a quick first
+    look at a big file); the last line read may then be a call whose result comes later."""
     path = Path(path)
-    main = _read_file(path, own_agent_id=agent_id_of(path))
+    main = _read_file(path, own_agent_id=agent_id_of(path), max_bytes=max_bytes)
     if with_subagents and main.format == "claude" and agent_id_of(path) is None:
         subs = []
         for sub_path in subagent_files(path, main.session_id):
@@ -151,16 +156,21 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _read_file(path: Path, own_agent_id: str | None) -> Transcript:
+def _read_file(path: Path, own_agent_id: str | None, max_bytes: int | None = None) -> Transcript:
     with _no_cyclic_gc():
-        return _build(path, own_agent_id)
+        return _build(path, own_agent_id, max_bytes)
 
 
-def _build(path: Path, own_agent_id: str | None) -> Transcript:
+def _build(path: Path, own_agent_id: str | None, max_bytes: int | None) -> Transcript:
     root = _Builder(Transcript(path=path))
     skipped = root.transcript.skipped
     nested: dict[str, _Builder] = {}
+    consumed = 0
     for line_no, raw in iter_lines(path):
+        if max_bytes is not None:
+            if consumed >= max_bytes:
+                break
+            consumed += len(raw)
         data = parse_line(raw)
         if not isinstance(data, dict):
             skipped[INVALID_LINE] += 1

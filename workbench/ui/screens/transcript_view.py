@@ -18,14 +18,16 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from workbench.transcripts.events import Event
-from workbench.transcripts.model import Transcript
+from workbench.transcripts.model import ToolCall, Transcript
 from workbench.transcripts.stats import TranscriptStats
 from workbench.ui.chat.conversation import ConversationView
 from workbench.ui.chat.notice import Notice
 from workbench.ui.chat.tool_block import ToolCallBlock
 
-FIRST_BATCH = 200
-BATCH = 400
+FIRST_BATCH = 12
+BATCH = 150
+MORE_WITHIN_SCREENS = 2
+HEAD_BYTES = 256 * 1024
 
 
 class TranscriptScreen(Screen):
@@ -66,6 +68,8 @@ class TranscriptScreen(Screen):
         # (kind, value): ("errors", None), ("tool", "Bash"), ("subagent", call id) or None.
         self.filter: tuple[str, str | None] | None = None
         self._pending: list[Event] = []
+        self._batch_queued = False
+        self._showing_head = False
 
     def compose(self):
         yield Static(f"Reading {self.path} …", id="transcript-header")
@@ -78,7 +82,28 @@ class TranscriptScreen(Screen):
         """The conversation widget."""
         return self.query_one(ConversationView)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        from workbench.transcripts.reader import TranscriptError, read_transcript
+        from workbench.transcripts.replay import transcript_events
+
+        try:
+            big = self.path.stat().st_size > HEAD_BYTES
+        except OSError:
+            big = False
+        if big:
+            # A first look at the head while the whole file is read: the first frame does not
+            # wait for a 50 MB read. The whole transcript replaces it when ready.
+            try:
+                head = read_transcript(self.path, with_subagents=False, max_bytes=HEAD_BYTES)
+            except TranscriptError:
+                head = None
+            if head is not None:
+                self.query_one("#transcript-header", Static).update(header_content(head, None))
+                self.view.anchor(False)
+                self._pending = list(transcript_events(head))[:FIRST_BATCH]
+                await self._mount_next(FIRST_BATCH, final=False)
+                self._showing_head = True
+                self.call_after_refresh(self.post_message, self.FirstFrame())
         self._read()
 
     @work(thread=True, exclusive=True, group="transcript-read")
@@ -89,17 +114,25 @@ class TranscriptScreen(Screen):
 
         try:
             tx = read_transcript(self.path)
-            stats = compute_stats(self.path, prices=_prices(self))
         except TranscriptError as exc:
             self.post_message(self.Loaded(None, None, [], str(exc)))
             return
-        self.post_message(self.Loaded(tx, stats, list(transcript_events(tx))))
+        self.post_message(self.Loaded(tx, None, list(transcript_events(tx))))
+        # The totals come a moment later: the conversation matters more for the first frame.
+        self.post_message(self.Totals(compute_stats(self.path, prices=_prices(self))))
+
+    class Totals(Message):
+        """Token, cost and call totals of the file and its subagents."""
+
+        def __init__(self, stats: TranscriptStats) -> None:
+            super().__init__()
+            self.stats = stats
 
     class FirstFrame(Message):
         """The first batch is on screen (what the open benchmark times)."""
 
     class _NextBatch(Message):
-        """Mount the next batch; one message per batch keeps keys answered while a big file fills in."""
+        """Mount the next batch of events (one message per batch, so keys are answered between)."""
 
     async def on_transcript_screen_loaded(self, message: Loaded) -> None:
         header = self.query_one("#transcript-header", Static)
@@ -109,31 +142,56 @@ class TranscriptScreen(Screen):
             self.post_message(self.FirstFrame())
             return
         self.transcript = message.transcript
-        header.update(header_content(message.transcript, message.stats))
-        view = self.view
+        header.update(header_content(message.transcript, None))
+        if self._showing_head:
+            old = self.view
+            await self.mount(ConversationView(id="transcript-conversation"), before=old)
+            await old.remove()
         # A transcript is read from the top, not followed at the end like a live run.
-        view.anchor(False)
-        self._pending = message.events[FIRST_BATCH:]
-        await view.add_events(message.events[:FIRST_BATCH])
+        self.view.anchor(False)
+        self._pending = message.events
+        await self._mount_next(FIRST_BATCH)
         self._to_top()
-        self.call_after_refresh(self.post_message, self.FirstFrame())
-        self.post_message(self._NextBatch())
+        self.call_after_refresh(self._first_painted)
+
+    def on_transcript_screen_totals(self, message: Totals) -> None:
+        if self.transcript is not None:
+            self.query_one("#transcript-header", Static).update(
+                header_content(self.transcript, message.stats))
+
+    def _first_painted(self) -> None:
+        if not self._showing_head:
+            self.post_message(self.FirstFrame())
+        self._showing_head = False
+        # Only what is near the screen is mounted; more follows as the reader scrolls down.
+        self.watch(self.view, "scroll_y", self._maybe_more, init=False)
+        self._maybe_more()
+
+    def _maybe_more(self, *_: object) -> None:
+        view = self.view
+        near_end = view.max_scroll_y - view.scroll_y < view.size.height * MORE_WITHIN_SCREENS
+        if self._pending and not self._batch_queued and (near_end or self.filter is not None):
+            self._batch_queued = True
+            self.post_message(self._NextBatch())
 
     async def on_transcript_screen__next_batch(self, message: _NextBatch) -> None:
-        batch, self._pending = self._pending[:BATCH], self._pending[BATCH:]
+        self._batch_queued = False
+        await self._mount_next(BATCH)
+        self.call_after_refresh(self._maybe_more)
+
+    async def _mount_next(self, count: int, final: bool = True) -> None:
+        batch, self._pending = self._pending[:count], self._pending[count:]
         view = self.view
         if batch:
             await view.add_events(batch)
         if self.filter is not None:
             _apply_filter(view, self.filter)
-        if self._pending:
-            self.post_message(self._NextBatch())
-            return
-        await view.finish()
-        self._to_top()
-        # Markdown lays itself out after mounting; go back to the top once it has.
-        self.call_after_refresh(self._to_top)
-        self.loaded = True
+        if final and not self._pending and not self.loaded:
+            await view.finish()
+            self.loaded = True
+            # Markdown lays itself out after mounting; stay at the top once it has.
+            if view.scroll_y <= 0:
+                self.call_after_refresh(self._to_top)
 
     def _to_top(self) -> None:
         # Set directly: while the content was still shorter than the view, scrolling to the end
@@ -147,23 +205,27 @@ class TranscriptScreen(Screen):
     def _visible_blocks(self) -> list[ToolCallBlock]:
         return [b for b in self.view.query(ToolCallBlock) if _shown(b)]
 
-    def _jump(self, step: int) -> None:
+    async def _jump(self, step: int) -> None:
+        current = self.focused if isinstance(self.focused, ToolCallBlock) else None
         blocks = self._visible_blocks()
+        # Past the last mounted call, mount more before wrapping to the top.
+        while step > 0 and self._pending and (not blocks or current is blocks[-1]):
+            await self._mount_next(BATCH)
+            blocks = self._visible_blocks()
         if not blocks:
             return
-        current = self.focused if isinstance(self.focused, ToolCallBlock) else None
         index = blocks.index(current) + step if current in blocks else (0 if step > 0 else -1)
         target = blocks[index % len(blocks)]
         target.focus()
         target.scroll_visible(animate=False, top=True)
 
-    def action_next_call(self) -> None:
+    async def action_next_call(self) -> None:
         """Focus the next tool call (wrapping around)."""
-        self._jump(1)
+        await self._jump(1)
 
-    def action_previous_call(self) -> None:
+    async def action_previous_call(self) -> None:
         """Focus the previous tool call (wrapping around)."""
-        self._jump(-1)
+        await self._jump(-1)
 
     # -- filters --------------------------------------------------------------------------------
 
@@ -173,13 +235,19 @@ class TranscriptScreen(Screen):
 
     def action_filter_tool(self) -> None:
         """Cycle through the tools used: only that tool's calls, then everything again."""
-        names = sorted({b.tool_name for b in self.view.query(ToolCallBlock)})
+        names = sorted({c.name for c in self._all_calls()})
         self._set_filter(_cycle(self.filter, "tool", names))
 
     def action_filter_subagent(self) -> None:
         """Cycle through the subagent calls: only that call and its nested run, then everything."""
-        ids = [b.call_id for b in self.view.query(ToolCallBlock) if b.nested is not None]
+        ids = [c.id for c in self._all_calls() if c.subagent is not None]
         self._set_filter(_cycle(self.filter, "subagent", ids))
+
+    def _all_calls(self) -> list[ToolCall]:
+        """Every call of the file and its subagents, mounted yet or not."""
+        if self.transcript is None:
+            return []
+        return [c for tx in self.transcript.all_transcripts() for c in tx.tool_calls.values()]
 
     def action_back(self) -> None:
         """Clear the filter, or leave the screen when there is none."""
@@ -193,6 +261,8 @@ class TranscriptScreen(Screen):
     def _set_filter(self, wanted: tuple[str, str | None] | None) -> None:
         self.filter = wanted
         _apply_filter(self.view, wanted)
+        # A filter hides most of what is mounted, so the rest is mounted (and filtered) too.
+        self.call_after_refresh(self._maybe_more)
         label = self.query_one("#transcript-filter", Static)
         label.set_class(wanted is None, "-empty")
         if wanted is not None:

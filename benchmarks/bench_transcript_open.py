@@ -1,0 +1,68 @@
+"""Opening a generated 50 MB session in the transcript viewer, to its first complete frame, as a whole
+process (headless), against a floor process that only `json.loads` every line of the same file.
+Target: under 1.5 s here."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROUNDS = 3
+ROOT = Path(__file__).resolve().parents[1]
+
+FLOOR = r"""
+import json, sys
+with open(sys.argv[1], "rb") as fh:
+    for line in fh:
+        json.loads(line)
+"""
+
+# The child reports the time from its launch (argv[2], wall clock) to the first frame, and leaves
+# without tearing down thousands of widgets, which is not part of opening.
+OPEN = r"""
+import os, sys, time
+from pathlib import Path
+from workbench.ui.transcripts_app import TranscriptsApp
+TranscriptsApp(Path(sys.argv[1]), exit_after_first_frame=True).run(headless=True, size=(120, 40))
+print(time.time() - float(sys.argv[2]), flush=True)
+os._exit(0)
+"""
+
+
+def _time(cmd: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+    return time.perf_counter() - started
+
+
+def _first_frame(path: Path) -> float:
+    done = subprocess.run([sys.executable, "-c", OPEN, str(path), repr(time.time())],
+                          check=True, capture_output=True, text=True, cwd=ROOT)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def run() -> list[str]:
+    """Generate the session, time each process ROUNDS times (interleaved), report medians."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from gen_session import generate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench-session.jsonl"
+        size = generate(path, 50.0)
+        floor_times, open_times = [], []
+        for _ in range(ROUNDS):
+            floor_times.append(_time([sys.executable, "-c", FLOOR, str(path)]))
+            open_times.append(_first_frame(path))
+    floor = statistics.median(floor_times)
+    opened = statistics.median(open_times)
+    verdict = "ok" if opened < 1.5 else "OVER TARGET"
+    return [
+        f"session: {size / 1e6:.1f} MB, median of {ROUNDS} rounds",
+        f"floor (json.loads every line)        {floor:6.2f} s   1.00x",
+        f"viewer: launch to first frame         {opened:6.2f} s   {opened / floor:.2f}x  "
+        f"(target < 1.5 s: {verdict})",
+    ]
