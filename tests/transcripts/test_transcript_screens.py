@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from transcript_fixtures import Lines, write_rich_session
+from transcript_fixtures import Lines, tool_use, usage, write_rich_session
 
 from workbench.ui.chat.tool_block import ToolCallBlock
 from workbench.ui.screens.transcript_view import TranscriptScreen
@@ -137,3 +137,36 @@ def test_snapshot_of_the_browser(snap_compare, claude_root, tmp_path):
 
     assert snap_compare(_browser_app(claude_root, tmp_path), terminal_size=(120, 12),
                         run_before=run_before)
+
+
+def _big_session(path, calls=400):
+    s = Lines()
+    s.prompt("read everything")
+    for i in range(calls):
+        s.response(f"m{i}", [tool_use(f"c{i}", "Read", file_path=f"f{i}.py")], usage(1, 1),
+                   request_id=f"r{i}", stop_reason="tool_use")
+        s.result(f"c{i}", "x = 1\n" * 200)
+    return s.write(path)
+
+
+async def test_a_big_session_mounts_what_is_near_the_screen_and_more_on_the_way_down(tmp_path):
+    path = _big_session(tmp_path / "big.jsonl")
+    assert path.stat().st_size > 256 * 1024
+    app = TranscriptsApp(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        for _ in range(200):
+            await pilot.pause()
+            if screen.transcript is not None and not screen._showing_head:
+                break
+        await pilot.pause()
+        mounted = len(screen.query(ToolCallBlock))
+        assert 0 < mounted < 400 and len(screen.transcript.tool_calls) == 400
+        screen.view.scroll_end(animate=False, immediate=True)
+        for _ in range(20):
+            await pilot.pause()
+        assert len(screen.query(ToolCallBlock)) > mounted
+        await pilot.press("p")  # wraps to the last call mounted so far
+        last = app.focused.call_id
+        await pilot.press("n")  # past it: more are mounted, not a wrap to the top
+        assert app.focused.call_id == f"c{int(last[1:]) + 1}"

@@ -144,9 +144,9 @@ class TranscriptScreen(Screen):
         self.transcript = message.transcript
         header.update(header_content(message.transcript, None))
         if self._showing_head:
-            old = self.view
-            await self.mount(ConversationView(id="transcript-conversation"), before=old)
-            await old.remove()
+            await self.view.remove()
+            await self.mount(ConversationView(id="transcript-conversation"),
+                             before=self.query_one(Footer))
         # A transcript is read from the top, not followed at the end like a live run.
         self.view.anchor(False)
         self._pending = message.events
