@@ -139,7 +139,7 @@ def test_snapshot_of_the_browser(snap_compare, claude_root, tmp_path):
                         run_before=run_before)
 
 
-def _big_session(path, calls=400):
+def _big_session(path, calls=220):
     s = Lines()
     s.prompt("read everything")
     for i in range(calls):
@@ -161,7 +161,7 @@ async def test_a_big_session_mounts_what_is_near_the_screen_and_more_on_the_way_
                 break
         await pilot.pause()
         mounted = len(screen.query(ToolCallBlock))
-        assert 0 < mounted < 400 and len(screen.transcript.tool_calls) == 400
+        assert 0 < mounted < 220 and len(screen.transcript.tool_calls) == 220
         screen.view.scroll_end(animate=False, immediate=True)
         for _ in range(20):
             await pilot.pause()
