@@ -164,6 +164,7 @@ async def test_a_file_deleted_while_open_keeps_the_buffer(make_app, agents_dir):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert path.read_text() == CLEAN_AGENT
+        assert "code-reviewer  ✓" in screen_text(app)  # back in the list without a watcher
 
 
 async def test_a_scope_folder_that_disappears_is_reported(make_app, agents_dir):

@@ -76,6 +76,8 @@ class MainScreen(Screen):
         self._buffers: dict[Path, str] = {}  # unsaved buffers of agents switched away from
         self._loading_text = False
         self.painted_text: str | None = None  # the buffer state whose findings are on screen
+        self._pending_disk: str | None = None  # the disk text the conflict banner is about
+        self._missing_scopes: set[Path] = set()  # scope folders already reported gone
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -420,7 +422,12 @@ class MainScreen(Screen):
             return
         self.disk_text = text
         self.query_one(ConflictBanner).hide()
-        self.query_one(Sidebar).set_dirty(self.path, False)
+        sidebar = self.query_one(Sidebar)
+        if self.catalog is not None and self.catalog.entry(self.path) is None:
+            # Saved back after it was deleted on disk: it is in the library again.
+            self.catalog.update(self.path)
+            sidebar.show_catalog(self.catalog)
+        sidebar.set_dirty(self.path, False)
         self._show_header()
         self.notify(f"saved {self.path.name}", timeout=2)
 
@@ -442,7 +449,8 @@ class MainScreen(Screen):
         else:
             sidebar.refresh_entries(touched)
         for scope in self.catalog.scopes:
-            if not scope.root.is_dir():
+            if not scope.root.is_dir() and scope.root not in self._missing_scopes:
+                self._missing_scopes.add(scope.root)
                 self.notify(f"the scope folder {scope.root} no longer exists", severity="warning")
         if self.path is not None and self.path in paths:
             self._open_file_changed()
@@ -473,7 +481,7 @@ class MainScreen(Screen):
     @on(ConflictBanner.Resolved)
     def _conflict_resolved(self, event: ConflictBanner.Resolved) -> None:
         banner = self.query_one(ConflictBanner)
-        disk = getattr(self, "_pending_disk", None)
+        disk = self._pending_disk
         if event.choice == "diff":
             from workbench.ui.screens.diff_view import DiffScreen
 
