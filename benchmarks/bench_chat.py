@@ -109,14 +109,22 @@ def tool_pair(index: int) -> list:
 
 
 class ReplaySession:
-    """Gives a run's events as a live session would, yielding to the loop between events."""
+    """Gives a run's events as a live session would: as fast as the pane takes them, or paced at
+    `tokens_per_second` of text (the API streams tens of tokens a second per run)."""
 
-    def __init__(self, events: list) -> None:
+    def __init__(self, events: list, tokens_per_second: float | None = None) -> None:
         self.events = events
+        self.pause = TOKENS_PER_DELTA / tokens_per_second if tokens_per_second else 0.0
 
     async def send(self, text: str):
+        loop = asyncio.get_running_loop()
+        due = loop.time()
         for event in self.events:
-            await asyncio.sleep(0)
+            if self.pause and isinstance(event, TextDelta):
+                due += self.pause
+                await asyncio.sleep(max(0.0, due - loop.time()))
+            else:
+                await asyncio.sleep(0)
             yield event
 
     def cancel(self) -> None:
@@ -167,10 +175,11 @@ async def stream_bare(deltas: list[str]) -> float:
         return time.process_time() - started
 
 
-async def stream_pane(events: list, keys: bool) -> tuple[float, list[float]]:
+async def stream_pane(events: list, keys: bool, tokens_per_second: float | None = None
+                      ) -> tuple[float, list[float]]:
     """CPU seconds to stream the run through a ChatPane; with `keys`, key-to-frame latencies (ms)."""
     pane = ChatPane(agent_source=lambda: (AGENT, None),
-                    session_factory=lambda text, path, ask: ReplaySession(events))
+                    session_factory=lambda text, path, ask: ReplaySession(events, tokens_per_second))
     app = FrameClock(pane)
     latencies: list[float] = []
     async with app.run_test(size=SIZE) as pilot:

@@ -187,3 +187,22 @@ def _hex(name: str) -> str:
     from textual.color import Color
 
     return Color.parse(name).hex.lower()
+
+
+async def test_a_long_reply_continues_in_new_widgets_and_old_ones_are_folded_keeping_the_text(harness):
+    from workbench.ui.chat import conversation
+
+    view = ConversationView()
+    app = harness(view)
+    paragraph = "word " * 100 + "\n\n"
+    fence = "```python\nprint('not split inside a fence')\n\n\n```\n\n"
+    async with app.run_test(size=(80, 24)) as pilot:
+        deltas = [TextDelta(text=paragraph) for _ in range(40)] + [TextDelta(text=fence)]
+        await feed(app, view, [*deltas, TurnEnded(stop_reason="end_turn", turn=1)], pilot)
+        live = list(view.query("Markdown.reply"))
+        folded = list(view.query(".reply.-folded"))
+        assert len(live) <= conversation.LIVE_SEGMENTS + 1 and folded
+        shown = "".join(m.source for m in live)
+        assert shown.endswith(fence) and all(m.source.count("```") % 2 == 0 for m in live)
+        everything = "".join(f.source for f in folded) + shown
+        assert everything == paragraph * 40 + fence

@@ -9,8 +9,10 @@ Built from events alone, so a transcript renders the same way as a live run.
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass, field
 
+from rich.markdown import Markdown as RichMarkdown
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
@@ -39,6 +41,8 @@ from workbench.ui.chat.tool_block import ToolCallBlock
 
 # Characters after which a streamed reply continues in a new Markdown widget (at a paragraph break).
 SEGMENT_CHARS = 2000
+# Finished segments of a lane kept as live Markdown widgets; older ones are folded into one widget each.
+LIVE_SEGMENTS = 4
 _COLOR_LINE = re.compile(r"^color:\s*['\"]?([A-Za-z]+)['\"]?\s*$", re.MULTILINE)
 
 
@@ -64,6 +68,7 @@ class _Lane:
     # The text of the reply segment being streamed, to find a safe place to start the next one.
     segment: list[str] = field(default_factory=list)
     segment_chars: int = 0
+    finished: deque[Markdown] = field(default_factory=deque)
     blocks: list[ToolCallBlock] = field(default_factory=list)
 
 
@@ -181,9 +186,14 @@ class ConversationView(VerticalScroll):
             lane.thinking_stream = None
 
     async def _close_reply(self, lane: _Lane) -> None:
-        if lane.reply_stream is not None:
-            await lane.reply_stream.stop()
-            lane.reply_stream = None
+        if lane.reply_stream is None:
+            return
+        await lane.reply_stream.stop()
+        lane.reply_stream = None
+        if lane.reply is not None:
+            lane.finished.append(lane.reply)
+        if len(lane.finished) > LIVE_SEGMENTS:
+            await _fold(lane.finished.popleft())
 
     async def _close_streams(self, lane: _Lane) -> None:
         await self._close_thinking(lane)
@@ -236,6 +246,23 @@ class ConversationView(VerticalScroll):
         )
         footer.set_class(event.status == "error", "-error")
         await self.mount(footer)
+
+
+class FoldedReply(Static):
+    """A finished stretch of reply drawn as one widget; `source` is its Markdown."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(RichMarkdown(source, code_theme="ansi_dark"), classes="reply -folded")
+        self.source = source
+
+
+async def _fold(markdown: Markdown) -> None:
+    """Replace a finished Markdown widget (a tree of block widgets) by one widget showing the same
+    text: every frame lays out every widget on the screen, so a long run must not keep thousands."""
+    if markdown.parent is None:
+        return
+    await markdown.parent.mount(FoldedReply(markdown.source), before=markdown)
+    await markdown.remove()
 
 
 def _paragraph_ends(segment: list[str]) -> bool:
