@@ -204,8 +204,6 @@ class ToolCallBlock(Vertical, can_focus=True):
         """The body: the tool's result (or the denial reason, or a to-do list)."""
         if self.status == "denied" and not self.content_text:
             return f"Denied: {self.reason}" if self.reason else "Denied."
-        if self.tool_name == "TodoWrite" and not self.content_text:
-            return _todo_text(self.tool_input)
         if self.tool_name == "TodoWrite":
             return _todo_text(self.tool_input) or self.content_text
         return self.content_text.rstrip("\n")
