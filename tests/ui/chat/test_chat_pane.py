@@ -222,3 +222,22 @@ async def test_the_working_directory_chosen_in_the_pane_is_where_tools_run(fake_
         await type_task(pilot, pane, "read the marker")
         await until(pilot, lambda: pane.runs and not pane.running)
         assert "found me" in pane.runs[0].view.blocks["toolu_r"].body_text()
+
+
+async def test_a_retry_and_a_final_error_are_told_in_words_with_what_to_do(fake_api, workspace, monkeypatch):
+    from fake_api import Reply, error_body
+
+    from workbench.ui.chat.notice import Notice
+
+    monkeypatch.setenv("WORKBENCH_RETRY_DELAY_SCALE", "0")
+    overloaded = Reply.json(529, error_body("overloaded_error", "Overloaded"))
+    fake_api.add(overloaded, Reply.json(401, error_body("authentication_error", "invalid x-api-key")))
+    app, pane = pane_app(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_task(pilot, pane, "hello")
+        await until(pilot, lambda: pane.runs and not pane.running)
+        await pilot.pause()
+        words = [notice.render().plain for notice in pane.runs[0].view.query(Notice)]
+        assert any(w.startswith("Retrying:") and "attempt 1 of" in w for w in words)
+        assert any("Error" in w and "ANTHROPIC_API_KEY" in w for w in words)
+        assert pane.runs[0].stats.status == "error"
