@@ -12,7 +12,9 @@ from workbench.ui.chat.pane import ChatPane
 from .test_chat_pane import until
 
 
-async def test_f5_reruns_the_task_with_the_unsaved_edit_of_the_open_agent(fake_api, make_app):
+async def test_f5_reruns_the_task_with_the_unsaved_edit_of_the_open_agent(fake_api, make_app, agents_dir,
+                                                                            monkeypatch):
+    monkeypatch.chdir(agents_dir.parent.parent)  # runs work in the project folder
     fake_api.add(text_reply("msg_1", "First."), text_reply("msg_2", "Second."))
     app = make_app("code-reviewer.md")
     async with app.run_test(size=(140, 36)) as pilot:
