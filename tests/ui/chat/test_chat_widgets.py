@@ -16,8 +16,8 @@ from workbench.transcripts.events import (
 )
 from workbench.ui.chat.conversation import ConversationView, agent_color
 from workbench.ui.chat.notice import Notice
-from workbench.ui.chat.palette import AGENT_COLORS
 from workbench.ui.chat.tool_block import GLYPHS, ToolCallBlock
+from workbench.ui.colours import AGENT_COLOURS
 
 from .events_script import full_run, run_started, text_reply, thinking_events, tool_call
 
@@ -163,7 +163,7 @@ async def test_nested_agent_calls_sit_inside_their_call_tinted_with_the_agent_co
         nested = view.blocks["t_nested"]
         assert nested.parent is agent_block.nested
         # researcher's frontmatter says `color: green`
-        assert agent_block.nested.styles.border_left[1].hex.lower() == _hex(AGENT_COLORS["green"])
+        assert agent_block.nested.styles.border_left[1].hex.lower() == _hex(AGENT_COLOURS["green"])
         assert "Two callers" in markdown_source(agent_block.nested.query_one(Markdown))
 
 

@@ -19,15 +19,3 @@ TOOL_PALETTE_DEFAULTS: dict[str, str] = {
     "diag-warning": "#e0a040",
     "diag-info": "#5fafd7",
 }
-
-# Claude Code's eight agent colours, as Textual colour names.
-AGENT_COLORS: dict[str, str] = {
-    "red": "red",
-    "blue": "dodgerblue",
-    "green": "green",
-    "yellow": "gold",
-    "purple": "mediumpurple",
-    "orange": "darkorange",
-    "pink": "hotpink",
-    "cyan": "darkcyan",
-}

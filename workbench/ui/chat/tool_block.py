@@ -19,8 +19,8 @@ from workbench.transcripts.events import (
     ToolCallStarted,
 )
 from workbench.ui.chat.diffs import diff_stats, edit_hunks, render_diff
-from workbench.ui.chat.palette import AGENT_COLORS
 from workbench.ui.chat.toolkinds import DIFF_TOOLS, main_argument, secondary_arguments, tool_kind
+from workbench.ui.colours import swatch_colour
 
 BlockStatus = Literal["pending", "running", "done", "failed", "denied", "cancelled"]
 
@@ -155,8 +155,10 @@ class ToolCallBlock(Vertical, can_focus=True):
 
     def tint(self, color: str | None) -> None:
         """Tint the nested run's rail with the agent's frontmatter `color` (one of the eight)."""
-        if self.nested is not None and color in AGENT_COLORS:
-            self.nested.styles.border_left = ("vkey", AGENT_COLORS[color])
+        # The same colour as the agent's swatch in the sidebar.
+        swatch = swatch_colour(color)
+        if self.nested is not None and swatch is not None:
+            self.nested.styles.border_left = ("vkey", swatch)
 
     def action_toggle(self) -> None:
         """Expand or collapse the body."""
