@@ -103,7 +103,13 @@ class TranscriptScreen(Screen):
                 self._pending = list(transcript_events(head))[:FIRST_BATCH]
                 await self._mount_next(FIRST_BATCH, final=False)
                 self._showing_head = True
-                self.call_after_refresh(self.post_message, self.FirstFrame())
+                # The whole read starts once the head is painted, so it does not delay that frame.
+                self.call_after_refresh(self._head_painted)
+                return
+        self._read()
+
+    def _head_painted(self) -> None:
+        self.post_message(self.FirstFrame())
         self._read()
 
     @work(thread=True, exclusive=True, group="transcript-read")
