@@ -22,13 +22,11 @@ class TranscriptsApp(App):
     TITLE = "workbench transcripts"
 
     def __init__(self, path: Path | None = None, settings: Settings | None = None,
-                 browser: TranscriptBrowser | None = None, exit_after_first_frame: bool = False) -> None:
+                 browser: TranscriptBrowser | None = None) -> None:
         self.settings = settings or load_settings()
         super().__init__()
         self._path = path
         self._browser = browser
-        # For the open benchmark: quit as soon as the transcript's first frame is painted.
-        self._exit_after_first_frame = exit_after_first_frame
         for theme in load_themes().themes.values():
             self.register_theme(theme)
         self.theme = self.settings.theme if self.settings.theme in self.available_themes \
@@ -42,7 +40,3 @@ class TranscriptsApp(App):
         if self._path is not None:
             return TranscriptScreen(self._path)
         return self._browser or TranscriptBrowser()
-
-    def on_transcript_screen_first_frame(self, message: TranscriptScreen.FirstFrame) -> None:
-        if self._exit_after_first_frame:
-            self.exit()
