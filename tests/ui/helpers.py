@@ -10,10 +10,13 @@ async def settle(pilot) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         screen = app.main_screen
-        if screen.catalog is not None and not [
+        painted = screen.path is None or screen.painted_text == screen.editor.text
+        if screen.catalog is not None and painted and not [
             w for w in app.workers if w.group in ("catalog", "validate") and w.is_running
         ]:
             break
+    # The problems list mounts with the first findings; give its mount and layout a frame.
+    await pilot.pause()
     await pilot.pause()
 
 

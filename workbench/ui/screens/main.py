@@ -88,7 +88,6 @@ class MainScreen(Screen):
                 yield ConflictBanner(id="conflict-banner")
                 yield EditorHeader(id="editor-header")
                 yield AgentEditor(id="editor")
-                yield ProblemsList(id="problems")
             with Vertical(id="chat-column"):
                 yield ChatPane()
         yield Footer()
@@ -97,6 +96,16 @@ class MainScreen(Screen):
     def editor(self) -> AgentEditor:
         """The agent editor."""
         return self.query_one("#editor", AgentEditor)
+
+    @property
+    def problems(self) -> ProblemsList:
+        """The problems list; mounted with the first agent, so the first frame does not pay for it."""
+        found = self.query(ProblemsList)
+        if found:
+            return found.first(ProblemsList)
+        problems = ProblemsList(id="problems")
+        self.query_one("#editor-column").mount(problems)
+        return problems
 
     @property
     def dirty(self) -> bool:
@@ -249,7 +258,7 @@ class MainScreen(Screen):
         if message.path != self.path or message.text != self.editor.text:
             return  # a newer edit is on its way
         self.editor.set_diagnostics(message.diagnostics)
-        self.query_one(ProblemsList).show(message.diagnostics, message.text)
+        self.problems.show(message.diagnostics, message.text)
         self.query_one(Sidebar).refresh_entries(message.touched)
         self._show_header()
         self.painted_text = message.text
@@ -590,7 +599,7 @@ class MainScreen(Screen):
             self._loading_text = True
             self.editor.load_text("")
             self.editor.set_diagnostics([])
-            self.query_one(ProblemsList).show([], "")
+            self.problems.show([], "")
             self.query_one(Sidebar).show_catalog(self.catalog)
             self._show_header()
             self._announce_selection()

@@ -28,8 +28,7 @@ class ProblemsList(DataTable):
         self._diagnostics: list[Diagnostic] = []
         self._shown: list[tuple] | None = None  # what the rows say, to skip identical redraws
         self.border_title = "Problems"
-
-    def on_mount(self) -> None:
+        # Columns exist from the start: rows may arrive before the table is mounted.
         self.add_columns("severity", "code", "at", "message")
 
     @property
