@@ -88,8 +88,11 @@ class ConversationView(VerticalScroll):
     ConversationView Markdown.thinking-text { color: $text-muted; text-style: italic; padding: 0; margin: 0; }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, classes: str | None = None,
+                 agent_prompts: bool = False) -> None:
         super().__init__(id=id, classes=classes)
+        # Whether Agent calls show the subagent's prompt atop their nested run (the transcript viewer).
+        self.agent_prompts = agent_prompts
         self.blocks: dict[str, ToolCallBlock] = {}
         self._lanes: dict[str | None, _Lane] = {None: _Lane(self)}
 
@@ -110,7 +113,7 @@ class ConversationView(VerticalScroll):
             await self._write_thinking(lane, event.text)
         elif isinstance(event, ToolCallStarted):
             await self._close_streams(lane)
-            block = ToolCallBlock(event)
+            block = ToolCallBlock(event, show_prompt=self.agent_prompts)
             self.blocks[event.call_id] = block
             lane.blocks.append(block)
             await lane.container.mount(block)

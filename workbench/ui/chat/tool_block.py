@@ -86,11 +86,12 @@ class ToolCallBlock(Vertical, can_focus=True):
         padding: 0 0 0 1;
         border-left: vkey $tool-agent;
     }
+    ToolCallBlock .tool-prompt { height: auto; margin: 0 0 1 0; color: $text-muted; }
     """
 
     BINDINGS = [("enter", "toggle", "Expand/collapse")]
 
-    def __init__(self, event: ToolCallStarted) -> None:
+    def __init__(self, event: ToolCallStarted, show_prompt: bool = False) -> None:
         self.call_id = event.call_id
         self.tool_name = event.name
         self.tool_input = event.input if isinstance(event.input, dict) else {}
@@ -106,13 +107,20 @@ class ToolCallBlock(Vertical, can_focus=True):
         self._diff = Static(classes="tool-diff") if event.name in DIFF_TOOLS else None
         self._body = Static(classes="tool-body -empty")
         self.nested = Vertical(classes="tool-nested") if self.kind == "agent" else None
+        # With `show_prompt` (the transcript viewer), an Agent call's task comes first in its nested
+        # run: what the subagent was asked explains what it did.
+        prompt = self.tool_input.get("prompt") if self.nested is not None and show_prompt else None
+        self.prompt_text = prompt if isinstance(prompt, str) else ""
+        self._prompt = Static(classes="tool-prompt") if self.prompt_text else None
 
     def compose(self):
         yield self._header
         if self._diff is not None:
             yield self._diff
         if self.nested is not None:
-            yield self.nested
+            with self.nested:
+                if self._prompt is not None:
+                    yield self._prompt
         yield self._body
 
     def on_mount(self) -> None:
@@ -219,6 +227,9 @@ class ToolCallBlock(Vertical, can_focus=True):
             path = str(self.tool_input.get("file_path") or "") or None
             limit = None if self.expanded else DIFF_PREVIEW_LINES
             self._diff.update(render_diff(hunks, path, max_lines=limit))
+        if self._prompt is not None:
+            self._prompt.update(Content.assemble(("Prompt ", "bold"),
+                                                 _preview(self.prompt_text, self.expanded)))
         text = self.body_text()
         # An edit's result text just repeats the diff; keep the body for failures.
         if self._diff is not None and self.status == "done":
