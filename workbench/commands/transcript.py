@@ -69,8 +69,7 @@ def _show(args: argparse.Namespace) -> int:
             return 2
         from workbench.ui.transcripts_app import TranscriptsApp
 
-        TranscriptsApp(args.file).run()
-        return 0
+        return _after_viewer(TranscriptsApp(args.file).run())
     from workbench.transcripts.reader import read_transcript
     from workbench.transcripts.stats import compute_stats
     from workbench.transcripts.text import render_text
@@ -111,7 +110,20 @@ def _stats(args: argparse.Namespace) -> int:
 def _browse(args: argparse.Namespace) -> int:
     from workbench.ui.transcripts_app import TranscriptsApp
 
-    TranscriptsApp().run()
+    return _after_viewer(TranscriptsApp().run())
+
+
+def _after_viewer(origin) -> int:
+    """After "re-run with today's definition" in the viewer: the full app on that agent, running
+    the run's first prompt; else nothing more to do."""
+    if origin is None:
+        return 0
+    from workbench.ui.transcript_rerun import launch_rerun
+
+    problem = launch_rerun(origin, Path.cwd())
+    if problem:
+        print(f"workbench transcript: {problem}", file=sys.stderr)
+        return 2
     return 0
 
 

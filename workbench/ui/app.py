@@ -110,6 +110,19 @@ class WorkbenchApp(App):
             return
         self.push_screen(HelpScreen(effective_keys(self.settings.keys)))
 
+    def action_browse_transcripts(self) -> None:
+        """Ctrl+T: the transcript browser over the main screen (Esc comes back)."""
+        from workbench.ui.screens.transcripts import TranscriptBrowser
+
+        if not any(isinstance(s, TranscriptBrowser) for s in self.screen_stack):
+            self.push_screen(TranscriptBrowser())
+
+    async def on_transcript_screen_rerun_requested(self, message) -> None:
+        """From a transcript: its first prompt again, in the chat pane, with today's definition."""
+        from workbench.ui.transcript_rerun import rerun_in_app
+
+        await rerun_in_app(self, message.origin)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         main = self.main_screen
         commands = [
@@ -140,6 +153,8 @@ class WorkbenchApp(App):
             ("view: agents", "focus the agent list", main.action_focus_sidebar),
             ("view: editor", "focus the editor", main.action_focus_editor),
             ("view: keys", "every key binding and its id", self.action_help),
+            ("transcripts: browse", "runs and Claude Code sessions: read, search, export",
+             self.action_browse_transcripts),
             ("app: quit", "quit workbench", self.action_quit),
         ]
         for title, help_text, callback in commands:

@@ -44,7 +44,36 @@ APP_KEYS: tuple[KeySpec, ...] = (
     KeySpec("command_palette", "ctrl+p", "command_palette", "Palette", "open the command palette",
             show=False, priority=True, on_app=True),
     KeySpec("quit", "ctrl+q", "quit", "Quit", "quit workbench", priority=True, on_app=True),
+    # Hidden from the footer: the main screen's footer is full, and the palette offers it too.
+    KeySpec("browse_transcripts", "ctrl+t", "browse_transcripts", "Transcripts",
+            "open the transcript browser (runs and Claude Code sessions)", show=False, on_app=True),
 )
+
+# The transcript browser's ("transcripts.") and viewer's ("transcript.") own keys, bound on those
+# screens only; they share the table so F1 lists them and `[keys]` remaps them like any other.
+TRANSCRIPT_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("transcripts.filter", "slash", "focus_query", "Filter",
+            "transcript browser: move to the filter and search box"),
+    KeySpec("transcripts.back", "escape", "back", "Back",
+            "transcript browser: back to the table, or leave the browser"),
+    KeySpec("transcript.next_call", "n", "next_call", "Next call", "transcript: next tool call"),
+    KeySpec("transcript.previous_call", "p", "previous_call", "Prev call",
+            "transcript: previous tool call"),
+    KeySpec("transcript.filter_errors", "e", "filter_errors", "Errors",
+            "transcript: only failed or denied calls and errors (again: everything)"),
+    KeySpec("transcript.filter_tool", "t", "filter_tool", "Tool",
+            "transcript: only one tool's calls, cycling through the tools used"),
+    KeySpec("transcript.filter_subagent", "a", "filter_subagent", "Subagent",
+            "transcript: only one subagent call, cycling through them"),
+    KeySpec("transcript.agent_as_run", "o", "agent_as_run", "Agent as run",
+            "transcript of a workbench run: the agent's definition exactly as it was run"),
+    KeySpec("transcript.rerun_today", "r", "rerun_today", "Re-run today",
+            "transcript of a workbench run: its first prompt again, with today's definition"),
+    KeySpec("transcript.back", "escape", "back", "Back",
+            "transcript: clear the filter, or leave the transcript"),
+)
+
+ALL_KEYS: tuple[KeySpec, ...] = APP_KEYS + TRANSCRIPT_KEYS
 
 
 def bindings(on_app: bool) -> list[Binding]:
@@ -56,12 +85,21 @@ def bindings(on_app: bool) -> list[Binding]:
     ]
 
 
+def screen_bindings(prefix: str) -> list[Binding]:
+    """The bindings of the transcript screen whose ids start with `prefix` ("transcript.")."""
+    return [
+        Binding(spec.key, spec.action, spec.label, show=spec.show, priority=spec.priority,
+                id=spec.id)
+        for spec in TRANSCRIPT_KEYS if spec.id.startswith(prefix)
+    ]
+
+
 def effective_keys(keymap: dict[str, str]) -> dict[str, str]:
     """Binding id -> the key(s) in force: the settings' `[keys]` over the defaults."""
-    return {spec.id: keymap.get(spec.id, spec.key) for spec in APP_KEYS}
+    return {spec.id: keymap.get(spec.id, spec.key) for spec in ALL_KEYS}
 
 
 def unknown_key_ids(keymap: dict[str, str]) -> list[str]:
     """Ids in the settings' `[keys]` table that name no binding (likely typos)."""
-    known = {spec.id for spec in APP_KEYS}
+    known = {spec.id for spec in ALL_KEYS}
     return sorted(k for k in keymap if k not in known)

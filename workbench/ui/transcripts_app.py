@@ -1,5 +1,9 @@
 """A small app for `workbench transcript show FILE` and `workbench transcript browse`: the transcript
-screens with the user's theme and settings, without the editor."""
+screens with the user's theme, settings and keys, without the editor.
+
+"Re-run with today's definition" needs the editor and the chat pane: the app then exits with the run's
+`RunOrigin` as its return value, and the command opens the full app on that agent.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from textual.app import App
 from textual.screen import Screen
 
 from workbench.settings import Settings, load_settings
+from workbench.transcripts.origin import RunOrigin
+from workbench.ui.keymap import bindings, effective_keys
 from workbench.ui.screens.transcript_view import TranscriptScreen
 from workbench.ui.screens.transcripts import TranscriptBrowser
 from workbench.ui.themes import THEME_VARIABLES, load_themes
@@ -16,10 +22,12 @@ from workbench.ui.themes import THEME_VARIABLES, load_themes
 DEFAULT_THEME = "workbench-dark"
 
 
-class TranscriptsApp(App):
+class TranscriptsApp(App[RunOrigin]):
     """Opens one transcript (`path`) or the browser of all of them."""
 
     TITLE = "workbench transcripts"
+    # F1, the palette and quit, remappable like in the full app.
+    BINDINGS = [b for b in bindings(on_app=True) if b.action in ("help", "command_palette", "quit")]
 
     def __init__(self, path: Path | None = None, settings: Settings | None = None,
                  browser: TranscriptBrowser | None = None) -> None:
@@ -31,6 +39,7 @@ class TranscriptsApp(App):
             self.register_theme(theme)
         self.theme = self.settings.theme if self.settings.theme in self.available_themes \
             else DEFAULT_THEME
+        self.set_keymap(self.settings.keys)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """The tool palette and the other variables our TCSS uses."""
@@ -40,3 +49,15 @@ class TranscriptsApp(App):
         if self._path is not None:
             return TranscriptScreen(self._path)
         return self._browser or TranscriptBrowser()
+
+    def action_help(self) -> None:
+        """F1: every key, its id and what it does."""
+        from workbench.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen(effective_keys(self.settings.keys)))
+
+    def on_transcript_screen_rerun_requested(self, message: TranscriptScreen.RerunRequested) -> None:
+        self.exit(message.origin)

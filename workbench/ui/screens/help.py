@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
-from workbench.ui.keymap import APP_KEYS
+from workbench.ui.keymap import ALL_KEYS
 
 
 class HelpScreen(ModalScreen[None]):
@@ -34,7 +34,7 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("key", "id", "does")
-        for spec in APP_KEYS:
+        for spec in ALL_KEYS:
             table.add_row(self._keys.get(spec.id, spec.key), spec.id, spec.help)
 
     def action_close(self) -> None:

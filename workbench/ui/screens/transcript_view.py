@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import work
-from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
@@ -19,10 +18,12 @@ from textual.widgets import Footer, Static
 
 from workbench.transcripts.events import Event
 from workbench.transcripts.model import ToolCall, Transcript
+from workbench.transcripts.origin import RunOrigin, run_origin
 from workbench.transcripts.stats import TranscriptStats
 from workbench.ui.chat.conversation import ConversationView
 from workbench.ui.chat.notice import Notice
 from workbench.ui.chat.tool_block import ToolCallBlock
+from workbench.ui.keymap import screen_bindings
 
 FIRST_BATCH = 12
 BATCH = 150
@@ -40,14 +41,7 @@ class TranscriptScreen(Screen):
     TranscriptScreen > #transcript-filter.-empty { display: none; }
     """
 
-    BINDINGS = [
-        Binding("n", "next_call", "Next call", id="transcript.next_call"),
-        Binding("p", "previous_call", "Prev call", id="transcript.previous_call"),
-        Binding("e", "filter_errors", "Errors", id="transcript.filter_errors"),
-        Binding("t", "filter_tool", "Tool", id="transcript.filter_tool"),
-        Binding("a", "filter_subagent", "Subagent", id="transcript.filter_subagent"),
-        Binding("escape", "back", "Back", id="transcript.back"),
-    ]
+    BINDINGS = screen_bindings("transcript.")
 
     class Loaded(Message):
         """The worker read the file (or failed to, with `error`)."""
@@ -74,7 +68,7 @@ class TranscriptScreen(Screen):
     def compose(self):
         yield Static(f"Reading {self.path} …", id="transcript-header")
         yield Static("", id="transcript-filter", classes="-empty")
-        yield ConversationView(id="transcript-conversation")
+        yield ConversationView(id="transcript-conversation", agent_prompts=True)
         yield Footer()
 
     @property
@@ -134,6 +128,13 @@ class TranscriptScreen(Screen):
             super().__init__()
             self.stats = stats
 
+    class RerunRequested(Message):
+        """Run `origin.prompt` again with today's definition of `origin.agent` (the app does it)."""
+
+        def __init__(self, origin: RunOrigin) -> None:
+            super().__init__()
+            self.origin = origin
+
     class FirstFrame(Message):
         """The first batch is on screen (what the open benchmark times)."""
 
@@ -148,10 +149,11 @@ class TranscriptScreen(Screen):
             self.post_message(self.FirstFrame())
             return
         self.transcript = message.transcript
+        self.refresh_bindings()
         header.update(header_content(message.transcript, None))
         if self._showing_head:
             await self.view.remove()
-            await self.mount(ConversationView(id="transcript-conversation"),
+            await self.mount(ConversationView(id="transcript-conversation", agent_prompts=True),
                              before=self.query_one(Footer))
         # A transcript is read from the top, not followed at the end like a live run.
         self.view.anchor(False)
@@ -254,6 +256,39 @@ class TranscriptScreen(Screen):
         if self.transcript is None:
             return []
         return [c for tx in self.transcript.all_transcripts() for c in tx.tool_calls.values()]
+
+    # -- the run's agent ------------------------------------------------------------------------
+
+    def origin(self) -> RunOrigin | None:
+        """The agent and prompt of this workbench run; says why on screen when there are none."""
+        if self.transcript is None:
+            self.notify("The transcript is still being read.", severity="warning")
+            return None
+        origin = run_origin(self.transcript)
+        if origin is None:
+            self.notify("Only workbench runs record the agent they ran; this is a Claude Code "
+                        "session.", severity="warning")
+        return origin
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A Claude Code session records no agent: its footer does not offer the run's agent.
+        if action in ("agent_as_run", "rerun_today") and self.transcript is not None:
+            return self.transcript.format == "workbench"
+        return True
+
+    def action_agent_as_run(self) -> None:
+        """Show the agent's definition exactly as the run ran it (read-only)."""
+        from workbench.ui.screens.agent_as_run import AgentAsRunScreen
+
+        origin = self.origin()
+        if origin is not None:
+            self.app.push_screen(AgentAsRunScreen(origin))
+
+    def action_rerun_today(self) -> None:
+        """Ask the app to run the run's first prompt again with today's definition of its agent."""
+        origin = self.origin()
+        if origin is not None:
+            self.post_message(self.RerunRequested(origin))
 
     def action_back(self) -> None:
         """Clear the filter, or leave the screen when there is none."""

@@ -13,12 +13,12 @@ import subprocess
 from pathlib import Path
 
 from textual import work
-from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from workbench.transcripts.discovery import RunSummary
+from workbench.ui.keymap import screen_bindings
 from workbench.ui.screens.transcript_view import TranscriptScreen
 
 COLUMNS = ("When", "Project", "Title", "Agent", "Model", "Time", "Calls", "Tokens", "Cost")
@@ -34,10 +34,7 @@ class TranscriptBrowser(Screen):
     TranscriptBrowser > DataTable { height: 1fr; }
     """
 
-    BINDINGS = [
-        Binding("slash", "focus_query", "Filter", id="transcripts.filter"),
-        Binding("escape", "back", "Back", id="transcripts.back"),
-    ]
+    BINDINGS = screen_bindings("transcripts.")
 
     class Found(Message):
         """The worker listed the runs and sessions."""

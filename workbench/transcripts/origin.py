@@ -1,0 +1,41 @@
+"""What a workbench run ran: the agent definition as it was run, and the run's first prompt.
+
+Only workbench runs carry this (their `run_started` event snapshots the editor buffer); a Claude Code
+session has no such event, and `run_origin` gives None for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workbench.transcripts.events import AgentSnapshot, RunStarted
+from workbench.transcripts.model import Transcript
+
+
+@dataclass(frozen=True)
+class RunOrigin:
+    """The agent snapshot, first prompt, model and run id of a workbench run."""
+
+    agent: AgentSnapshot
+    prompt: str
+    model: str
+    run_id: str
+
+
+def run_origin(tx: Transcript) -> RunOrigin | None:
+    """The top-level run's origin, or None when `tx` is not a workbench run."""
+    started = next((e for e in tx.events if isinstance(e, RunStarted) and e.depth == 0), None)
+    if started is None:
+        return None
+    prompt = started.prompt or _first_typed_prompt(tx)
+    return RunOrigin(agent=started.agent, prompt=prompt, model=started.model, run_id=started.run_id)
+
+
+def _first_typed_prompt(tx: Transcript) -> str:
+    # Runs written before `prompt` was part of run_started keep it only as their first user turn.
+    for msg in tx.messages:
+        if msg.role == "user" and msg.kind == "prompt":
+            return "\n".join(
+                str(b.get("text", "")) for b in msg.content if b.get("type") == "text"
+            ).strip()
+    return ""
