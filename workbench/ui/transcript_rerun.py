@@ -59,23 +59,34 @@ async def rerun_in_app(app: WorkbenchApp, origin: RunOrigin) -> bool:
 
 
 def launch_rerun(origin: RunOrigin, cwd: Path) -> str:
-    """Open the full app (the scopes seen from `cwd`) on today's definition of the run's agent and
-    run its first prompt once the catalog is read; '' when done, else why it could not start."""
+    """Run the full app on today's definition of the run's agent, re-running its first prompt;
+    '' once the app has closed, else why it could not start."""
+    app = rerun_app(origin, cwd)
+    if isinstance(app, str):
+        return app
+    app.run()
+    return ""
+
+
+def rerun_app(origin: RunOrigin, cwd: Path) -> WorkbenchApp | str:
+    """The full app (the scopes seen from `cwd`) opening today's definition of the run's agent and
+    running its first prompt once the catalog is read; or why there is no such agent."""
     from workbench.ui.app import WorkbenchApp
 
     scopes = default_scopes(cwd)
     path = todays_agent(Catalog.load(scopes), origin.agent)
     if path is None:
         return missing_agent_message(origin.agent)
-    extra = [] if any(_within(path, s.root) for s in scopes) else [path.parent]
+    if not any(_within(path, scope.root) for scope in scopes):
+        # A file outside every scope (run from a folder named on the command line) still opens.
+        scopes = default_scopes(cwd, extra=[path.parent])
 
     class RerunApp(WorkbenchApp):
         async def on_main_screen_catalog_loaded(self, message) -> None:
             # Bubbled up from the main screen, which has opened the agent by then.
             await rerun_in_app(self, origin)
 
-    RerunApp(default_scopes(cwd, extra=extra) if extra else scopes, open_path=path).run()
-    return ""
+    return RerunApp(scopes, open_path=path)
 
 
 def _within(path: Path, folder: Path) -> bool:

@@ -10,10 +10,13 @@ from pathlib import Path
 from fake_api import text_reply
 
 from tests.ui.helpers import run_command, settle
+from workbench.transcripts.events import AgentSnapshot
+from workbench.transcripts.origin import RunOrigin
 from workbench.ui.chat.pane import ChatPane
 from workbench.ui.screens.main import MainScreen
 from workbench.ui.screens.transcript_view import TranscriptScreen
 from workbench.ui.screens.transcripts import TranscriptBrowser
+from workbench.ui.transcript_rerun import rerun_app
 
 from .test_chat_pane import until
 
@@ -74,3 +77,17 @@ async def test_a_run_whose_agent_exists_nowhere_today_is_not_rerun_and_says_why(
         assert isinstance(app.screen, TranscriptScreen)
         assert app.main_screen.query_one(ChatPane).runs == []
         assert any("no agent named ghost" in n.message for n in app._notifications)
+
+
+async def test_the_standalone_viewers_rerun_opens_the_full_app_on_the_agent_and_runs_the_prompt(
+        fake_api, agents_dir, monkeypatch):
+    project = agents_dir.parent.parent
+    monkeypatch.chdir(project)
+    fake_api.add(text_reply("msg_1", "Reviewed."))
+    origin = RunOrigin(AgentSnapshot("code-reviewer", None, "old words"), "review main.py",
+                       "claude-haiku-4-5", "run-7")
+    app = rerun_app(origin, project)
+    async with app.run_test(size=(140, 36)) as pilot:
+        await until(pilot, lambda: app.main_screen.chat.runs and not app.main_screen.chat.running)
+        assert app.main_screen.path == agents_dir / "code-reviewer.md"
+        assert fake_api.bodies()[0]["messages"][0]["content"][0]["text"] == "review main.py"
