@@ -89,10 +89,13 @@ class ConversationView(VerticalScroll):
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None,
-                 agent_prompts: bool = False) -> None:
+                 agent_prompts: bool = False, whole_replies_static: bool = False) -> None:
         super().__init__(id=id, classes=classes)
         # Whether Agent calls show the subagent's prompt atop their nested run (the transcript viewer).
         self.agent_prompts = agent_prompts
+        # Whether replies that arrive whole (a transcript) are drawn as one widget each, like folded
+        # ones, instead of a Markdown widget tree: a long transcript then mounts and scrolls quickly.
+        self.whole_replies_static = whole_replies_static
         self.blocks: dict[str, ToolCallBlock] = {}
         self._lanes: dict[str | None, _Lane] = {None: _Lane(self)}
 
@@ -210,7 +213,9 @@ class ConversationView(VerticalScroll):
                 if not isinstance(block, dict):
                     continue
                 if block.get("type") == "text" and block.get("text"):
-                    await lane.container.mount(Markdown(block["text"], classes="reply"))
+                    reply = FoldedReply(block["text"]) if self.whole_replies_static \
+                        else Markdown(block["text"], classes="reply")
+                    await lane.container.mount(reply)
                 elif block.get("type") == "thinking" and block.get("thinking"):
                     thinking = Markdown(block["thinking"], classes="thinking-text")
                     await lane.container.mount(Collapsible(thinking, title="Thinking", classes="thinking"))

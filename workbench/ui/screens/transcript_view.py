@@ -26,7 +26,8 @@ from workbench.ui.chat.tool_block import ToolCallBlock
 from workbench.ui.keymap import screen_bindings
 
 FIRST_BATCH = 12
-BATCH = 150
+# Small enough that one batch holds the screen up for a fraction of a second (~10 ms an event).
+BATCH = 25
 MORE_WITHIN_SCREENS = 2
 HEAD_BYTES = 256 * 1024
 
@@ -39,6 +40,8 @@ class TranscriptScreen(Screen):
     TranscriptScreen > #transcript-header { height: auto; padding: 0 1; background: $panel; }
     TranscriptScreen > #transcript-filter { height: auto; padding: 0 1; color: $text-muted; }
     TranscriptScreen > #transcript-filter.-empty { display: none; }
+    /* Each reply of a transcript is whole: a blank line after it, as Markdown's paragraphs have. */
+    TranscriptScreen FoldedReply { margin: 0 0 1 0; }
     """
 
     BINDINGS = screen_bindings("transcript.")
@@ -68,7 +71,8 @@ class TranscriptScreen(Screen):
     def compose(self):
         yield Static(f"Reading {self.path} …", id="transcript-header")
         yield Static("", id="transcript-filter", classes="-empty")
-        yield ConversationView(id="transcript-conversation", agent_prompts=True)
+        yield ConversationView(id="transcript-conversation", agent_prompts=True,
+                                   whole_replies_static=True)
         yield Footer()
 
     @property
@@ -153,7 +157,8 @@ class TranscriptScreen(Screen):
         header.update(header_content(message.transcript, None))
         if self._showing_head:
             await self.view.remove()
-            await self.mount(ConversationView(id="transcript-conversation", agent_prompts=True),
+            await self.mount(ConversationView(id="transcript-conversation", agent_prompts=True,
+                                   whole_replies_static=True),
                              before=self.query_one(Footer))
         # A transcript is read from the top, not followed at the end like a live run.
         self.view.anchor(False)
