@@ -1,7 +1,7 @@
 """The app's speed, each figure against a baseline measured in the same run.
 
-- start: whole processes, median of interleaved rounds. Baseline: a bare Textual app (Header, Static,
-  Footer) that exits after its first frame. Figures: workbench with the corpus as a scope to its first
+- start: whole processes, median of interleaved rounds, each timed from its launch to its painted
+  frame. Baseline: a bare Textual app (Header, Static, Footer) to its first frame. Figures: workbench with the corpus as a scope to its first
   frame (target at most 1.5x, aim 1.2x), and to the frame with every agent listed and one open.
 - memory: peak resident set of workbench with the corpus loaded (target at most 150 MB), and of the
   bare app.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -24,8 +25,11 @@ ROUNDS = 5
 KEYS = 40
 REPO = Path(__file__).resolve().parents[1]
 
+# Each child prints the time from its launch (argv[-1], wall clock, taken by the parent just before
+# it starts the process) to the moment its frame is painted, and its peak RSS, and leaves right
+# there: what runs after that frame (the chat pane's mount, Textual's shutdown) is not waited for.
 BARE_APP = r"""
-import resource, sys
+import os, resource, sys, time
 from textual.app import App
 from textual.widgets import Footer, Header, Static
 
@@ -36,17 +40,29 @@ class Bare(App):
         yield Footer()
 
     def on_mount(self):
-        self.call_after_refresh(self.exit)
+        self.call_after_refresh(self.painted)
+
+    def painted(self):
+        os.write(1, f"BENCH {time.time() - float(sys.argv[-1])} "
+                    f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\n".encode())
+        os._exit(0)
 
 Bare().run()
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
+# `--exit-after-...` makes the app call `exit` once the frame is painted; that is the moment timed.
 WORKBENCH_APP = r"""
-import resource, sys
+import os, resource, sys, time
+import workbench.ui.app
+
+def painted(app, *args, **kwargs):
+    os.write(1, f"BENCH {time.time() - float(sys.argv[-1])} "
+                f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\n".encode())
+    os._exit(0)
+
+workbench.ui.app.WorkbenchApp.exit = painted
 from workbench.cli import main
-main(sys.argv[1:])
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+main(sys.argv[1:-1])
 """
 
 
@@ -56,14 +72,15 @@ def _corpus() -> Path:
 
 
 def _process(code: str, *args: str, env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one Python process; the app draws to stderr."""
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL, env=env, cwd=env["HOME"], check=False, text=True)
-    seconds = time.perf_counter() - started
-    lines = done.stdout.strip().splitlines()
-    rss_kb = float(lines[-1]) if lines and lines[-1].isdigit() else float("nan")
-    return seconds, rss_kb / 1024
+    """(seconds from launch to the painted frame, peak RSS in MB) of one Python process."""
+    done = subprocess.run([sys.executable, "-c", code, *args, repr(time.time())],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+                          cwd=env["HOME"], check=False, text=True)
+    # Written to fd 1 directly: Textual captures `print` while it runs.
+    found = re.search(r"BENCH ([0-9.e-]+) ([0-9]+)", done.stdout)
+    if found is None:
+        return float("nan"), float("nan")
+    return float(found.group(1)), float(found.group(2)) / 1024
 
 
 def _environment(home: Path) -> dict[str, str]:

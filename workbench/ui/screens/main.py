@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, TextArea
+from textual.widgets import Footer, Static, TextArea
 
 from workbench.agents.catalog import AgentEntry, Catalog, Scope, ScopeKind
 from workbench.agents.diagnostics import Diagnostic, Fix
 from workbench.ui import agent_files
 from workbench.ui.agent_files import AgentFileProblem
-from workbench.ui.chat.pane import ChatPane
 from workbench.ui.frontmatter_edit import FrontmatterEditError, set_field
 from workbench.ui.cursor import apply_cursor_blink
 from workbench.ui.keymap import bindings
@@ -32,6 +32,9 @@ from workbench.ui.widgets.conflict_banner import ConflictBanner
 from workbench.ui.widgets.editor_header import EditorHeader
 from workbench.ui.widgets.problems_list import ProblemsList
 from workbench.ui.widgets.sidebar import Sidebar, short_folder
+
+if TYPE_CHECKING:
+    from workbench.ui.chat.pane import ChatPane
 
 # Validation waits this long after a key so a burst of typing validates once (< 150 ms total).
 DEBOUNCE_SECONDS = 0.05
@@ -89,7 +92,10 @@ class MainScreen(Screen):
                 yield EditorHeader(id="editor-header")
                 yield AgentEditor(id="editor")
             with Vertical(id="chat-column"):
-                yield ChatPane()
+                # The chat pane (and its Markdown and conversation modules) arrives after the
+                # first frame: it is the biggest part of the screen and nothing in it is needed
+                # before the person can read the list.
+                yield Static("chat", id="chat-placeholder")
         yield Footer()
 
     @property
@@ -115,8 +121,18 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         apply_cursor_blink(self)
         self._show_header()
-        # Reading the scopes starts once the first frame is on screen, so it never delays it.
-        self.call_after_refresh(self._load_catalog)
+        # The chat pane and reading the scopes start once the first frame is on screen, so
+        # neither delays it.
+        self.call_after_refresh(self._after_first_frame)
+
+    async def _after_first_frame(self) -> None:
+        from workbench.ui.chat.pane import ChatPane
+
+        column = self.query_one("#chat-column")
+        await column.query("#chat-placeholder").remove()
+        # Mounted before the catalog is read, so the pane hears which agent opens.
+        await column.mount(ChatPane())
+        self._load_catalog()
 
     @work(thread=True, exclusive=True, group="catalog")
     def _load_catalog(self) -> None:
@@ -146,7 +162,9 @@ class MainScreen(Screen):
 
     @property
     def chat(self) -> ChatPane:
-        """The chat pane."""
+        """The chat pane (mounted just after the first frame)."""
+        from workbench.ui.chat.pane import ChatPane
+
         return self.query_one(ChatPane)
 
     def action_focus_chat(self) -> None:

@@ -188,8 +188,10 @@ class AgentEditor(TextArea):
     def _add_frontmatter_highlights(self) -> None:
         lines = self.document.lines
         span = frontmatter_line_range(lines)
+        if span is None:
+            return  # the empty editor of the first frame never loads the YAML grammar
         tooling = _yaml_highlighting()
-        if span is None or tooling is None:
+        if tooling is None:
             return
         from tree_sitter import QueryCursor
 
