@@ -8,7 +8,7 @@ from tests.ui.conftest import BROKEN_AGENT, CLEAN_AGENT
 from tests.ui.helpers import run_command, settle
 from workbench.ui.screens.choice import ChoiceDialog
 from workbench.ui.screens.text_prompt import TextPromptDialog
-from workbench.ui.screens.tool_picker import ToolPickerDialog, tool_groups
+from workbench.ui.screens.tool_picker import ToolPickerDialog, mcp_server_names, tool_groups
 
 
 def test_tools_are_grouped_as_the_wizard_grouped_them_with_deprecated_names_flagged():
@@ -16,7 +16,7 @@ def test_tools_are_grouped_as_the_wizard_grouped_them_with_deprecated_names_flag
     assert list(groups)[:3] == ["Read-only tools", "Edit tools", "Execution tools"]
     assert groups["Edit tools"] == ["Edit", "Write", "NotebookEdit"]
     assert groups["Execution tools"] == ["Bash"]
-    assert groups["MCP tools"] == ["mcp__github__create_issue"]
+    assert groups["MCP server github"] == ["mcp__github", "mcp__github__create_issue"]
     assert groups["Deprecated (Claude Code drops these)"] == ["LS"]
     assert groups["As written (not a known tool)"] == ["Frobnicate"]
     assert "AskUserQuestion" not in groups["Other tools"]  # unavailable to subagents
@@ -108,3 +108,61 @@ async def test_the_colour_picker_sets_a_colour_and_automatic_removes_it(make_app
         await pilot.press("home", "enter")
         await settle(pilot)
         assert app.main_screen.editor.text == BROKEN_AGENT.replace("color: Green\n", "")
+
+
+def test_mcp_tools_are_grouped_by_the_servers_the_agent_names_in_tools_and_mcp_servers():
+    servers = mcp_server_names(["github", {"playwright": {"type": "stdio", "command": "npx"}}, 3])
+    assert servers == ["github", "playwright"]
+    groups = dict(tool_groups(["mcp__github__create_issue", "mcp__slack", "mcp__bad name"], servers))
+    assert groups["MCP server github"] == ["mcp__github", "mcp__github__create_issue"]
+    assert groups["MCP server slack"] == ["mcp__slack"]
+    assert groups["MCP server playwright"] == ["mcp__playwright"]
+    assert groups["As written (not a known tool)"] == ["mcp__bad name"]
+    assert mcp_server_names({"github": {}}) == []  # a mapping is ignored by Claude Code
+
+
+async def test_the_tool_picker_offers_the_servers_of_mcp_servers_and_writes_only_the_tools_line(
+        make_app, agents_dir):
+    text = CLEAN_AGENT.replace("color: blue\n", "color: blue\nmcpServers:\n  - github\n")
+    (agents_dir / "code-reviewer.md").write_text(text, encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await run_command(pilot, "edit: tools")
+        selection = app.screen.query_one(SelectionList)
+        selection.toggle("group:MCP server github")
+        await pilot.pause()
+        await pilot.click("#apply")
+        await settle(pilot)
+        assert app.main_screen.editor.text == text.replace(
+            "tools: Read, Grep, Glob", "tools: Read, Grep, Glob, mcp__github")
+
+
+async def test_the_permission_mode_picker_adds_the_line_and_the_parents_mode_removes_it(make_app):
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await run_command(pilot, "agent: set permission mode")
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("end", "enter")  # the last mode: plan
+        await settle(pilot)
+        assert app.main_screen.editor.text == CLEAN_AGENT.replace(
+            "color: blue\n", "color: blue\npermissionMode: plan\n")
+        await run_command(pilot, "agent: set permission mode")
+        await pilot.press("home", "enter")
+        await settle(pilot)
+        assert app.main_screen.editor.text == CLEAN_AGENT
+
+
+async def test_the_effort_and_memory_pickers_write_their_lines_where_the_wizard_did(make_app):
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await run_command(pilot, "agent: set effort")
+        await pilot.press("down", "down", "down", "enter")  # none, low, medium, high
+        await settle(pilot)
+        await run_command(pilot, "agent: set memory")
+        await pilot.press("down", "down", "enter")  # none, user, project
+        await settle(pilot)
+        assert app.main_screen.editor.text == CLEAN_AGENT.replace(
+            "model: sonnet\ncolor: blue\n", "model: sonnet\neffort: high\ncolor: blue\nmemory: project\n")

@@ -43,6 +43,11 @@ MODELS = (("sonnet", "sonnet"), ("opus", "opus"), ("haiku", "haiku"), ("fable", 
           ("inherit from the main conversation (no model: line)", "inherit"),
           ("custom model id…", "custom"))
 COLOURS = ("red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan")
+# agent-format.md §2.6, §2.10, §2.11: the values Claude Code accepts (`manual` is an alias of default).
+PERMISSION_MODES = ("default", "acceptEdits", "auto", "dontAsk", "bypassPermissions", "plan")
+MEMORY_SCOPES = ("user", "project", "local")
+EFFORT_LEVELS = ("low", "medium", "high", "xhigh", "max")
+UNSET = "\x00unset"  # the option that removes the line; no field value can be this
 
 
 class MainScreen(Screen):
@@ -381,16 +386,17 @@ class MainScreen(Screen):
         """Pick the agent's tools, grouped as the old wizard grouped them."""
         if self.path is None:
             return
-        from workbench.ui.screens.tool_picker import ToolChoice, ToolPickerDialog
+        from workbench.ui.screens.tool_picker import ToolChoice, ToolPickerDialog, mcp_server_names
 
         document = self._document()
         current = document.tools if "tools" in document.key_spans else None
+        servers = mcp_server_names(document.field_value("mcpServers"))
 
         def chosen(choice: ToolChoice | None) -> None:
             if choice is not None:
                 self._set_field("tools", None if choice.tools is None else ", ".join(choice.tools))
 
-        self.app.push_screen(ToolPickerDialog(current), chosen)
+        self.app.push_screen(ToolPickerDialog(current, servers), chosen)
 
     def action_edit_model(self) -> None:
         """Pick the agent's model: an alias, inherit, or a custom id."""
@@ -434,6 +440,33 @@ class MainScreen(Screen):
 
         self.app.push_screen(ChoiceDialog("Colour", options,
                                           color if color in COLOURS else "automatic"), chosen)
+
+    def _pick_value(self, key: str, title: str, values: tuple[str, ...], unset: str) -> None:
+        """A list of `values` for the frontmatter field `key`; `unset` removes its line."""
+        if self.path is None:
+            return
+        current = self._document().field_value(key)
+        options = [(unset, UNSET)] + [(value, value) for value in values]
+
+        def chosen(choice: str | None) -> None:
+            if choice is not None:
+                self._set_field(key, None if choice == UNSET else choice)
+
+        self.app.push_screen(ChoiceDialog(title, options, current if current in values else UNSET),
+                             chosen)
+
+    def action_edit_permission_mode(self) -> None:
+        """Pick the agent's `permissionMode`, or none (the parent's mode)."""
+        self._pick_value("permissionMode", "Permission mode", PERMISSION_MODES,
+                         "the parent's mode (no permissionMode: line)")
+
+    def action_edit_memory(self) -> None:
+        """Pick the agent's `memory` scope, or none."""
+        self._pick_value("memory", "Memory", MEMORY_SCOPES, "no memory (no memory: line)")
+
+    def action_edit_effort(self) -> None:
+        """Pick the agent's `effort`, or the session's."""
+        self._pick_value("effort", "Effort", EFFORT_LEVELS, "the session's effort (no effort: line)")
 
     # -- saving and the disk -----------------------------------------------------------------
 

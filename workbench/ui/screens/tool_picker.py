@@ -23,19 +23,52 @@ EDIT = ("Edit", "Write", "NotebookEdit")
 EXECUTION = ("Bash",)
 
 
-def tool_groups(current: list[str]) -> list[tuple[str, list[str]]]:
-    """(group title, tool names) in the wizard's order; MCP and unknown entries from `current`."""
+def mcp_server_names(mcp_servers) -> list[str]:
+    """The server names of an `mcpServers` value: its string items and the keys of its one-key
+    mappings (anything else Claude Code drops, so it is not offered)."""
+    if not isinstance(mcp_servers, list):
+        return []
+    names: list[str] = []
+    for item in mcp_servers:
+        if isinstance(item, str):
+            names.append(item)
+        elif isinstance(item, dict) and len(item) == 1:
+            names.append(str(next(iter(item))))
+    return names
+
+
+def _server_of(tool: str) -> str | None:
+    """`github` for `mcp__github__create_issue` or `mcp__github`; None for a malformed entry."""
+    if not MCP_PATTERN.match(tool):
+        return None
+    return tool.removeprefix("mcp__").split("__", 1)[0]
+
+
+def tool_groups(current: list[str], servers: list[str] = ()) -> list[tuple[str, list[str]]]:
+    """(group title, tool names) in the wizard's order. MCP tools are grouped by server: the servers
+    named in `current` and in the agent's `mcpServers` (`servers`), each offering `mcp__<server>`
+    (the whole server) and the server's tools already listed. Unknown entries come from `current`."""
     usable = sorted(CURRENT_TOOLS - UNAVAILABLE_TO_SUBAGENTS)
     grouped = set(READ_ONLY) | set(EDIT) | set(EXECUTION)
-    mcp = [t for t in current if t.startswith("mcp__")]
+    by_server: dict[str, list[str]] = {}
+    for tool in current:
+        server = _server_of(tool) if tool.startswith("mcp__") else None
+        if server is not None and server != "*":
+            by_server.setdefault(server, [])
+            if tool != f"mcp__{server}":
+                by_server[server].append(tool)
+    for server in servers:
+        if MCP_PATTERN.match(f"mcp__{server}"):
+            by_server.setdefault(server, [])
+    mcp = {f"mcp__{server}" for server in by_server} | {t for tools in by_server.values() for t in tools}
     deprecated = [t for t in current if t in DEPRECATED_TOOLS]
-    known = set(usable) | set(mcp) | set(deprecated)
+    known = set(usable) | mcp | set(deprecated)
     as_written = [t for t in current if t not in known]
     groups = [
         ("Read-only tools", list(READ_ONLY)),
         ("Edit tools", list(EDIT)),
         ("Execution tools", list(EXECUTION)),
-        ("MCP tools", mcp),
+        *[(f"MCP server {server}", [f"mcp__{server}", *tools]) for server, tools in by_server.items()],
         ("Other tools", [t for t in usable if t not in grouped]),
         ("Deprecated (Claude Code drops these)", deprecated),
         ("As written (not a known tool)", as_written),
@@ -57,6 +90,8 @@ def _label(name: str) -> Text:
         return Text.assemble((name, "strike"), (hint, "italic"))
     if name.startswith("mcp__") and not MCP_PATTERN.match(name):
         return Text.assemble(name, (" malformed", "italic"))
+    if name.startswith("mcp__") and "__" not in name.removeprefix("mcp__"):
+        return Text.assemble(name, (" every tool of this server", "italic"))
     return Text(name)
 
 
@@ -72,11 +107,11 @@ class ToolPickerDialog(ModalScreen[ToolChoice | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
-    def __init__(self, current: list[str] | None) -> None:
+    def __init__(self, current: list[str] | None, servers: list[str] = ()) -> None:
         super().__init__()
         self._all = current is None
         self._current = list(current or [])
-        self._groups = tool_groups(self._current)
+        self._groups = tool_groups(self._current, servers)
 
     def compose(self) -> ComposeResult:
         selections: list[Selection] = []
