@@ -13,7 +13,7 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -23,7 +23,15 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import ContentSwitcher, Input, Static
 
-from workbench.transcripts.events import ErrorOccurred, Event, PermissionRequested, RunEnded, UsageTotals
+from workbench.transcripts.events import (
+    ErrorOccurred,
+    Event,
+    PermissionRequested,
+    RunEnded,
+    TextDelta,
+    UsageTotals,
+)
+from workbench.ui.chat import collector
 from workbench.ui.chat.conversation import ConversationView
 from workbench.ui.chat.permission_prompt import PermissionPrompt
 from workbench.ui.chat.run_stats import RunStats
@@ -66,6 +74,7 @@ class Run:
     queue: deque[Event] = field(default_factory=deque)
     events: list[Event] = field(default_factory=list)
     posted: bool = False
+    rendered_at: float = 0.0
     active: bool = True
     started: float = field(default_factory=time.monotonic)
     ended: float | None = None
@@ -79,6 +88,21 @@ class Run:
 
 
 PERMISSION_MODES = ("default", "acceptEdits", "plan", "bypassPermissions")
+# Seconds between two renders of a run's queued events (a few layouts a second, not one per delta).
+RENDER_INTERVAL_S = 0.08
+
+
+def coalesce_text(events: list[Event]) -> list[Event]:
+    """`events` with each stretch of consecutive text deltas of one lane joined into one delta."""
+    out: list[Event] = []
+    for event in events:
+        last = out[-1] if out else None
+        if (isinstance(event, TextDelta) and isinstance(last, TextDelta)
+                and last.parent_call_id == event.parent_call_id):
+            out[-1] = replace(last, text=last.text + event.text)
+        else:
+            out.append(event)
+    return out
 
 
 def has_api_key() -> bool:
@@ -175,6 +199,13 @@ class ChatPane(Vertical):
             self.show_no_key()
         self.set_interval(1.0, self._tick)
 
+    def on_unmount(self) -> None:
+        # A pane closed mid-run must not leave the collector held for the rest of the process.
+        for run in self.runs:
+            if run.active:
+                run.active = False
+                collector.release()
+
     # -- public API -----------------------------------------------------------------------------
 
     def show_no_key(self) -> None:
@@ -204,6 +235,7 @@ class ChatPane(Vertical):
         await self.query_one(ContentSwitcher).add_content(view, set_current=True)
         self.shown = run
         self._show_title()
+        collector.hold()
         self.run_worker(self._drive(run), group="chat-run", name=f"chat run {run.number}")
         return run
 
@@ -357,21 +389,38 @@ class ChatPane(Vertical):
 
     async def on_chat_pane_events_ready(self, message: EventsReady) -> None:
         run = message.run
+        wait = run.rendered_at + RENDER_INTERVAL_S - time.monotonic()
+        if wait > 0:
+            # Every render re-lays out the screen; rendering at most a dozen times a second (not per
+            # delta) leaves the frames between free for keys. `posted` stays set, so events queued
+            # meanwhile join this batch.
+            self.set_timer(wait, lambda: self.post_message(self.EventsReady(run)))
+            return
+        await self._render_queued(run)
+
+    async def _render_queued(self, run: Run) -> None:
+        """Show every queued event of `run`, consecutive text deltas joined into one write."""
         run.posted = False
-        while run.queue:
-            event = run.queue.popleft()
+        run.rendered_at = time.monotonic()
+        events = list(run.queue)
+        run.queue.clear()
+        for event in events:
             run.events.append(event)
             run.stats.apply(event)
+        for event in coalesce_text(events):
             await run.view.add_event(event)
-            if isinstance(event, RunEnded) and event.depth == 0:
+            if isinstance(event, RunEnded) and event.depth == 0 and run.active:
                 run.active = False
                 run.ended = time.monotonic()
+                collector.release()
                 self.post_message(self.RunFinished(run))
         if run is self.shown:
             self._show_status()
 
     async def on_chat_pane_permission_needed(self, message: PermissionNeeded) -> None:
         self._futures[message.request.call_id] = message.future
+        # The call's block may still wait in the queue; the prompt must not appear before it.
+        await self._render_queued(message.run)
         block = message.run.view.blocks.get(message.request.call_id)
         if block is not None:
             block.apply(message.request)
@@ -427,6 +476,7 @@ class ChatPane(Vertical):
         self.query_one(StatusLine).show(self.shown.stats, session_cost, self.shown.elapsed_s)
 
     def _tick(self) -> None:
+        collector.refreeze()
         if self.shown is not None and self.shown.active:
             self._show_status()
 
