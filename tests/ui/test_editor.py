@@ -151,3 +151,27 @@ async def test_an_unsafe_fix_is_offered_marked_before_it_is_applied(make_app, ag
         await settle(pilot)
         assert 'description: "Use when C # is involved"' in editor.text
         assert "AG123" not in codes(app.main_screen)
+
+
+def _underlined_on_screen(app) -> list[str]:
+    """The texts painted underlined, as the terminal would show them."""
+    strips = app.screen._compositor.render_strips()
+    return [seg.text for strip in strips for seg in strip
+            if seg.style is not None and seg.style.underline and seg.text.strip()]
+
+
+async def test_a_new_finding_is_repainted_on_screen_and_disappears_once_fixed(make_app):
+    app = make_app("code-reviewer.md")
+    async with app.run_test(size=(140, 32)) as pilot:
+        await settle(pilot)
+        editor = app.main_screen.editor
+        editor.move_cursor_to_offset(editor.text.index("Glob") + len("Glob"))
+        editor.focus()
+        await pilot.press("comma", "space", *"LS")
+        await settle(pilot)
+        assert "LS" in _underlined_on_screen(app)
+        assert "4▲ tools: Read, Grep, Glob, LS" in screen_text(app)
+        await pilot.press("backspace", "backspace", "backspace", "backspace")
+        await settle(pilot)
+        assert "LS" not in _underlined_on_screen(app)
+        assert "4  tools: Read, Grep, Glob" in screen_text(app)

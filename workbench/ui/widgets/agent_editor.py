@@ -128,8 +128,23 @@ class AgentEditor(TextArea):
             highlights[row] = [h for h in highlights.get(row, ()) if not h[2].startswith("diag.")]
         for row, entries in self._diag_highlights.items():
             highlights[row].extend(entries)
-        self.notify_style_update()
-        self.refresh()
+        changed = {row for row in old_highlights.keys() | self._diag_highlights.keys()
+                   if old_highlights.get(row) != self._diag_highlights.get(row)}
+        changed |= {row for row in old_markers.keys() | self._markers.keys()
+                    if old_markers.get(row) != self._markers.get(row)}
+        self._refresh_rows(changed)
+
+    def _refresh_rows(self, rows: set[int]) -> None:
+        """Repaint only these document rows: repainting the whole editor after each validation
+        doubled the cost of a key on a long agent."""
+        # The line cache's keys do not include highlights, so no cached line may survive.
+        self._line_cache.clear()
+        wrapped = self.wrapped_document
+        for row in rows:
+            if not 0 <= row < self.document.line_count:
+                continue
+            _, y = wrapped.location_to_offset((row, 0))
+            self.refresh_lines(y, len(wrapped.get_offsets(row)) + 1)
 
     def replace_text_keeping_history(self, new_text: str) -> None:
         """Replace the whole text with `new_text` as one undoable edit of the changed middle only,
