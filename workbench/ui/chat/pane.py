@@ -4,7 +4,9 @@ The run itself happens in a worker that never touches widgets: it queues the ses
 posts `EventsReady` (coalesced: one message while events are waiting), and it asks permission by
 posting `PermissionNeeded` with a future that the prompt's answer resolves. Every run keeps its own
 `ConversationView`; F5 starts a fresh session with the editor's current text and F9 shows the
-previous run (F6 and F7 belong to the editor's selection keys).
+previous run (F6 and F7 belong to the editor's selection keys). Enter after a run has ended sends a
+follow-up in the same session (its history kept, shown in the same view); `/new` typed in the input
+(or `new_session()`) makes the next task start a fresh session.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ from workbench.ui.chat.permission_prompt import PermissionPrompt
 from workbench.ui.chat.run_stats import RunStats
 from workbench.ui.chat.status_line import StatusLine
 
+# Typed alone (or before a task) in the input: the next task starts a fresh session.
+NEW_SESSION_COMMAND = "/new"
+
 NO_KEY_TEXT = (
     "No API key is set, so agents cannot run yet. Everything else works.\n\n"
     "Set one in the shell that starts workbench, then restart it:\n"
@@ -68,6 +73,7 @@ class Run:
     prompt: str
     agent_text: str
     path: Path | None
+    # A follow-up shares its session and view with the runs before it in that session.
     view: ConversationView
     stats: RunStats = field(default_factory=RunStats)
     session: RunnableSession | None = None
@@ -179,6 +185,7 @@ class ChatPane(Vertical):
         self.shown: Run | None = None
         self.last_prompt = ""
         self._futures: dict[str, asyncio.Future] = {}
+        self._fresh_next = False
 
     def compose(self):
         yield Static(id="chat-title")
@@ -199,12 +206,14 @@ class ChatPane(Vertical):
             self.show_no_key()
         self.set_interval(1.0, self._tick)
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         # A pane closed mid-run must not leave the collector held for the rest of the process.
         for run in self.runs:
             if run.active:
                 run.active = False
                 collector.release()
+        for session in {id(run.session): run.session for run in self.runs if run.session}.values():
+            await _close(session)
 
     # -- public API -----------------------------------------------------------------------------
 
@@ -229,6 +238,10 @@ class ChatPane(Vertical):
             return None
         agent_text, path = source
         self.last_prompt = prompt
+        self._fresh_next = False
+        if self.runs and self.runs[-1].session is not None and not self.runs[-1].active:
+            # The previous session can no longer get follow-ups: close its transcript and connections.
+            await _close(self.runs[-1].session)
         view = ConversationView(id=f"chat-run-{len(self.runs) + 1}")
         run = Run(len(self.runs) + 1, prompt, agent_text, path, view)
         self.runs.append(run)
@@ -238,6 +251,39 @@ class ChatPane(Vertical):
         collector.hold()
         self.run_worker(self._drive(run), group="chat-run", name=f"chat run {run.number}")
         return run
+
+    async def send_follow_up(self, prompt: str) -> Run | None:
+        """Continue the last session with `prompt`, its history kept; None when there is none to
+        continue (no run yet, one still going, another run shown, or a fresh session asked for)."""
+        prompt = prompt.strip()
+        previous = self.continuable
+        if not prompt or previous is None:
+            return None
+        self.last_prompt = prompt
+        run = Run(len(self.runs) + 1, prompt, previous.agent_text, previous.path, previous.view,
+                  session=previous.session)
+        self.runs.append(run)
+        self.shown = run
+        self._show_title()
+        collector.hold()
+        self.run_worker(self._drive(run), group="chat-run", name=f"chat run {run.number}")
+        return run
+
+    @property
+    def continuable(self) -> Run | None:
+        """The finished run whose session Enter would continue, if any."""
+        if self._fresh_next or not self.runs:
+            return None
+        last = self.runs[-1]
+        if last is not self.shown or last.active or last.session is None:
+            return None
+        return last
+
+    def new_session(self) -> None:
+        """Make the next task start a fresh session (with the editor's current text)."""
+        self._fresh_next = True
+        self._show_title()
+        self.app.notify("The next task starts a new session.", severity="information")
 
     def choose_permission_mode(self) -> None:
         """Ask for the permission mode of the next runs (default: the agent's own, else settings)."""
@@ -325,7 +371,16 @@ class ChatPane(Vertical):
         if self.running:
             self.app.notify("A run is in progress; Esc cancels it.", severity="warning")
             return
-        if await self.start_run(event.value) is not None:
+        text = event.value.strip()
+        if text == NEW_SESSION_COMMAND or text.startswith(NEW_SESSION_COMMAND + " "):
+            text = text.removeprefix(NEW_SESSION_COMMAND).strip()
+            if not text:
+                event.input.clear()
+                self.new_session()
+                return
+            self._fresh_next = True
+        run = await self.send_follow_up(text) or await self.start_run(text)
+        if run is not None:
             event.input.clear()
 
     def action_cancel(self) -> None:
@@ -360,13 +415,16 @@ class ChatPane(Vertical):
         """Worker: run the session and queue its events; never touches widgets."""
 
         async def ask(request: PermissionRequested):
+            # The session outlives this run when follow-ups continue it: ask for the latest of them.
+            latest = next((r for r in reversed(self.runs) if r.session is run.session), run)
             future = asyncio.get_running_loop().create_future()
-            self.post_message(self.PermissionNeeded(run, request, future))
+            self.post_message(self.PermissionNeeded(latest, request, future))
             return await future
 
         ended = False
         try:
-            run.session = self.session_factory(run.agent_text, run.path, ask)
+            if run.session is None:
+                run.session = self.session_factory(run.agent_text, run.path, ask)
             async for event in run.session.send(run.prompt):
                 ended = ended or (isinstance(event, RunEnded) and event.depth == 0)
                 self._queue(run, event)
@@ -377,9 +435,6 @@ class ChatPane(Vertical):
             if not ended:
                 self._queue(run, RunEnded(status="error", turns=run.stats.turns, usage=UsageTotals(),
                                           cost_usd=0.0, duration_ms=0.0, error="the run stopped"))
-            close = getattr(run.session, "aclose", None)
-            if close is not None:
-                await close()
 
     def _queue(self, run: Run, event: Event) -> None:
         run.queue.append(event)
@@ -463,6 +518,8 @@ class ChatPane(Vertical):
             title.update(Content.assemble(("Chat", "bold"), f" · {settings}" if settings else ""))
             return
         hint = " · F9 previous run" if len(self.runs) > 1 else ""
+        if self._fresh_next:
+            hint += " · the next task starts a new session"
         title.update(Content.assemble(
             (f"Run {self.shown.number} of {len(self.runs)}", "bold"),
             f" · {self.shown.prompt.splitlines()[0][:60]}{hint}",
@@ -479,6 +536,13 @@ class ChatPane(Vertical):
         collector.refreeze()
         if self.shown is not None and self.shown.active:
             self._show_status()
+
+
+async def _close(session: RunnableSession) -> None:
+    """Close a session's transcript and connections (sessions without `aclose` need nothing)."""
+    close = getattr(session, "aclose", None)
+    if close is not None:
+        await close()
 
 
 def _answer(decision: str, reason: str = ""):

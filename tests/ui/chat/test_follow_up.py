@@ -1,0 +1,76 @@
+"""Enter after a run continues the same session; F5 and `/new` start fresh ones."""
+
+from __future__ import annotations
+
+from fake_api import text_reply
+from textual.widgets import Markdown
+
+from .test_chat_pane import pane_app, type_task, until
+
+
+def _texts(message: dict) -> str:
+    content = message["content"]
+    if isinstance(content, str):
+        return content
+    return " ".join(block.get("text", "") for block in content if isinstance(block, dict))
+
+
+async def test_enter_after_a_run_sends_a_follow_up_carrying_the_first_exchange(fake_api, workspace):
+    fake_api.add(text_reply("msg_1", "Paris."), text_reply("msg_2", "About two million."))
+    app, pane = pane_app(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_task(pilot, pane, "capital of France?")
+        await until(pilot, lambda: pane.runs and not pane.running)
+        await type_task(pilot, pane, "how many people live there?")
+        await until(pilot, lambda: len(pane.runs) == 2 and not pane.running)
+        await pilot.pause()
+        second = fake_api.bodies()[1]["messages"]
+        assert [m["role"] for m in second] == ["user", "assistant", "user"]
+        assert "capital of France?" in _texts(second[0])
+        assert "Paris." in _texts(second[1])
+        assert "how many people live there?" in _texts(second[2])
+        first, follow_up = pane.runs
+        # One session, one conversation on screen: both replies in the same view.
+        assert follow_up.session is first.session and follow_up.view is first.view
+        replies = [md.source for md in first.view.query("Markdown.reply").results(Markdown)]
+        assert replies == ["Paris.", "About two million."]
+        assert len(first.view.query(".user-message")) == 2
+
+
+async def test_f5_starts_a_fresh_session_without_the_earlier_exchange(fake_api, workspace):
+    fake_api.add(text_reply("msg_1", "Paris."), text_reply("msg_2", "Paris again."))
+    app, pane = pane_app(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_task(pilot, pane, "capital of France?")
+        await until(pilot, lambda: pane.runs and not pane.running)
+        await pane.rerun()
+        await until(pilot, lambda: len(pane.runs) == 2 and not pane.running)
+        assert len(fake_api.bodies()[1]["messages"]) == 1
+        assert pane.runs[1].session is not pane.runs[0].session
+
+
+async def test_typing_new_makes_the_next_task_start_a_fresh_session(fake_api, workspace):
+    fake_api.add(text_reply("msg_1", "Paris."), text_reply("msg_2", "Rome."))
+    app, pane = pane_app(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_task(pilot, pane, "capital of France?")
+        await until(pilot, lambda: pane.runs and not pane.running)
+        await type_task(pilot, pane, "/new")
+        assert pane.continuable is None and len(pane.runs) == 1
+        await type_task(pilot, pane, "capital of Italy?")
+        await until(pilot, lambda: len(pane.runs) == 2 and not pane.running)
+        second = fake_api.bodies()[1]["messages"]
+        assert len(second) == 1 and "capital of Italy?" in _texts(second[0])
+        assert pane.runs[1].view is not pane.runs[0].view
+
+
+async def test_new_followed_by_a_task_runs_it_in_a_fresh_session_at_once(fake_api, workspace):
+    fake_api.add(text_reply("msg_1", "Paris."), text_reply("msg_2", "Rome."))
+    app, pane = pane_app(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_task(pilot, pane, "capital of France?")
+        await until(pilot, lambda: pane.runs and not pane.running)
+        await type_task(pilot, pane, "/new capital of Italy?")
+        await until(pilot, lambda: len(pane.runs) == 2 and not pane.running)
+        assert len(fake_api.bodies()[1]["messages"]) == 1
+        assert pane.runs[1].prompt == "capital of Italy?"
