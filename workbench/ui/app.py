@@ -146,6 +146,8 @@ class WorkbenchApp(App):
             ("agent: set effort", "low to max, or the session's", main.action_edit_effort),
             ("run: run or re-run", "the typed task, else the last one with the editor's current text",
              main.action_run_agent),
+            ("run: new session", "the next task starts a fresh session (Enter otherwise continues the last)",
+             lambda: main.chat.new_session()),
             ("run: previous run", "show the chat pane's previous run", main.action_previous_run),
             ("run: compare", "the chat task against two variants side by side",
              main.action_compare_runs),

@@ -74,3 +74,22 @@ async def test_new_followed_by_a_task_runs_it_in_a_fresh_session_at_once(fake_ap
         await until(pilot, lambda: len(pane.runs) == 2 and not pane.running)
         assert len(fake_api.bodies()[1]["messages"]) == 1
         assert pane.runs[1].prompt == "capital of Italy?"
+
+
+async def test_the_palette_command_run_new_session_makes_the_next_task_fresh(fake_api, make_app, agents_dir,
+                                                                             monkeypatch):
+    from tests.ui.helpers import settle
+    from workbench.ui.chat.pane import ChatPane
+
+    monkeypatch.chdir(agents_dir.parent.parent)
+    fake_api.add(text_reply("msg_1", "First."))
+    app = make_app("code-reviewer.md")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        pane = app.main_screen.query_one(ChatPane)
+        await pilot.press("f4", *"review main.py", "enter")
+        await until(pilot, lambda: pane.runs and not pane.running)
+        assert pane.continuable is pane.runs[0]
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "run: new session")
+        command.callback()
+        assert pane.continuable is None
