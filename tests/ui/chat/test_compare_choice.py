@@ -1,0 +1,78 @@
+"""F10 in the app: the choice of what to compare, and a comparison of two agents against the fake API."""
+
+from __future__ import annotations
+
+import json
+
+from fake_api import text_reply
+from textual.widgets import OptionList
+
+from tests.ui.helpers import settle
+from workbench.ui.chat.pane import ChatPane
+from workbench.ui.screens.choice import ChoiceDialog
+from workbench.ui.screens.compare import CompareScreen
+
+from .test_chat_pane import until
+
+
+def _option_ids(dialog: ChoiceDialog) -> list[str]:
+    options = dialog.query_one(OptionList)
+    return [options.get_option_at_index(i).id for i in range(options.option_count)]
+
+
+async def _open_choice(pilot, app, task: str) -> ChoiceDialog:
+    await pilot.press("f4", *task, "f10")
+    await until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+    return app.screen
+
+
+async def test_f10_without_a_task_asks_for_one_instead_of_opening_the_choice(make_app):
+    app = make_app("code-reviewer.md")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f10")
+        await pilot.pause()
+        assert not isinstance(app.screen, ChoiceDialog)
+        assert app.focused is app.main_screen.query_one("#chat-input")
+
+
+async def test_the_choice_offers_two_models_and_the_other_agents_but_saved_vs_buffer_only_when_edited(
+        make_app):
+    app = make_app("code-reviewer.md")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        dialog = await _open_choice(pilot, app, "review main.py")
+        ids = _option_ids(dialog)
+        assert "saved" not in ids
+        assert any(i.startswith("models:") for i in ids) and "agent:0" in ids
+        await pilot.press("escape")
+        editor = app.main_screen.editor
+        editor.focus()
+        editor.move_cursor_to_offset(len(editor.text))
+        await pilot.press(*"Be brief.")
+        dialog = await _open_choice(pilot, app, "")
+        assert _option_ids(dialog)[0] == "saved"
+
+
+async def test_comparing_two_agents_runs_each_definition_in_its_own_column(fake_api, make_app, agents_dir,
+                                                                           monkeypatch):
+    monkeypatch.chdir(agents_dir.parent.parent)
+    fake_api.add(text_reply("msg_1", "Reviewed."), text_reply("msg_2", "Tests ran."))
+    app = make_app("code-reviewer.md")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        dialog = await _open_choice(pilot, app, "check main.py")
+        options = dialog.query_one(OptionList)
+        options.highlighted = _option_ids(dialog).index("agent:0")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CompareScreen))
+        compare = app.screen
+        await until(pilot, lambda: all(r is not None and not r.active for r in compare.runs))
+        labels = [v.label for v in compare.variants]
+        assert labels == ["agent code-reviewer", "agent test-runner"]
+        systems = sorted(json.dumps(body["system"]) for body in fake_api.bodies())
+        assert any("meticulous code reviewer" in s for s in systems)
+        assert any("run the test suite" in s for s in systems)
+        assert all(body["messages"][0]["content"][0]["text"] == "check main.py" for body in fake_api.bodies())
+        # The main chat pane did not run anything: both runs belong to the comparison's columns.
+        assert app.main_screen.query_one(ChatPane).runs == []
