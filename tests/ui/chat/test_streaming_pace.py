@@ -48,3 +48,20 @@ async def test_a_finished_run_gives_the_frozen_objects_back(fake_api, workspace)
         await pilot.pause()
         assert pane.runs[0].view.query_one("Markdown.reply", Markdown).source == "One two three."
         assert gc.get_freeze_count() == 0
+
+
+async def test_one_large_write_continues_in_fresh_widgets_at_paragraph_breaks_outside_code(harness):
+    from workbench.ui.chat.conversation import SEGMENT_CHARS, ConversationView
+
+    view = ConversationView()
+    paragraph = "word " * 60 + "\n\n"
+    fence = "```python\n" + "x = 1\n\n" * (SEGMENT_CHARS // 6) + "```\n\n"
+    text = paragraph * (SEGMENT_CHARS // len(paragraph) + 1) + fence + paragraph * 3
+    async with harness(view).run_test(size=(100, 30)) as pilot:
+        await view.add_event(TextDelta(text=text))
+        await view.finish()
+        await pilot.pause()
+        sources = [md.source for md in view.query("Markdown.reply").results(Markdown)]
+        assert len(sources) >= 2 and "".join(sources) == text
+        # Every widget holds whole code fences: none was cut at a blank line inside one.
+        assert all(source.count("```") % 2 == 0 for source in sources)

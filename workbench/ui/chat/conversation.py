@@ -65,9 +65,9 @@ class _Lane:
     thinking: Markdown | None = None
     thinking_stream: MarkdownStream | None = None
     streamed_text: bool = False
-    # The text of the reply segment being streamed, to find a safe place to start the next one.
-    segment: list[str] = field(default_factory=list)
+    # Size and code-fence count of the reply segment being streamed, to find where the next may start.
     segment_chars: int = 0
+    segment_fences: int = 0
     finished: deque[Markdown] = field(default_factory=deque)
     blocks: list[ToolCallBlock] = field(default_factory=list)
 
@@ -164,19 +164,23 @@ class ConversationView(VerticalScroll):
 
     async def _write_text(self, lane: _Lane, text: str) -> None:
         await self._close_thinking(lane)
-        if lane.reply_stream is None:
-            lane.reply = Markdown(classes="reply")
-            await lane.container.mount(lane.reply)
-            lane.reply_stream = Markdown.get_stream(lane.reply)
-            lane.segment, lane.segment_chars = [], 0
         lane.streamed_text = True
-        lane.segment.append(text)
-        lane.segment_chars += len(text)
-        await lane.reply_stream.write(text)
-        if lane.segment_chars >= SEGMENT_CHARS and _paragraph_ends(lane.segment):
-            # Markdown.append costs grow with the widget's whole source; a long reply continues in a
-            # fresh widget at a paragraph break, so each append (and the screen) stays quick.
-            await self._close_reply(lane)
+        while text:
+            if lane.reply_stream is None:
+                lane.reply = Markdown(classes="reply")
+                await lane.container.mount(lane.reply)
+                lane.reply_stream = Markdown.get_stream(lane.reply)
+                lane.segment_chars = lane.segment_fences = 0
+            # Markdown.append costs grow with the widget's whole source, and every frame lays out
+            # every widget; a long reply continues in a fresh widget at a paragraph break past
+            # SEGMENT_CHARS (also inside one write: the pane joins deltas into large writes).
+            cut = _segment_cut(lane, text)
+            piece, text = (text, "") if cut is None else (text[:cut], text[cut:])
+            lane.segment_chars += len(piece)
+            lane.segment_fences += piece.count("```")
+            await lane.reply_stream.write(piece)
+            if cut is not None:
+                await self._close_reply(lane)
 
     async def _write_thinking(self, lane: _Lane, text: str) -> None:
         if lane.thinking_stream is None:
@@ -273,11 +277,16 @@ async def _fold(markdown: Markdown) -> None:
     await markdown.remove()
 
 
-def _paragraph_ends(segment: list[str]) -> bool:
-    """Whether the text so far ends a paragraph outside any code fence."""
-    if not segment[-1].endswith("\n\n"):
-        return False
-    return "".join(segment).count("```") % 2 == 0
+def _segment_cut(lane: _Lane, text: str) -> int | None:
+    """Where in `text` the streamed segment may end: just after the first paragraph break outside a
+    code fence once the segment holds SEGMENT_CHARS; None to write all of `text` into it."""
+    start = max(0, SEGMENT_CHARS - lane.segment_chars - 2)
+    index = text.find("\n\n", start)
+    while index != -1:
+        if (lane.segment_fences + text.count("```", 0, index)) % 2 == 0:
+            return index + 2
+        index = text.find("\n\n", index + 2)
+    return None
 
 
 def _typed_text(message: dict) -> str:
