@@ -88,6 +88,12 @@ async def test_the_standalone_viewers_rerun_opens_the_full_app_on_the_agent_and_
                        "claude-haiku-4-5", "run-7")
     app = rerun_app(origin, project)
     async with app.run_test(size=(140, 36)) as pilot:
-        await until(pilot, lambda: app.main_screen.chat.runs and not app.main_screen.chat.running)
+        await until(pilot, lambda: _ran_once(app))
         assert app.main_screen.path == agents_dir / "code-reviewer.md"
         assert fake_api.bodies()[0]["messages"][0]["content"][0]["text"] == "review main.py"
+
+
+def _ran_once(app) -> bool:
+    # The chat pane mounts just after the first frame; until then there is no run to look at.
+    panes = app.main_screen.query(ChatPane)
+    return bool(panes) and len(panes.first().runs) == 1 and not panes.first().running
