@@ -30,11 +30,11 @@ from workbench.ui.screens.choice import ChoiceDialog
 from workbench.ui.widgets.agent_editor import AgentEditor
 from workbench.ui.widgets.conflict_banner import ConflictBanner
 from workbench.ui.widgets.editor_header import EditorHeader
-from workbench.ui.widgets.problems_list import ProblemsList
 from workbench.ui.widgets.sidebar import Sidebar, short_folder
 
 if TYPE_CHECKING:
     from workbench.ui.chat.pane import ChatPane
+    from workbench.ui.widgets.problems_list import ProblemsList
 
 # Validation waits this long after a key so a burst of typing validates once (< 150 ms total).
 DEBOUNCE_SECONDS = 0.05
@@ -111,6 +111,9 @@ class MainScreen(Screen):
     @property
     def problems(self) -> ProblemsList:
         """The problems list; mounted with the first agent, so the first frame does not pay for it."""
+        # Imported here: DataTable is not needed before the first agent opens.
+        from workbench.ui.widgets.problems_list import ProblemsList
+
         found = self.query(ProblemsList)
         if found:
             return found.first(ProblemsList)
@@ -130,13 +133,9 @@ class MainScreen(Screen):
         # neither delays it.
         self.call_after_refresh(self._after_first_frame)
 
-    async def _after_first_frame(self) -> None:
-        from workbench.ui.chat.pane import ChatPane
-
-        column = self.query_one("#chat-column")
-        await column.query("#chat-placeholder").remove()
-        # Mounted before the catalog is read, so the pane hears which agent opens.
-        await column.mount(ChatPane())
+    def _after_first_frame(self) -> None:
+        # The pane is in place before the catalog is read, so it hears which agent opens.
+        self._ensure_chat()
         self._load_catalog()
 
     @work(thread=True, exclusive=True, group="catalog")
@@ -167,10 +166,20 @@ class MainScreen(Screen):
 
     @property
     def chat(self) -> ChatPane:
-        """The chat pane (mounted just after the first frame)."""
+        """The chat pane; mounted just after the first frame, or here if asked for before that."""
+        return self._ensure_chat()
+
+    def _ensure_chat(self) -> ChatPane:
         from workbench.ui.chat.pane import ChatPane
 
-        return self.query_one(ChatPane)
+        found = self.query(ChatPane)
+        if found:
+            return found.first(ChatPane)
+        pane = ChatPane()
+        column = self.query_one("#chat-column")
+        column.query("#chat-placeholder").remove()
+        column.mount(pane)
+        return pane
 
     def action_focus_chat(self) -> None:
         """F4: the chat input."""
@@ -297,8 +306,7 @@ class MainScreen(Screen):
             self.path, self.dirty, description, scope_total,
             self.app.theme_variables.get("diag-warning", "yellow"))
 
-    @on(ProblemsList.ProblemChosen)
-    def _problem_chosen(self, event: ProblemsList.ProblemChosen) -> None:
+    def on_problems_list_problem_chosen(self, event: ProblemsList.ProblemChosen) -> None:
         self.editor.move_cursor_to_offset(event.diagnostic.start)
         self.editor.focus()
 
