@@ -119,13 +119,15 @@ def tool_pair(index: int) -> list:
 class ReplaySession:
     """Gives a run's events as a live session would: as fast as the pane takes them, or paced at
     `tokens_per_second` of text (the API streams tens of tokens a second per run) from the
-    `paced_from`th event on; `pacing` is set when the paced part begins."""
+    `paced_from`th event on; there it sets `pacing` and waits for `resume`, so the paced part
+    starts once the pane has shown everything before it."""
 
     def __init__(self, events: list, tokens_per_second: float | None = None, paced_from: int = 0) -> None:
         self.events = events
         self.pause = TOKENS_PER_DELTA / tokens_per_second if tokens_per_second else 0.0
         self.paced_from = paced_from
         self.pacing = asyncio.Event()
+        self.resume = asyncio.Event()
 
     async def send(self, text: str):
         loop = asyncio.get_running_loop()
@@ -133,6 +135,7 @@ class ReplaySession:
         for index, event in enumerate(self.events):
             if index == self.paced_from:
                 self.pacing.set()
+                await self.resume.wait()
                 due = loop.time()
             if self.pause and index >= self.paced_from and isinstance(event, TextDelta):
                 due += self.pause
@@ -194,6 +197,8 @@ async def stream_pane(events: list, keys: bool, tokens_per_second: float | None 
     """CPU seconds to stream the run through a ChatPane; with `keys`, key-to-frame latencies (ms)
     of keys typed once the paced part of the stream has begun."""
     session = ReplaySession(events, tokens_per_second, paced_from)
+    if not keys:
+        session.resume.set()
     pane = ChatPane(agent_source=lambda: (AGENT, None), session_factory=lambda text, path, ask: session)
     app = FrameClock(pane)
     latencies: list[float] = []
@@ -209,6 +214,7 @@ async def stream_pane(events: list, keys: bool, tokens_per_second: float | None 
             while run.queue:
                 await asyncio.sleep(0.005)
             await pilot.pause()
+            session.resume.set()
             typist = asyncio.create_task(type_keys(app, field, latencies, lambda: run.active))
         while run.active or run.queue:
             await asyncio.sleep(0.005)
