@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from fake_api import FakeMessagesAPI  # tests/ is on sys.path: this conftest sits in it
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,3 +36,21 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     monkeypatch.delenv("ANTHROPIC_AUTH_TOKEN", raising=False)
     monkeypatch.delenv("ANTHROPIC_BASE_URL", raising=False)
+
+
+@pytest.fixture
+def fake_api(monkeypatch):
+    """The scripted Messages API server on 127.0.0.1; the environment points the SDK at it with a
+    test key. Started and stopped with the test."""
+    with FakeMessagesAPI() as fake:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
+        yield fake
+
+
+@pytest.fixture
+def workspace(tmp_path) -> Path:
+    """An empty working directory for a run (not a git repository)."""
+    folder = tmp_path / "ws"
+    folder.mkdir()
+    return folder

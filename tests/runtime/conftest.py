@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/fake_api.py
-
-from fake_api import FakeMessagesAPI  # noqa: E402
-
-from workbench.runtime.provider import Provider, RetryPolicy  # noqa: E402
-from workbench.runtime.session import Session  # noqa: E402
-from workbench.settings import Settings  # noqa: E402
+from workbench.runtime.provider import Provider, RetryPolicy
+from workbench.runtime.session import Session
+from workbench.settings import Settings
 
 AGENT = """---
 name: helper
@@ -22,23 +16,6 @@ description: Helps with files.
 ---
 You are a careful helper.
 """
-
-
-@pytest.fixture
-def fake_api(monkeypatch):
-    """A started fake server; the environment points the SDK at it with a test key."""
-    with FakeMessagesAPI() as fake:
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.url)
-        monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
-        yield fake
-
-
-@pytest.fixture
-def workspace(tmp_path) -> Path:
-    """An empty working directory (not a git repository)."""
-    folder = tmp_path / "ws"
-    folder.mkdir()
-    return folder
 
 
 @pytest.fixture
