@@ -43,6 +43,8 @@ from workbench.ui.chat.tool_block import ToolCallBlock
 SEGMENT_CHARS = 2000
 # Finished segments of a lane kept as live Markdown widgets; older ones are folded into one widget each.
 LIVE_SEGMENTS = 4
+# Past this many shown top-level widgets, those more than a screen above the viewport are parked.
+PARK_AFTER = 40
 _COLOR_LINE = re.compile(r"^color:\s*['\"]?([A-Za-z]+)['\"]?\s*$", re.MULTILINE)
 
 
@@ -86,21 +88,32 @@ class ConversationView(VerticalScroll):
     ConversationView Markdown.reply { margin: 0; padding: 0; }
     ConversationView Collapsible.thinking { border: none; padding: 0; margin: 0; background: transparent; }
     ConversationView Markdown.thinking-text { color: $text-muted; text-style: italic; padding: 0; margin: 0; }
+    ConversationView > .-parked { display: none; }
+    ConversationView > .parked-spacer { height: 0; }
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None,
-                 agent_prompts: bool = False, whole_replies_static: bool = False) -> None:
+                 agent_prompts: bool = False, whole_replies_static: bool = False,
+                 park_offscreen: bool = False) -> None:
         super().__init__(id=id, classes=classes)
         # Whether Agent calls show the subagent's prompt atop their nested run (the transcript viewer).
         self.agent_prompts = agent_prompts
         # Whether replies that arrive whole (a transcript) are drawn as one widget each, like folded
         # ones, instead of a Markdown widget tree: a long transcript then mounts and scrolls quickly.
         self.whole_replies_static = whole_replies_static
+        # Whether widgets far above the viewport are hidden behind a spacer of their height (the chat
+        # pane): Textual lays out every shown widget on each refresh, hidden ones cost nothing.
+        self.park_offscreen = park_offscreen
+        self._spacer: Widget | None = None
+        self._parked_height = 0
+        self._park_queued = False
         self.blocks: dict[str, ToolCallBlock] = {}
         self._lanes: dict[str | None, _Lane] = {None: _Lane(self)}
 
     def on_mount(self) -> None:
         self.anchor()
+        if self.park_offscreen:
+            self.watch(self, "scroll_y", self._scrolled, init=False)
 
     async def add_events(self, events: list[Event]) -> None:
         """Render several events in order."""
@@ -143,6 +156,51 @@ class ConversationView(VerticalScroll):
             await lane.container.mount(Notice(event))
         elif isinstance(event, RunEnded):
             await self._run_ended(lane, event)
+        if self.park_offscreen and not self._park_queued \
+                and len(self._shown_children()) > PARK_AFTER:
+            self._park_queued = True
+            self.call_after_refresh(self._park)
+
+    # -- parking widgets far above the viewport ---------------------------------------------------
+
+    async def _park(self) -> None:
+        """Hide the leading widgets that end more than a screen above the viewport, and grow the
+        spacer at the top by what they took, so the scroll position and height stay the same."""
+        self._park_queued = False
+        limit = self.scroll_y - self.size.height
+        shown = self._shown_children()
+        park: list[Widget] = []
+        for child in shown[:-(PARK_AFTER // 2)]:
+            if child.virtual_region.bottom >= limit or child.virtual_region.height == 0:
+                break
+            park.append(child)
+        if not park:
+            return
+        keep = shown[len(park)]
+        if self._spacer is None:
+            self._spacer = Widget(classes="parked-spacer")
+            await self.mount(self._spacer, before=0)
+        # Margins collapse: the first kept widget sits at the spacer's end plus its own top margin.
+        self._parked_height = keep.virtual_region.y - keep.styles.margin.top
+        self._spacer.styles.height = self._parked_height
+        for child in park:
+            child.add_class("-parked")
+
+    def _shown_children(self) -> list[Widget]:
+        return [c for c in self.children if c is not self._spacer and not c.has_class("-parked")]
+
+    def unpark(self) -> None:
+        """Show every parked widget again (the reader scrolled up to them, or wants to reach one)."""
+        if self._spacer is None or not self._parked_height:
+            return
+        for child in self.children:
+            child.remove_class("-parked")
+        self._parked_height = 0
+        self._spacer.styles.height = 0
+
+    def _scrolled(self, scroll_y: float) -> None:
+        if self._parked_height and scroll_y < self._parked_height + self.size.height // 2:
+            self.unpark()
 
     async def finish(self) -> None:
         """Flush every stream (call when no more events will come)."""
@@ -273,7 +331,10 @@ async def _fold(markdown: Markdown) -> None:
     text: every frame lays out every widget on the screen, so a long run must not keep thousands."""
     if markdown.parent is None:
         return
-    await markdown.parent.mount(FoldedReply(markdown.source), before=markdown)
+    folded = FoldedReply(markdown.source)
+    # A parked segment stays parked as its folded self (the spacer already counts its height).
+    folded.set_class(markdown.has_class("-parked"), "-parked")
+    await markdown.parent.mount(folded, before=markdown)
     await markdown.remove()
 
 

@@ -242,7 +242,7 @@ class ChatPane(Vertical):
         if self.runs and self.runs[-1].session is not None and not self.runs[-1].active:
             # The previous session can no longer get follow-ups: close its transcript and connections.
             await _close(self.runs[-1].session)
-        view = ConversationView(id=f"chat-run-{len(self.runs) + 1}")
+        view = ConversationView(id=f"chat-run-{len(self.runs) + 1}", park_offscreen=True)
         run = Run(len(self.runs) + 1, prompt, agent_text, path, view)
         self.runs.append(run)
         await self.query_one(ContentSwitcher).add_content(view, set_current=True)
