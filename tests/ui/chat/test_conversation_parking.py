@@ -58,3 +58,19 @@ async def test_a_view_without_parking_keeps_every_widget_shown(harness):
             await view.add_event(event)
         await pilot.pause()
         assert not view.query(".-parked")
+
+
+async def test_scrolling_up_a_little_shows_only_the_nearest_parked_widgets(harness):
+    view = ConversationView(park_offscreen=True)
+    app = harness(view)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for event in many_calls(PARK_AFTER * 4):
+            await view.add_event(event)
+        await pilot.pause()
+        await pilot.pause()
+        parked_before = len(view.query(".-parked"))
+        height = view.virtual_size.height
+        view.scroll_to(y=view._parked_height, animate=False)
+        await pilot.pause()
+        assert 0 < len(view.query(".-parked")) < parked_before
+        assert view.virtual_size.height == height

@@ -106,6 +106,8 @@ class ConversationView(VerticalScroll):
         self.park_offscreen = park_offscreen
         self._spacer: Widget | None = None
         self._parked_height = 0
+        # Parked widgets, top to bottom, each with the height it took.
+        self._parked: list[tuple[Widget, int]] = []
         self._park_queued = False
         self.blocks: dict[str, ToolCallBlock] = {}
         self._lanes: dict[str | None, _Lane] = {None: _Lane(self)}
@@ -176,31 +178,42 @@ class ConversationView(VerticalScroll):
             park.append(child)
         if not park:
             return
-        keep = shown[len(park)]
         if self._spacer is None:
             self._spacer = Widget(classes="parked-spacer")
             await self.mount(self._spacer, before=0)
-        # Margins collapse: the first kept widget sits at the spacer's end plus its own top margin.
-        self._parked_height = keep.virtual_region.y - keep.styles.margin.top
-        self._spacer.styles.height = self._parked_height
-        for child in park:
+        # A widget's share of the height runs from its top less its top margin to the next one's
+        # (margins collapse, so the spacer's end plus the next top margin is where that one sits).
+        starts = [c.virtual_region.y - c.styles.margin.top for c in [*park, shown[len(park)]]]
+        for child, start, end in zip(park, starts, starts[1:]):
             child.add_class("-parked")
+            self._parked.append((child, end - start))
+        self._set_parked_height(starts[-1])
 
     def _shown_children(self) -> list[Widget]:
         return [c for c in self.children if c is not self._spacer and not c.has_class("-parked")]
 
-    def unpark(self) -> None:
-        """Show every parked widget again (the reader scrolled up to them, or wants to reach one)."""
-        if self._spacer is None or not self._parked_height:
-            return
-        for child in self.children:
+    def _set_parked_height(self, height: int) -> None:
+        self._parked_height = height
+        if self._spacer is not None:
+            self._spacer.styles.height = height
+
+    def unpark(self, above: float = 0) -> None:
+        """Show parked widgets again, the nearest first, until the spacer ends at `above` or higher
+        (0: every one), so scrolling up reveals a few at a time rather than all in one frame."""
+        height = self._parked_height
+        while self._parked and height > above:
+            child, share = self._parked.pop()
             child.remove_class("-parked")
-        self._parked_height = 0
-        self._spacer.styles.height = 0
+            height -= share
+        if not self._parked:
+            height = 0
+            for child in self.query_children(".-parked"):
+                child.remove_class("-parked")
+        self._set_parked_height(max(height, 0))
 
     def _scrolled(self, scroll_y: float) -> None:
         if self._parked_height and scroll_y < self._parked_height + self.size.height // 2:
-            self.unpark()
+            self.unpark(above=scroll_y - self.size.height)
 
     async def finish(self) -> None:
         """Flush every stream (call when no more events will come)."""
@@ -329,12 +342,10 @@ class FoldedReply(Static):
 async def _fold(markdown: Markdown) -> None:
     """Replace a finished Markdown widget (a tree of block widgets) by one widget showing the same
     text: every frame lays out every widget on the screen, so a long run must not keep thousands."""
-    if markdown.parent is None:
+    # A parked segment costs nothing per frame already, and the spacer counts its height as it is.
+    if markdown.parent is None or markdown.has_class("-parked"):
         return
-    folded = FoldedReply(markdown.source)
-    # A parked segment stays parked as its folded self (the spacer already counts its height).
-    folded.set_class(markdown.has_class("-parked"), "-parked")
-    await markdown.parent.mount(folded, before=markdown)
+    await markdown.parent.mount(FoldedReply(markdown.source), before=markdown)
     await markdown.remove()
 
 
