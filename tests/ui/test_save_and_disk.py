@@ -27,6 +27,17 @@ def header(app) -> str:
     return str(app.screen.query_one(EditorHeader).render())
 
 
+async def edit_then_change_on_disk(pilot, agents_dir):
+    """Type into the open agent, then change its file on disk: the conflict banner's situation."""
+    await settle(pilot)
+    await type_at_end(pilot, "Mine.")
+    path = agents_dir / "code-reviewer.md"
+    path.write_text(CLEAN_AGENT + "Theirs.")
+    pilot.app.post_message(WorkbenchApp.FilesChanged({path}))
+    await settle(pilot)
+    return path
+
+
 async def test_ctrl_s_saves_the_buffer_and_clears_the_dirty_marker(make_app, agents_dir):
     app = make_app()
     async with app.run_test(size=(140, 32)) as pilot:
@@ -94,12 +105,7 @@ async def test_a_clean_buffer_reloads_silently_when_the_file_changes(make_app, a
 async def test_a_dirty_buffer_gets_the_banner_and_keep_mine_keeps_it(make_app, agents_dir):
     app = make_app()
     async with app.run_test(size=(140, 32)) as pilot:
-        await settle(pilot)
-        await type_at_end(pilot, "Mine.")
-        path = agents_dir / "code-reviewer.md"
-        path.write_text(CLEAN_AGENT + "Theirs.")
-        app.post_message(WorkbenchApp.FilesChanged({path}))
-        await settle(pilot)
+        path = await edit_then_change_on_disk(pilot, agents_dir)
         banner = app.screen.query_one(ConflictBanner)
         assert banner.shown
         assert app.main_screen.editor.text.endswith("Mine.")
@@ -115,12 +121,7 @@ async def test_a_dirty_buffer_gets_the_banner_and_keep_mine_keeps_it(make_app, a
 async def test_reload_from_the_banner_takes_the_disk_version(make_app, agents_dir):
     app = make_app()
     async with app.run_test(size=(140, 32)) as pilot:
-        await settle(pilot)
-        await type_at_end(pilot, "Mine.")
-        path = agents_dir / "code-reviewer.md"
-        path.write_text(CLEAN_AGENT + "Theirs.")
-        app.post_message(WorkbenchApp.FilesChanged({path}))
-        await settle(pilot)
+        await edit_then_change_on_disk(pilot, agents_dir)
         await pilot.click("#conflict-reload")
         await settle(pilot)
         assert app.main_screen.editor.text == CLEAN_AGENT + "Theirs."
@@ -133,12 +134,7 @@ async def test_reload_from_the_banner_takes_the_disk_version(make_app, agents_di
 async def test_view_the_difference_shows_disk_against_buffer(make_app, agents_dir):
     app = make_app()
     async with app.run_test(size=(140, 32)) as pilot:
-        await settle(pilot)
-        await type_at_end(pilot, "Mine.")
-        path = agents_dir / "code-reviewer.md"
-        path.write_text(CLEAN_AGENT + "Theirs.")
-        app.post_message(WorkbenchApp.FilesChanged({path}))
-        await settle(pilot)
+        await edit_then_change_on_disk(pilot, agents_dir)
         await pilot.click("#conflict-diff")
         await pilot.pause()
         assert isinstance(app.screen, DiffScreen)
