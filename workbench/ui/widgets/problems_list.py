@@ -55,10 +55,36 @@ class ProblemsList(DataTable):
             self.add_row(
                 Text(diag.severity.value, style=variables.get(f"diag-{diag.severity.value}", "")),
                 Text(diag.code, style="bold"), Text(f"{line}:{column}", style="dim"), message)
+        self._measure_now()
         counts = {s: sum(1 for d in ordered if d.severity.value == s) for s in ("error", "warning", "info")}
         self.border_title = (
             f"Problems  {counts['error']} errors · {counts['warning']} warnings · {counts['info']} info"
             if ordered else "Problems  none")
+
+    def _measure_now(self) -> None:
+        """Measure the new rows now rather than on idle, as DataTable does by default.
+
+        With `height: auto` the table's height comes from its measured size; measured lazily,
+        a frame drawn between `show()` and the next idle has the old height (the list collapsed
+        to its border while it has rows, or the reverse). This is the same work the table's
+        idle handler does, done once per change of the rows (never while typing: unchanged
+        rows return early in `show()`). It runs even before the table is mounted (the list is
+        mounted with the first findings): a layout can size the table between `mount()` and its
+        Mount event, and that size is cached until the next layout request, so the rows must be
+        measured before that first layout.
+        """
+        if not getattr(self, "_require_update_dimensions", False):
+            return
+        self._require_update_dimensions = False
+        new_rows = self._new_rows.copy()
+        self._new_rows.clear()
+        self._update_dimensions(new_rows)
+        self.refresh(layout=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        # Should rows have been added some other way before mounting, they are measured now.
+        self._measure_now()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
