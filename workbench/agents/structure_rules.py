@@ -48,7 +48,8 @@ def check_structure(report: Report) -> None:
 
 def _check_crlf(report: Report) -> None:
     text = report.doc.text
-    if "\r\n" not in text:
+    # A one-character search is a memchr; the two-character one scans ~30 times slower.
+    if "\r" not in text or "\r\n" not in text:
         return
     # One edit from the first CRLF to the last: the same result as one edit per line ending,
     # without a million edit objects for a huge file.
@@ -64,7 +65,11 @@ def _check_crlf(report: Report) -> None:
 def _check_dashes(report: Report) -> None:
     doc = report.doc
     span = doc.frontmatter_span
-    for match in _DASHES.finditer(doc.text, span.start, span.end):
+    # The regex has no literal prefix to skip ahead with; a plain find rules out most files.
+    first = doc.text.find("---", span.start, span.end)
+    if first == -1:
+        return
+    for match in _DASHES.finditer(doc.text, first, span.end):
         report.add("AG007", (match.start(), match.end()),
                    "`---` inside the frontmatter: Claude Code and other loaders that end the block "
                    "at the first `---` cut it here. Reword the value or quote it without `---`.")
