@@ -23,7 +23,6 @@ from .diagnostics import LineIndex
 from .toolnames import split_tools_with_offsets
 from .yaml12 import AliasError, build_values, compose, hashable_key
 
-_CLOSING = re.compile(r"^---[ \t\r]*$", re.M)
 # Claude Code's "simple line" test (JavaScript `.` stops at \r, so CRLF lines never match).
 _REPAIR_LINE = re.compile(r"([A-Za-z_-]+):\s+([^\r\n\u2028\u2029]+)\Z")
 _REPAIR_TRIGGER = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
@@ -93,7 +92,7 @@ class AgentDocument:
     @classmethod
     def parse(cls, text: str, path: str | Path | None = None) -> AgentDocument:
         """Parse an agent file's text. Never raises: problems show up in `state` and the errors."""
-        return _parse(text, Path(path) if path is not None else None)
+        return _parse(text, path if path is None or isinstance(path, Path) else Path(path))
 
     @cached_property
     def lines(self) -> LineIndex:
@@ -196,9 +195,11 @@ def scalar_text(value) -> str:
 def read_agent_file(path: str | Path) -> AgentDocument:
     """Read and parse an agent file; raises `AgentFileError` with a one-line reason when the file
     cannot be read as UTF-8 text."""
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)
     try:
-        data = path.read_bytes()
+        # Plain `open`: `Path.read_bytes` makes a second path object per file.
+        with open(path, "rb") as handle:
+            data = handle.read()
     except IsADirectoryError:
         raise AgentFileError(f"{path}: is a folder, not a file") from None
     except FileNotFoundError:
@@ -215,7 +216,7 @@ def read_agent_file(path: str | Path) -> AgentDocument:
         raise AgentFileError(
             f"{path}: not UTF-8 text (invalid byte at offset {exc.start}); save it as UTF-8"
         ) from None
-    return AgentDocument.parse(text, path)
+    return _parse(text, path)
 
 
 def _split_values(value: str) -> list[str]:
@@ -226,24 +227,39 @@ def _parse(text: str, path: Path | None) -> AgentDocument:
     start = 1 if text.startswith("\ufeff") else 0
     first_end = text.find("\n", start)
     first_line = text[start : first_end if first_end != -1 else len(text)]
-    whole_body = _trimmed(text, start, len(text))
-
-    def doc(state, **kw) -> AgentDocument:
-        return AgentDocument(text=text, path=path, state=state, **kw)
-
     if first_line.rstrip(" \t\r") != "---":
-        return doc("no_frontmatter", has_frontmatter=False, frontmatter_span=None,
-                   body_span=whole_body, fields=None)
-    closing = _CLOSING.search(text, first_end + 1) if first_end != -1 else None
+        return AgentDocument(text, path, "no_frontmatter", False, None,
+                             _trimmed(text, start, len(text)), None)
+    closing = _closing_line(text, first_end + 1) if first_end != -1 else None
     if closing is None:
-        return doc("unclosed", has_frontmatter=True, frontmatter_span=None,
-                   body_span=whole_body, fields=None)
-    fm = Span(first_end + 1, closing.start())
-    after = closing.end() + 1 if closing.end() < len(text) else closing.end()
-    document = doc("strict", has_frontmatter=True, frontmatter_span=fm,
-                   body_span=_trimmed(text, after, len(text)), fields=None)
+        return AgentDocument(text, path, "unclosed", True, None,
+                             _trimmed(text, start, len(text)), None)
+    close_start, close_end = closing
+    fm = Span(first_end + 1, close_start)
+    after = close_end + 1 if close_end < len(text) else close_end
+    document = AgentDocument(text, path, "strict", True, fm, _trimmed(text, after, len(text)), None)
     _read_frontmatter(document, text[fm.start : fm.end], fm.start)
     return document
+
+
+def _closing_line(text: str, pos: int) -> tuple[int, int] | None:
+    """The first line at or after `pos` (a line start) that is `---` and trailing blanks: its start
+    and the end of its content, as `^---[ \t\r]*$` in multi-line mode finds it."""
+    length = len(text)
+    while True:
+        at = text.find("---", pos)
+        if at == -1:
+            return None
+        if at == pos or text[at - 1] == "\n":
+            end = at + 3
+            while end < length and text[end] in " \t\r":
+                end += 1
+            if end == length or text[end] == "\n":
+                return at, end
+        pos = text.find("\n", at)
+        if pos == -1:
+            return None
+        pos += 1
 
 
 def _trimmed(text: str, start: int, end: int) -> Span:
@@ -372,13 +388,25 @@ def _is_quoted(value: str) -> bool:
 
 def _collect_fields(document: AgentDocument, root: MappingNode, values: dict) -> None:
     text = document.text
+    # A strict parse maps by a constant shift; only a repaired one needs the mapping function.
+    base = document.frontmatter_span.start if document.state == "strict" else None
     to_text = document.text_offset
     fields: dict = {}
     seen: dict[str, Span] = {}
+    key_spans = document.key_spans
+    value_spans = document.value_spans
+    value_nodes = document.value_nodes
+    item_spans = document.item_spans
 
     def span_of(node) -> Span:
-        start = to_text(node.start_mark.index)
-        end = max(start, to_text(node.end_mark.index))
+        if base is not None:
+            start = base + node.start_mark.index
+            end = base + node.end_mark.index
+        else:
+            start = to_text(node.start_mark.index)
+            end = to_text(node.end_mark.index)
+        if end < start:
+            end = start
         while end > start and text[end - 1] in " \t\r\n":
             end -= 1
         return Span(start, end)
@@ -386,9 +414,10 @@ def _collect_fields(document: AgentDocument, root: MappingNode, values: dict) ->
     for key_node, value_node in root.value:
         if isinstance(key_node, ScalarNode):
             key = hashable_key(values.get(id(key_node), key_node.value))
+            key_span = span_of(key_node)
         else:
-            key = text[span_of(key_node).start : span_of(key_node).end]
-        key_span = span_of(key_node)
+            key_span = span_of(key_node)
+            key = text[key_span.start : key_span.end]
         if key in seen:
             document.duplicate_keys.append((key, seen[key], key_span))
         seen[key] = key_span
@@ -396,19 +425,19 @@ def _collect_fields(document: AgentDocument, root: MappingNode, values: dict) ->
         if key == "description" and isinstance(value, str):
             value = value.replace("\\n", "\n")
         fields[key] = value
-        document.key_spans[key] = key_span
+        key_spans[key] = key_span
         value_span = span_of(value_node)
         if isinstance(value_node, ScalarNode) and value_node.value == "" and not value_node.style:
             # An empty value: point just after the colon rather than at the next line.
             colon = text.find(":", key_span.end, value_span.start + 1)
             value_span = Span(colon + 1, colon + 1) if colon != -1 else Span(key_span.end, key_span.end)
-        document.value_spans[key] = value_span
-        document.value_nodes[key] = value_node
-        document.item_spans.pop(key, None)  # a duplicate key's earlier items must not linger
+        value_spans[key] = value_span
+        value_nodes[key] = value_node
+        item_spans.pop(key, None)  # a duplicate key's earlier items must not linger
         if isinstance(value_node, SequenceNode):
-            document.item_spans[key] = [span_of(item) for item in value_node.value]
+            item_spans[key] = [span_of(item) for item in value_node.value]
         elif key in _LIST_STRING_FIELDS and isinstance(value, str):
-            document.item_spans[key] = _entry_spans(text, value, value_span)
+            item_spans[key] = _entry_spans(text, value, value_span)
     document.fields = fields
 
 

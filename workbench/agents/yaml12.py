@@ -21,10 +21,29 @@ _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
 
 
 class Yaml12Loader(_BaseLoader):
     """The C safe loader (when built) with YAML 1.2 core-schema implicit resolvers."""
+
+    # The parser calls these back for every node; PyYAML's versions are general (path resolvers,
+    # wildcard resolvers), and there are none here, so these do only what is needed.
+    def resolve(self, kind, value, implicit):
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+    def descend_resolver(self, current_node, current_index):
+        pass
+
+    def ascend_resolver(self):
+        pass
 
 
 Yaml12Loader.yaml_implicit_resolvers = {}
@@ -40,8 +59,13 @@ for _tag, _pattern, _first in (
     ),
 ):
     Yaml12Loader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
+# First character ('' for an empty value) -> the resolvers to try, in order.
+_IMPLICIT = {first: tuple(pairs) for first, pairs in Yaml12Loader.yaml_implicit_resolvers.items()}
+assert not Yaml12Loader.yaml_path_resolvers and None not in _IMPLICIT
 
 _YAML11 = yaml.resolver.Resolver()
+# Plain scalars whose first character starts no YAML 1.1 implicit type are text there too.
+_YAML11_FIRSTS = frozenset(_YAML11.yaml_implicit_resolvers)
 
 
 class AliasError(Exception):
@@ -146,6 +170,8 @@ def yaml11_reading(node: ScalarNode) -> object:
     if node.value in _YAML11_YN:
         # YAML 1.1's boolean set includes y/n, which PyYAML's resolver leaves out.
         return node.value in ("y", "Y")
+    if node.tag == _STR and node.value[:1] not in _YAML11_FIRSTS:
+        return SAME
     tag11 = _YAML11.resolve(ScalarNode, node.value, (True, False))
     if tag11 == node.tag:
         if tag11 == _INT and _int11(node.value) != scalar_value(node):
