@@ -14,6 +14,7 @@ that runs inside the parent's loop and emits into the parent's stream, one `dept
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import time
 import uuid
@@ -58,6 +59,8 @@ DEFAULT_MAX_TOKENS = 16_000
 DEFAULT_MAX_TURNS = 200
 # Nesting depth below the main run, as Claude Code limits it; the Agent tool is withheld at the limit.
 MAX_AGENT_DEPTH = 3
+# How many concurrency-safe calls of one response run at once (Claude Code's default is 10).
+MAX_PARALLEL_TOOLS = 10
 EPHEMERAL = {"type": "ephemeral"}
 _BINDING_MODES = frozenset({"bypassPermissions", "plan"})
 # Variables a Bash call must not see: the run's own API credentials.
@@ -74,6 +77,18 @@ class PermissionAnswer:
 
 
 AskPermission = Callable[[PermissionRequested], Awaitable[PermissionAnswer]]
+
+
+@dataclass
+class _Call:
+    """One tool call of a response on its way to a result (`block`, the `tool_result` once answered)."""
+
+    call_id: str
+    name: str
+    input: Any
+    tool: Tool | None
+    started: float
+    block: dict[str, Any] | None = None
 
 
 @dataclass
@@ -150,6 +165,9 @@ class Session:
         self._emit_up: Callable[[Event], None] | None = None
         self._system_prompt: str | None = None
         self._nested: dict[str, RunSummary] = {}
+        self.max_parallel_tools = MAX_PARALLEL_TOOLS
+        # One permission question at a time across this session and its nested runs.
+        self._ask_lock = asyncio.Lock()
         self.toolset: ToolSet = resolve_toolset(self.document, depth=0, max_depth=MAX_AGENT_DEPTH)
         self._tool_defs = _tool_definitions(self.toolset.tools)
         self.context = ToolContext(
@@ -372,100 +390,182 @@ class Session:
         self._emit(UserMessage(message=message, **self._event_kw()))
 
     async def _run_calls(self, calls: list[dict[str, Any]], summary: RunSummary) -> None:
-        results: list[dict[str, Any]] = []
+        """Run one response's tool calls and answer them in one user message, in block order.
+
+        As Claude Code does: a run of consecutive concurrency-safe calls (reads, searches, fetches,
+        agents) executes together, at most `max_parallel_tools` at a time; any other call waits for
+        the calls before it and runs alone. Permission prompts are asked one at a time, in order,
+        before the call they concern starts."""
+        states: list[_Call] = []
         try:
-            for call in calls:
-                summary.tool_calls += 1
-                results.append(await self._run_call(call, summary))
+            index = 0
+            while index < len(calls):
+                end = index + 1
+                if self._concurrency_safe(calls[index]):
+                    while end < len(calls) and self._concurrency_safe(calls[end]):
+                        end += 1
+                group = [self._begin_call(call, summary) for call in calls[index:end]]
+                states += group
+                if len(group) == 1:
+                    await self._settle(group[0], summary)
+                else:
+                    await self._run_together(group, summary)
+                index = end
         finally:
+            # A call cancelled before it finished (waiting for its prompt or for a slot) still ends.
+            for state in states:
+                if state.block is None:
+                    self._emit(ToolCallFinished(
+                        call_id=state.call_id, name=state.name, status="cancelled",
+                        content="Cancelled by the user.", is_error=True,
+                        duration_ms=(time.monotonic() - state.started) * 1000, **self._event_kw()))
             # Every tool_use gets its result, cancelled ones included, or the next request is a 400.
-            answered = {r["tool_use_id"] for r in results}
-            results += [{"type": "tool_result", "tool_use_id": c["id"], "content": "Cancelled by the user.",
-                         "is_error": True} for c in calls if c["id"] not in answered]
-            message = {"role": "user", "content": results}
+            results = {state.call_id: state.block for state in states if state.block is not None}
+            answered = [results.get(c["id"]) or {
+                "type": "tool_result", "tool_use_id": c["id"], "content": "Cancelled by the user.",
+                "is_error": True} for c in calls]
+            message = {"role": "user", "content": answered}
             self.history.append(message)
             self._emit(UserMessage(message=message, **self._event_kw()))
 
-    async def _run_call(self, call: dict[str, Any], summary: RunSummary) -> dict[str, Any]:
+    def _concurrency_safe(self, call: dict[str, Any]) -> bool:
+        tool = self.toolset.tools.get(call.get("name", ""))
+        return bool(getattr(tool, "concurrency_safe", False)) and isinstance(call.get("input"), dict)
+
+    def _begin_call(self, call: dict[str, Any], summary: RunSummary) -> _Call:
+        """Announce a call (`ToolCallStarted`) and check its input; a bad call is answered at once."""
         call_id, name, tool_input = call["id"], call.get("name", ""), call.get("input")
+        summary.tool_calls += 1
         self._emit(ToolCallStarted(call_id=call_id, name=name,
                                    input=tool_input if isinstance(tool_input, dict) else {"_raw": tool_input},
                                    **self._event_kw()))
-        started = time.monotonic()
-        status = "done"
-        tool = self.toolset.tools.get(name)
-        if tool is None:
-            result = _error(f"<tool_use_error>Error: No such tool available: {name}</tool_use_error>")
+        state = _Call(call_id, name, tool_input, self.toolset.tools.get(name), time.monotonic())
+        if state.tool is None:
+            self._answer(state, _error(f"<tool_use_error>Error: No such tool available: {name}</tool_use_error>"),
+                         summary)
         elif not isinstance(tool_input, dict):
-            result = _error(f"<tool_use_error>InputValidationError: {name} input must be an object"
-                            f"</tool_use_error>")
-        elif problem := tool.validate(tool_input):
-            result = _error(f"<tool_use_error>InputValidationError: {name} failed due to the following "
-                            f"issue:\n{problem}</tool_use_error>")
+            self._answer(state, _error(f"<tool_use_error>InputValidationError: {name} input must be an "
+                                       f"object</tool_use_error>"), summary)
+        elif problem := state.tool.validate(tool_input):
+            self._answer(state, _error(f"<tool_use_error>InputValidationError: {name} failed due to the "
+                                       f"following issue:\n{problem}</tool_use_error>"), summary)
+        return state
+
+    async def _settle(self, state: _Call, summary: RunSummary) -> None:
+        """Ask permission for one begun call, then run it (alone)."""
+        if state.block is not None:
+            return
+        refusal = await self._permission(state.tool, state.call_id, state.input)
+        if refusal is not None:
+            self._answer(state, _error(refusal), summary, status="denied")
         else:
-            refusal = await self._permission(tool, call_id, tool_input)
-            if refusal is not None:
-                status, result = "denied", _error(refusal)
-            else:
-                self.context.call_id = call_id
-                try:
-                    result = await tool.run(tool_input, self.context)
-                except asyncio.CancelledError:
-                    self._emit(ToolCallFinished(
-                        call_id=call_id, name=name, status="cancelled", content="Cancelled by the user.",
-                        is_error=True, duration_ms=(time.monotonic() - started) * 1000, **self._event_kw()))
-                    raise
-                except Exception as exc:  # noqa: BLE001 - a tool bug becomes an error result, not a crash
-                    result = _error(f"Error: {type(exc).__name__}: {exc}")
+            await self._execute(state, summary)
+
+    async def _run_together(self, group: list[_Call], summary: RunSummary) -> None:
+        """Run concurrency-safe calls together: those that need no prompt start at once, the
+        others after their prompt, asked one at a time in call order."""
+        slots = asyncio.Semaphore(self.max_parallel_tools)
+
+        async def run(state: _Call) -> None:
+            async with slots:
+                await self._execute(state, summary)
+
+        async with asyncio.TaskGroup() as tasks:
+            waiting: list[_Call] = []
+            for state in group:
+                if state.block is not None:
+                    continue
+                if self.policy.check(state.tool, state.input, self.context).decision == "ask":
+                    waiting.append(state)
+                    continue
+                refusal = await self._permission(state.tool, state.call_id, state.input)
+                if refusal is not None:
+                    self._answer(state, _error(refusal), summary, status="denied")
+                else:
+                    tasks.create_task(run(state))
+            for state in waiting:
+                # Checked again: an "always allow" given to an earlier prompt may cover this call.
+                refusal = await self._permission(state.tool, state.call_id, state.input)
+                if refusal is not None:
+                    self._answer(state, _error(refusal), summary, status="denied")
+                else:
+                    tasks.create_task(run(state))
+
+    async def _execute(self, state: _Call, summary: RunSummary) -> None:
+        """Run a permitted call with its own view of the context (its call id), then answer it."""
+        context = dataclasses.replace(self.context, call_id=state.call_id)
+        try:
+            result = await state.tool.run(state.input, context)
+        except asyncio.CancelledError:
+            self._answer(state, ToolResult("Cancelled by the user.", is_error=True), summary, status="cancelled")
+            raise
+        except Exception as exc:  # noqa: BLE001 - a tool bug becomes an error result, not a crash
+            result = _error(f"Error: {type(exc).__name__}: {exc}")
+        self._answer(state, result, summary)
+
+    def _answer(self, state: _Call, result: ToolResult, summary: RunSummary, status: str = "done") -> None:
+        """Record a call's result and emit its `ToolCallFinished`."""
         if result.is_error and status == "done":
             status = "failed"
-        nested = self._nested.pop(call_id, None)
+        nested = self._nested.pop(state.call_id, None)
         if nested is not None:  # the run's totals include its nested runs
             summary.usage = summary.usage + nested.usage
             summary.cost_usd += nested.cost_usd
+        state.block = {"type": "tool_result", "tool_use_id": state.call_id, "content": result.content,
+                       "is_error": result.is_error}
         self._emit(ToolCallFinished(
-            call_id=call_id, name=name, status=status, content=_content_text(result.content),
-            is_error=result.is_error, duration_ms=(time.monotonic() - started) * 1000,
+            call_id=state.call_id, name=state.name, status=status, content=_content_text(result.content),
+            is_error=result.is_error, duration_ms=(time.monotonic() - state.started) * 1000,
             detail=result.detail, **self._event_kw()))
-        return {"type": "tool_result", "tool_use_id": call_id, "content": result.content,
-                "is_error": result.is_error}
 
     async def _permission(self, tool: Tool, call_id: str, tool_input: dict) -> str | None:
         """None when the call may run, else the refusal text that goes back to the model."""
         verdict = self.policy.check(tool, tool_input, self.context)
-        name = tool.name
+        if verdict.decision != "ask":
+            return self._decided(tool.name, call_id, verdict)
+        if self.ask_permission is None:
+            self._emit(self._request(tool, call_id, tool_input, verdict))
+            reason = "there was no one to ask (a headless run without a terminal)"
+            self._emit(PermissionDecided(call_id=call_id, name=tool.name, decision="deny", by="headless",
+                                         reason=reason, **self._event_kw()))
+            return f"Permission to use {tool.name} was not given: {reason}."
+        async with self._ask_lock:
+            # Checked again: an "always allow" given while this call waited its turn may cover it.
+            verdict = self.policy.check(tool, tool_input, self.context)
+            if verdict.decision != "ask":
+                return self._decided(tool.name, call_id, verdict)
+            request = self._request(tool, call_id, tool_input, verdict)
+            self._emit(request)
+            answer = await self.ask_permission(request)
+            self._emit(PermissionDecided(call_id=call_id, name=tool.name, decision=answer.decision, by="user",
+                                         reason=answer.reason, **self._event_kw()))
+            if answer.decision == "allow_always":
+                self.policy.allow_always(verdict.rule_suggestion or tool.name)
+        if answer.decision == "deny":
+            why = f": {answer.reason}" if answer.reason else "."
+            return f"The user did not give permission to use {tool.name}{why}"
+        return None
+
+    def _request(self, tool: Tool, call_id: str, tool_input: dict, verdict: Any) -> PermissionRequested:
+        return PermissionRequested(
+            call_id=call_id, name=tool.name, input=tool_input,
+            summary=tool.permission_summary(tool_input, self.context),
+            rule_suggestion=verdict.rule_suggestion, **self._event_kw())
+
+    def _decided(self, name: str, call_id: str, verdict: Any) -> str | None:
+        """The outcome of a verdict that needs no person: None (allowed) or the refusal text."""
         if verdict.decision == "allow":
             if verdict.by == "rule":
                 self._emit(PermissionDecided(call_id=call_id, name=name, decision="allow", by="rule",
                                              **self._event_kw()))
             return None
-        if verdict.decision == "deny":
-            self._emit(PermissionDecided(call_id=call_id, name=name, decision="deny", by=verdict.by,
-                                         reason=verdict.reason, **self._event_kw()))
-            return f"Permission to use {name} was not given: {verdict.reason}"
-        request = PermissionRequested(
-            call_id=call_id, name=name, input=tool_input, summary=tool.permission_summary(tool_input, self.context),
-            rule_suggestion=verdict.rule_suggestion, **self._event_kw())
-        self._emit(request)
-        if self.ask_permission is None:
-            reason = "there was no one to ask (a headless run without a terminal)"
-            self._emit(PermissionDecided(call_id=call_id, name=name, decision="deny", by="headless",
-                                         reason=reason, **self._event_kw()))
-            return f"Permission to use {name} was not given: {reason}."
-        answer = await self.ask_permission(request)
-        self._emit(PermissionDecided(call_id=call_id, name=name, decision=answer.decision, by="user",
-                                     reason=answer.reason, **self._event_kw()))
-        if answer.decision == "deny":
-            why = f": {answer.reason}" if answer.reason else "."
-            return f"The user did not give permission to use {name}{why}"
-        if answer.decision == "allow_always":
-            self.policy.allow_always(verdict.rule_suggestion or name)
-        return None
+        self._emit(PermissionDecided(call_id=call_id, name=name, decision="deny", by=verdict.by,
+                                     reason=verdict.reason, **self._event_kw()))
+        return f"Permission to use {name} was not given: {verdict.reason}"
 
     # -- nested agent runs ----------------------------------------------------------------------
 
-    async def _run_agent(self, subagent_type: str, prompt: str, model: str | None) -> ToolResult:
-        call_id = self.context.call_id
+    async def _run_agent(self, subagent_type: str, prompt: str, model: str | None, call_id: str) -> ToolResult:
         found = find_agent(self.catalog, subagent_type)
         if found is None:
             return _error(f"Agent type '{subagent_type}' not found.")
@@ -499,6 +599,7 @@ class Session:
         self.depth = parent.depth + 1
         self.parent_call_id = call_id
         self._emit_up = parent._emit
+        self._ask_lock = parent._ask_lock
         self._notices = [n for n in self._notices if n not in self.settings.problems]  # told once, above
         # The parent's mode governs when the agent names none (Claude Code's inheritance), and always
         # when it is bypassPermissions (Claude Code's rule) or plan (a read-only run stays read-only).

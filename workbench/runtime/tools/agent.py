@@ -24,6 +24,8 @@ class AgentTool:
 
     name = AGENT_TOOL_NAME
     kind = "agent"
+    # Several agents of one response run at once, as in Claude Code.
+    concurrency_safe = True
     description = (
         "Launch a new agent to handle a complex, multi-step task autonomously. The agent runs with "
         "its own context and tools and returns one final text result; it does not see this "
@@ -66,7 +68,7 @@ class AgentTool:
         if ctx.run_agent is None:
             return ToolResult("Agent runs are not available here.", is_error=True)
         return await ctx.run_agent(
-            str(tool_input["subagent_type"]), str(tool_input["prompt"]), tool_input.get("model")
+            str(tool_input["subagent_type"]), str(tool_input["prompt"]), tool_input.get("model"), ctx.call_id
         )
 
 

@@ -40,18 +40,24 @@ class ToolContext:
     read_state: dict[str, float] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
     todos: list[dict] = field(default_factory=list)
-    # For Agent/Task: (subagent_type, prompt, model) -> the nested run's final result.
-    run_agent: Callable[[str, str, str | None], Awaitable[ToolResult]] | None = None
+    # For Agent/Task: (subagent_type, prompt, model, call id) -> the nested run's final result.
+    run_agent: Callable[[str, str, str | None, str], Awaitable[ToolResult]] | None = None
+    # The id of the call being run: each call gets its own copy of the context (sharing the
+    # state above), so calls running at once each see their own.
     call_id: str = ""
 
 
 class Tool(Protocol):
-    """A local tool. `run` must be cancellable: CancelledError kills any child process."""
+    """A local tool. `run` must be cancellable: CancelledError kills any child process.
+
+    `concurrency_safe` tools (reads, searches, fetches) may run at the same time as other such
+    calls of the same response; the rest run alone, in order."""
 
     name: str
     description: str
     input_schema: dict
     kind: ToolKind
+    concurrency_safe: bool
 
     def validate(self, tool_input: dict) -> str | None:
         """An error message for bad input, or None when the input is usable."""

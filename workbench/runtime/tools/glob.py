@@ -20,6 +20,7 @@ class GlobTool(LocalTool):
 
     name = "Glob"
     kind = "read"
+    concurrency_safe = True
     description = (
         "Finds files by glob pattern, e.g. `**/*.py`, `src/**/*.ts`, `*.{json,yaml}`. `*` matches "
         "within one folder, `**` across folders. Searches path (default: the working directory), "

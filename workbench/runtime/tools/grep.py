@@ -21,6 +21,7 @@ class GrepTool(LocalTool):
 
     name = "Grep"
     kind = "read"
+    concurrency_safe = True
     description = (
         "Searches file contents with ripgrep (Rust regex syntax: escape braces, e.g. "
         "`interface\\{\\}`). output_mode: `files_with_matches` (default; matching files sorted by "

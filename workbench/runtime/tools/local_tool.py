@@ -13,6 +13,8 @@ class LocalTool:
     description: str = ""
     input_schema: dict = {}
     kind: ToolKind = "other"
+    # Whether calls may run alongside other concurrency-safe calls (read-only tools).
+    concurrency_safe: bool = False
 
     def validate(self, tool_input: dict) -> str | None:
         """Schema problems first, then the tool's own checks (`extra_checks`)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -19,6 +20,7 @@ class LSTool(LocalTool):
 
     name = "LS"
     kind = "read"
+    concurrency_safe = True
     description = (
         "Lists a folder as a tree (path must be absolute). ignore takes glob patterns to leave out. "
         f"Hidden entries, .git, __pycache__ and node_modules are skipped; at most {MAX_ENTRIES} "
@@ -31,6 +33,9 @@ class LSTool(LocalTool):
         return f"LS {tool_input.get('path', '')}"
 
     async def run(self, tool_input: dict, ctx: ToolContext) -> ToolResult:
+        return await asyncio.to_thread(self._list, tool_input, ctx)  # a big tree must not stall the loop
+
+    def _list(self, tool_input: dict, ctx: ToolContext) -> ToolResult:
         try:
             root = resolve_in_roots(tool_input["path"], ctx)
         except OutsideWorkspace as exc:

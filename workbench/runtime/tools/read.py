@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from pathlib import Path
@@ -24,6 +25,7 @@ class ReadTool(LocalTool):
 
     name = "Read"
     kind = "read"
+    concurrency_safe = True
     description = (
         "Reads a file from the workspace. file_path must be an absolute path (relative paths are "
         "taken from the working directory). By default it reads up to 2000 lines from the start; "
@@ -50,6 +52,11 @@ class ReadTool(LocalTool):
         return f"Read {tool_input.get('file_path', '')}"
 
     async def run(self, tool_input: dict, ctx: ToolContext) -> ToolResult:
+        # In a worker thread: a large file (or a slow disk) must not stall the event loop, and
+        # reads of one response then overlap.
+        return await asyncio.to_thread(self._read, tool_input, ctx)
+
+    def _read(self, tool_input: dict, ctx: ToolContext) -> ToolResult:
         try:
             path = resolve_in_roots(tool_input["file_path"], ctx)
         except OutsideWorkspace as exc:

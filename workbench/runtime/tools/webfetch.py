@@ -29,6 +29,7 @@ class WebFetchTool(LocalTool):
 
     name = "WebFetch"
     kind = "web"
+    concurrency_safe = True
     description = (
         "Fetches a URL (http is upgraded to https, except for local addresses) and returns the "
         "page as Markdown-like text, cut at "
