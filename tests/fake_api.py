@@ -4,6 +4,8 @@ Each POST /v1/messages consumes the next scripted reply:
 - `Reply.sse(frames, delay=0.0, hold=None)`: a 200 event stream, frame by frame (`delay` seconds
   between frames; `hold`, a `threading.Event`, keeps the connection open after the frames until set);
 - `Reply.json(status, body, headers)`: an ordinary JSON response (errors, 429 with retry-after);
+Every response carries a `request-id` header, `req_fake_<n>` for the n-th request (1-based; also in
+`requests[n - 1]["request_id"]`), unless the reply's `headers` name another.
 - `Reply.reset()`: the connection closes with no response at all.
 The builders (`start`, `text`, `tool`, `thinking`, `end`) write frames the way the API does.
 """
@@ -159,7 +161,7 @@ class FakeMessagesAPI:
             def _json(self, status: int, body: dict, headers: dict | None = None) -> None:
                 data = json.dumps(body).encode()
                 self.send_response(status)
-                for k, v in {"content-type": "application/json", "request-id": "req_fake",
+                for k, v in {"content-type": "application/json", "request-id": self._request_id,
                              "content-length": str(len(data)), **(headers or {})}.items():
                     self.send_header(k, v)
                 self.end_headers()
@@ -168,8 +170,10 @@ class FakeMessagesAPI:
             def do_POST(self) -> None:  # noqa: N802 - the http.server hook name
                 raw = self.rfile.read(int(self.headers.get("content-length", 0)))
                 body = json.loads(raw or b"{}")
-                fake.requests.append({"path": self.path, "body": body,
-                                      "headers": {k.lower(): v for k, v in self.headers.items()}})
+                with fake._lock:
+                    self._request_id = f"req_fake_{len(fake.requests) + 1}"
+                    fake.requests.append({"path": self.path, "body": body, "request_id": self._request_id,
+                                          "headers": {k.lower(): v for k, v in self.headers.items()}})
                 if not (self.headers.get("authorization") or self.headers.get("x-api-key")):
                     return self._json(401, error_body("authentication_error", "missing credentials"))
                 reply = fake._next() if self.path == "/v1/messages" else None
@@ -182,7 +186,7 @@ class FakeMessagesAPI:
                     return self._json(reply.status, reply.body, reply.headers)
                 self.send_response(200)
                 self.send_header("content-type", "text/event-stream; charset=utf-8")
-                self.send_header("request-id", "req_fake")
+                self.send_header("request-id", reply.headers.get("request-id", self._request_id))
                 self.send_header("connection", "close")
                 self.end_headers()
                 try:

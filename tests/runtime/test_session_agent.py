@@ -50,6 +50,9 @@ async def test_a_nested_agent_call_runs_the_agent_and_returns_its_final_text(
     lines = [json.loads(line) for line in transcript.read_text().splitlines()]
     side = [line for line in lines if line.get("isSidechain")]
     assert side and all(line["parentToolUseID"] == "ta" and line["agentId"] for line in side)
+    sent = [r["request_id"] for r in fake_api.requests]
+    assert [line["requestId"] for line in lines if line["type"] == "assistant"] == sent
+    assert [line["requestId"] for line in side if line["type"] == "assistant"] == sent[1:3]
     agent_line = next(line for line in lines if line.get("toolUseResult", {}).get("status") == "completed")
     assert agent_line["toolUseResult"]["agentId"] == side[0]["agentId"]
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 
-from fake_api import Reply, end, sse, start, text, text_reply, thinking, tool, tool_input
+from fake_api import Reply, end, error_body, sse, start, text, text_reply, thinking, tool, tool_input
+
+from workbench.transcripts.reader import read_transcript
 
 from .conftest import collect, of_kind
 
@@ -210,3 +213,23 @@ async def test_an_unwritable_transcript_is_a_warning_and_the_run_goes_on(fake_ap
 
     assert any("transcript not written" in w.message for w in of_kind(events, "warning"))
     assert events[-1].status == "completed"
+
+
+async def test_assistant_lines_carry_the_request_id_of_the_response_they_record(
+        fake_api, make_session, workspace, tmp_path, sleeps):
+    (workspace / "a.txt").write_text("A\n")
+    fake_api.add(
+        Reply.sse([start("m1"), *tool_input(0, "t1", "Read", {"file_path": "a.txt"}), *end("tool_use")]),
+        Reply.json(529, error_body("overloaded_error", "Overloaded")),  # retried: its id is not the answer's
+        text_reply("m2", "Done."),
+    )
+    await collect(make_session())
+
+    sent = [r["request_id"] for r in fake_api.requests]
+    assert len(set(sent)) == 3
+    lines = [json.loads(line) for line in (tmp_path / "transcript.jsonl").read_text().splitlines()]
+    assistant = [line for line in lines if line["type"] == "assistant"]
+    assert [(a["message"]["id"], a["requestId"]) for a in assistant] == [("m1", sent[0]), ("m2", sent[2])]
+    assert all("requestId" not in line for line in lines if line["type"] != "assistant")
+    read_back = read_transcript(tmp_path / "transcript.jsonl")
+    assert [m.request_id for m in read_back.messages if m.role == "assistant"] == [sent[0], sent[2]]

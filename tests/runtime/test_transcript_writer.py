@@ -58,3 +58,16 @@ def test_conversation_lines_thread_and_carry_tool_use_results(tmp_path):
     assert "toolUseResult" not in result2
     assert result2["message"]["content"][0]["tool_use_id"] == "t2"
     assert all(line["isSidechain"] is False for line in _lines(path))
+
+
+def test_an_assistant_line_keeps_the_request_id_it_is_given(tmp_path):
+    path = tmp_path / "run.jsonl"
+    writer = TranscriptWriter(path, "s")
+    message = {"id": "m1", "role": "assistant", "content": [{"type": "text", "text": "hi"}]}
+    writer.write(AssistantMessage(message=message), request_id="req_011CAbc")
+    writer.write(AssistantMessage(message={**message, "id": "m2"}))
+    writer.close()
+
+    first, second = _lines(path)
+    assert first["requestId"] == "req_011CAbc" and first["message"]["id"] == "m1"
+    assert "requestId" not in second  # not known: left out, as readers expect

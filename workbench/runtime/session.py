@@ -162,7 +162,7 @@ class Session:
         self._writer: TranscriptWriter | None = None
         self._queue: asyncio.Queue | None = None
         self._task: asyncio.Task | None = None
-        self._emit_up: Callable[[Event], None] | None = None
+        self._emit_up: Callable[[Event, str | None], None] | None = None
         self._system_prompt: str | None = None
         self._nested: dict[str, RunSummary] = {}
         self.max_parallel_tools = MAX_PARALLEL_TOOLS
@@ -246,15 +246,17 @@ class Session:
 
     # -- the loop -------------------------------------------------------------------------------
 
-    def _emit(self, event: Event) -> None:
+    def _emit(self, event: Event, request_id: str | None = None) -> None:
+        """Hand `event` to the consumer and the transcript (`request_id`: the API's `request-id` of
+        an `AssistantMessage`, which the transcript keeps as Claude Code does)."""
         if self._emit_up is not None:
-            self._emit_up(event)
+            self._emit_up(event, request_id)
             return
         try:
             if self._writer is None and self.transcript_path is not None:
                 self._writer = TranscriptWriter(self.transcript_path, self.session_id)
             if self._writer is not None:
-                self._writer.write(event)
+                self._writer.write(event, request_id=request_id)
         except OSError as exc:
             # A transcript that cannot be written must not stop the run: say so once, go on without it.
             self._record, self._writer = False, None
@@ -310,13 +312,13 @@ class Session:
             if summary.turns >= self.max_turns:
                 summary.status = "max_turns"
                 return
-            message = await self._respond()
+            message, request_id = await self._respond()
             summary.turns += 1
             self._account(message, summary)
             stop = message.get("stop_reason")
             content = list(message.get("content") or [])
             calls = [b for b in content if b.get("type") == "tool_use"]
-            self._emit(AssistantMessage(message=message, **self._event_kw()))
+            self._emit(AssistantMessage(message=message, **self._event_kw()), request_id)
             self._emit(TurnEnded(stop_reason=str(stop), turn=summary.turns, **self._event_kw()))
             summary.final_text = "".join(b.get("text", "") for b in content if b.get("type") == "text")
             if stop != "tool_use" or not calls:
@@ -344,7 +346,8 @@ class Session:
             self.history.append({"role": "assistant", "content": content})
             await self._run_calls(calls, summary)
 
-    async def _respond(self) -> dict[str, Any]:
+    async def _respond(self) -> tuple[dict[str, Any], str | None]:
+        """One streamed response: the message and the request id the API gave it."""
         request: dict[str, Any] = {
             "model": self.model,
             "max_tokens": self.max_tokens,
@@ -360,7 +363,7 @@ class Session:
             else:
                 self._emit(item)
         assert result is not None  # Provider.stream yields a result or raises
-        return result.message
+        return result.message, result.request_id
 
     def _account(self, message: dict[str, Any], summary: RunSummary) -> None:
         raw = message.get("usage") or {}

@@ -45,8 +45,9 @@ class TranscriptWriter:
         self._agent_ids: dict[str, str] = {}
         self._details: dict[str, dict[str, Any]] = {}
 
-    def write(self, event: Event) -> None:
-        """Record `event` (a no-op for kinds the transcript does not keep, such as text deltas)."""
+    def write(self, event: Event, *, request_id: str | None = None) -> None:
+        """Record `event` (a no-op for kinds the transcript does not keep, such as text deltas).
+        `request_id`, the API's `request-id` of an `AssistantMessage`, becomes the line's `requestId`."""
         if self._file is None:
             return
         if isinstance(event, RunStarted):
@@ -55,7 +56,10 @@ class TranscriptWriter:
             else:
                 self._agent_ids[event.parent_call_id] = event.session_id
         if isinstance(event, AssistantMessage):
-            self._line(event, {"type": "assistant", "message": event.message})
+            entry: dict[str, Any] = {"type": "assistant", "message": event.message}
+            if request_id:
+                entry["requestId"] = request_id
+            self._line(event, entry)
         elif isinstance(event, UserMessage):
             self._user_lines(event)
         elif event.kind in WORKBENCH_SUBTYPES:
