@@ -88,6 +88,8 @@ class AgentDocument:
     repairs: list[Repair] = field(default_factory=list)
     # Maps an index into the YAML that was parsed (strict or repaired) to an offset of `text`.
     _to_text: object = field(default=None, repr=False, compare=False)
+    # The split entries of a `tools`/`disallowedTools` string, kept from the parse.
+    _split: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def parse(cls, text: str, path: str | Path | None = None) -> AgentDocument:
@@ -167,7 +169,8 @@ class AgentDocument:
         value = self.fields[key]
         spans = self.item_spans.get(key, [])
         if isinstance(value, str):
-            return list(zip(_split_values(value), spans))
+            entries = self._split.get(key)
+            return list(zip(entries if entries is not None else _split_values(value), spans))
         if isinstance(value, list):
             return [(item, span) for item, span in zip(value, spans) if isinstance(item, str)]
         if value is None:
@@ -434,20 +437,23 @@ def _collect_fields(document: AgentDocument, root: MappingNode, values: dict) ->
         value_spans[key] = value_span
         value_nodes[key] = value_node
         item_spans.pop(key, None)  # a duplicate key's earlier items must not linger
+        document._split.pop(key, None)
         if isinstance(value_node, SequenceNode):
             item_spans[key] = [span_of(item) for item in value_node.value]
         elif key in _LIST_STRING_FIELDS and isinstance(value, str):
-            item_spans[key] = _entry_spans(text, value, value_span)
+            entries = _split_values(value)
+            document._split[key] = entries
+            item_spans[key] = _entry_spans(text, entries, value_span)
     document.fields = fields
 
 
-def _entry_spans(text: str, value: str, value_span: Span) -> list[Span]:
+def _entry_spans(text: str, entries: list[str], value_span: Span) -> list[Span]:
     """Each split entry's range: found in the source in order (exact for plain and simply
     quoted values); the whole value when escapes or folding hide it."""
     source = text[value_span.start : value_span.end]
     spans = []
     cursor = 0
-    for entry, _, _ in split_tools_with_offsets(value):
+    for entry in entries:
         found = source.find(entry, cursor)
         if found == -1:
             spans.append(value_span)

@@ -95,11 +95,13 @@ def check_name(report: Report, context) -> None:
                    f"`{value}` loads, but names should be 3–50 lowercase letters, digits and "
                    f"hyphens, starting and ending with a letter or digit{hint}.")
     if doc.path is not None:
-        stem = doc.path.stem
-        folder = doc.path.parent.name if doc.path.name.lower() == "agent.md" else None
+        file_name = doc.path.name
+        dot = file_name.rfind(".")
+        stem = file_name[:dot] if 0 < dot < len(file_name) - 1 else file_name  # Path.stem
+        folder = doc.path.parent.name if file_name.lower() == "agent.md" else None
         if value not in (stem, folder):
             report.add("AG114", span,
-                       f"The agent is called `{value}` but the file is `{doc.path.name}`; "
+                       f"The agent is called `{value}` but the file is `{file_name}`; "
                        "Claude Code goes by `name` only. Rename one to match.")
     if value in f.BUILTIN_AGENT_NAMES:
         report.add("AG115", span,
@@ -145,7 +147,10 @@ def check_description(report: Report) -> None:
                    "Aim for a sentence or two, plus examples if needed.")
     _check_fragile(report, span)
     low = text.lower()
-    if not any(trigger in low for trigger in _TRIGGERS):
+    for trigger in _TRIGGERS:
+        if trigger in low:
+            break
+    else:
         report.add("AG124", span,
                    "The description does not say when to use the agent, so Claude rarely "
                    "delegates to it. Add e.g. \"Use when …\" or \"Use proactively after …\".")
@@ -156,7 +161,7 @@ def _check_fragile(report: Report, span) -> None:
     text = doc.text
     node = doc.value_nodes["description"]
     first = text[span.start : span.start + 1]
-    repaired = any(r.key == "description" for r in doc.repairs)
+    repaired = bool(doc.repairs) and any(r.key == "description" for r in doc.repairs)
     if not isinstance(node, ScalarNode) or (node.style and not repaired):
         return
     line_end = text.find("\n", span.end)

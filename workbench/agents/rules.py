@@ -48,7 +48,14 @@ def validate(document: AgentDocument, context: ValidationContext | None = None) 
         check_tools(report)
         check_values(report, context)
         check_body(report)
-    return sorted(report.items, key=lambda d: (d.start, d.end, d.code))
+    items = report.items
+    if len(items) > 1:
+        items.sort(key=_position)
+    return items
+
+
+def _position(diagnostic: Diagnostic) -> tuple[int, int, str]:
+    return diagnostic.start, diagnostic.end, diagnostic.code
 
 
 def description_tokens(document: AgentDocument) -> int:

@@ -160,7 +160,10 @@ def _removable(doc, key: str, items: list) -> bool:
     """Whether entries can be cut out: not when there is only one (an empty list means no tools,
     not what Claude Code does now), nor when an entry hidden by escapes or folding has only the
     whole value's range."""
-    return len(items) >= 2 and doc.value_spans[key] not in {span for _, span in items}
+    if len(items) < 2:
+        return False
+    whole = doc.value_spans[key]
+    return all(span != whole for _, span in items)
 
 
 def _remove_fix(report: Report, key: str, items: list, index: int, description: str,

@@ -93,8 +93,10 @@ def split_tools_with_offsets(value: str) -> list[tuple[str, int, int]]:
     return entries
 
 
+@lru_cache(maxsize=4096)
 def base_name(entry: str) -> tuple[str, str | None]:
     """`Bash(git diff:*)` -> (`Bash`, `git diff:*`); a bare name -> (name, None)."""
+    # Cached: the same few dozen entries recur in every file, and each is asked for three times.
     paren = entry.find("(")
     if paren > 0 and entry.endswith(")"):
         return entry[:paren].strip(), entry[paren + 1 : -1]
@@ -108,13 +110,10 @@ def canonical(name: str) -> str:
 
 def is_known(name: str) -> bool:
     """A current tool, alias, internal tool or deprecated name (anything but a typo)."""
-    return (
-        name in CURRENT_TOOLS
-        or name in ALIASES
-        or name in INTERNAL_TOOLS
-        or name in DEPRECATED_TOOLS
-        or name == "*"
-    )
+    return name in _KNOWN
+
+
+_KNOWN = frozenset(CURRENT_TOOLS | set(ALIASES) | INTERNAL_TOOLS | set(DEPRECATED_TOOLS) | {"*"})
 
 
 def suggest(name: str) -> list[str]:
