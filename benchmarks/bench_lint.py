@@ -16,10 +16,11 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-ROUNDS = 5
+ROUNDS = 9
 
 # The floor: start Python, import PyYAML, read every *.md and parse its frontmatter — nothing else.
 FLOOR = r"""
@@ -93,12 +94,24 @@ def _corpus() -> Path:
     return Path(override) if override else Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
-def _seconds(command: list[str]) -> tuple[float, float]:
+def _child_env() -> dict[str, str]:
+    """The environment of both processes: bytecode cached as an installed package has it. With
+    PYTHONDONTWRITEBYTECODE set (as in some sandboxes) every run would compile workbench's modules
+    from source, while the floor's PyYAML has its bytecode from the install; the cache goes to a
+    folder of its own so the checkout is left as it is."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = os.path.join(tempfile.gettempdir(), "workbench-bench-pycache")
+    return env
+
+
+def _seconds(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall time and CPU time (user + system) of one whole process. CPU time is the steadier
     figure on a machine shared with other work; wall time is what a user waits."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+                   env=env)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -146,18 +159,20 @@ def run() -> list[str]:
     files = sum(1 for _ in corpus.rglob("*.md"))
     lint = [sys.executable, "-m", "workbench", "lint", str(corpus), "--format", "json"]
     floor = [sys.executable, "-c", FLOOR, str(corpus)]
-    _seconds(lint), _seconds(floor)  # warm the file cache and the bytecode cache
+    env = _child_env()
+    _seconds(lint, env), _seconds(floor, env)  # warm the file cache and the bytecode cache
     lint_runs, floor_runs = [], []
     for _ in range(ROUNDS):
-        lint_runs.append(_seconds(lint))
-        floor_runs.append(_seconds(floor))
-    lines = [f"lint corpus ({files} *.md files, whole process, median of {ROUNDS})"]
+        lint_runs.append(_seconds(lint, env))
+        floor_runs.append(_seconds(floor, env))
+    lines = [f"lint corpus ({files} *.md files, whole process, bytecode cached, median of {ROUNDS})"]
     for label, index in (("wall", 0), ("cpu ", 1)):
         floor_s = statistics.median(run[index] for run in floor_runs)
         lint_s = statistics.median(run[index] for run in lint_runs)
+        best = min(run[index] for run in lint_runs) / min(run[index] for run in floor_runs)
         lines.append(
             f"  {label}: floor (read + PyYAML C loader) {floor_s * 1000:5.0f} ms, "
             f"workbench lint --format json {lint_s * 1000:5.0f} ms, "
-            f"ratio {lint_s / floor_s:.2f}x (target <= 3x, aim 1.5x)"
+            f"ratio {lint_s / floor_s:.2f}x (best {best:.2f}x; target <= 3x, aim 1.5x)"
         )
     return lines + _catalog_load(corpus) + _catalog_update(corpus)
