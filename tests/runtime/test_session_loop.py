@@ -140,7 +140,8 @@ async def test_the_agent_is_offered_only_the_tools_it_names_and_told_what_is_mis
     fake_api.add(text_reply("m1", "ok"))
     events = await collect(make_session(agent))
 
-    assert [t["name"] for t in fake_api.bodies()[0]["tools"]] == ["Read", "Grep", "Bash"]
+    # BashOutput and KillShell come with Bash, for its background shells.
+    assert [t["name"] for t in fake_api.bodies()[0]["tools"]] == ["Read", "Grep", "Bash", "BashOutput", "KillShell"]
     started = events[0]
     assert started.kind == "run_started" and started.unavailable_tools == ("WebSearch",)
     assert any("WebSearch" in w.message for w in of_kind(events, "warning"))

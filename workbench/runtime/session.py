@@ -232,13 +232,14 @@ class Session:
             self._task = None
 
     def cancel(self) -> None:
-        """Stop the current run: the stream is closed, a running tool is killed, the run ends
-        with status `cancelled` and the transcript keeps everything up to then."""
+        """Stop the current run: the stream is closed, running tools and background shells are
+        killed, the run ends with status `cancelled` and the transcript keeps everything up to then."""
         if self._task is not None and not self._task.done():
             self._task.cancel()
 
     async def aclose(self) -> None:
-        """Close the transcript and the API connections."""
+        """Kill the background shells still running; close the transcript and the API connections."""
+        await self.context.shells.close()
         if self._writer is not None:
             self._writer.close()
             self._writer = None
@@ -286,7 +287,10 @@ class Session:
             await self._loop(text, summary)
         except asyncio.CancelledError:
             summary.status, summary.error = "cancelled", "cancelled by the user"
-            self._finish(summary, started)
+            try:
+                await self.context.shells.close()  # a cancel stops what the run left running too
+            finally:
+                self._finish(summary, started)
             raise
         except ProviderError as exc:
             summary.status, summary.error = "error", str(exc)
@@ -581,7 +585,11 @@ class Session:
             max_tokens=self.max_tokens, record=False,
         )
         child._become_nested(self, call_id, model or os.environ.get("CLAUDE_CODE_SUBAGENT_MODEL"))
-        summary = await child._run(prompt)
+        try:
+            summary = await child._run(prompt)
+        finally:
+            # As in Claude Code, a subagent's background commands end with its answer.
+            await child.context.shells.close()
         blocks = [{"type": "text", "text": summary.final_text}] if summary.final_text else []
         usage = summary.last_usage or {}
         detail = {

@@ -1,7 +1,8 @@
 """Which tools an agent is offered: its `tools`/`disallowedTools` resolved among those workbench has.
 
 As Claude Code's Agent tool does: no `tools` means every tool; `tools` means just those;
-`disallowedTools` removes from either. A tool the agent asks for that workbench does not implement
+`disallowedTools` removes from either. BashOutput and KillShell come with Bash (and go without it),
+as the tools of its background shells. A tool the agent asks for that workbench does not implement
 (WebSearch, MCP tools, …) is listed in `missing` and named in a warning, never dropped silently.
 """
 
@@ -14,6 +15,10 @@ from workbench.agents.document import AgentDocument
 from workbench.agents.toolnames import base_name, canonical, resolve_tools
 from workbench.runtime.tools.agent import AGENT_TOOL_NAME, AgentTool
 from workbench.runtime.tools.base import REGISTRY, Tool
+
+
+# Tools offered whenever Bash is: they read and stop its background shells.
+BASH_COMPANIONS = ("BashOutput", "KillShell")
 
 
 @dataclass
@@ -67,7 +72,14 @@ def resolve_toolset(document: AgentDocument, *, depth: int = 0, max_depth: int =
             them = "it" if len(lacking) == 1 else "them"
             result.warnings.insert(
                 0, f"workbench does not implement {', '.join(lacking)}; the agent runs without {them}")
-    for entry in document.disallowed_tools or []:
-        chosen.pop(canonical(base_name(entry)[0].strip()), None)
+    disallowed = {canonical(base_name(entry)[0].strip()) for entry in document.disallowed_tools or []}
+    for name in disallowed:
+        chosen.pop(name, None)
+    # Background shells come with Bash (to read and stop what it started), and only with it.
+    for name in BASH_COMPANIONS:
+        if "Bash" in chosen and name not in disallowed and name in available:
+            chosen[name] = available[name]
+        elif "Bash" not in chosen:
+            chosen.pop(name, None)
     result.tools = chosen
     return result

@@ -5,6 +5,7 @@ heavy at import time; WebFetch imports its HTTP client when it first fetches.
 """
 
 from workbench.runtime.tools.base import REGISTRY, Tool, ToolContext, ToolResult
+from workbench.runtime.tools.background import BashOutputTool, KillShellTool
 from workbench.runtime.tools.bash import BashTool
 from workbench.runtime.tools.edit import EditTool, MultiEditTool
 from workbench.runtime.tools.glob import GlobTool
@@ -17,7 +18,8 @@ from workbench.runtime.tools.webfetch import WebFetchTool
 from workbench.runtime.tools.write import WriteTool
 
 for _tool in (ReadTool(), WriteTool(), EditTool(), MultiEditTool(), GlobTool(), GrepTool(),
-              LSTool(), BashTool(), TodoWriteTool(), NotebookEditTool(), WebFetchTool()):
+              LSTool(), BashTool(), BashOutputTool(), KillShellTool(), TodoWriteTool(), NotebookEditTool(),
+              WebFetchTool()):
     REGISTRY[_tool.name] = _tool
 
 __all__ = ["REGISTRY", "Tool", "ToolContext", "ToolResult"]

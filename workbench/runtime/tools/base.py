@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
+
+if TYPE_CHECKING:
+    from workbench.runtime.tools.background import BackgroundShells
 
 ToolKind = Literal["read", "edit", "execute", "web", "agent", "other"]
 
@@ -45,6 +48,8 @@ class ToolContext:
     # The id of the call being run: each call gets its own copy of the context (sharing the
     # state above), so calls running at once each see their own.
     call_id: str = ""
+    # Background shells (Bash run_in_background), shared by the run's calls.
+    shells: BackgroundShells = field(default_factory=lambda: _background().BackgroundShells())
 
 
 class Tool(Protocol):
@@ -73,3 +78,10 @@ class Tool(Protocol):
 
 
 REGISTRY: dict[str, Tool] = {}
+
+
+def _background():
+    # Imported on first use: the background module builds on this one.
+    from workbench.runtime.tools import background
+
+    return background

@@ -2,18 +2,19 @@
 
 The command runs in its own process group so a timeout or a cancel kills everything it started,
 and with the API credentials removed from its environment so an agent cannot read or spend them.
+With `run_in_background` it becomes a background shell of the run (`background.py`): the call
+returns at once with its id, BashOutput reads it and KillShell stops it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import shutil
-import signal
 import time
 
 from workbench.runtime.tools.base import ToolContext, ToolResult
 from workbench.runtime.tools.local_tool import LocalTool, error
+from workbench.runtime.tools.process import kill_group, spawn_shell
 from workbench.runtime.tools.shellwords import leading_words, split_command
 
 DEFAULT_TIMEOUT_MS = 120_000
@@ -40,7 +41,7 @@ def scrub_env(env: dict[str, str]) -> dict[str, str]:
 
 
 class BashTool(LocalTool):
-    """Claude Code's Bash (foreground only)."""
+    """Claude Code's Bash, in the foreground or (`run_in_background`) as a background shell."""
 
     name = "Bash"
     kind = "execute"
@@ -51,8 +52,11 @@ class BashTool(LocalTool):
         "the timeout the command and everything it started are killed. Output beyond "
         f"{MAX_OUTPUT_CHARS} characters ({MAX_FAILURE_CHARS} when the command fails) is cut to its "
         "head and tail. A non-zero exit is an error, except exit 1 from grep, rg, find, diff and "
-        "test. run_in_background is not supported. Give a short description of what the command "
-        "does. Use Read, Edit, Glob and Grep instead of cat, sed, find and grep where you can."
+        "test. With run_in_background: true the command starts in the background (no timeout) and "
+        "the call returns at once with a shell id: read its new output with BashOutput, stop it "
+        "with KillShell; background commands are killed when the session ends. Give a short "
+        "description of what the command does. Use Read, Edit, Glob and Grep instead of cat, sed, "
+        "find and grep where you can."
     )
     input_schema = {"type": "object", "required": ["command"], "properties": {
         "command": {"type": "string"}, "timeout": {"type": "number", "maximum": MAX_TIMEOUT_MS},
@@ -70,63 +74,35 @@ class BashTool(LocalTool):
         return tool_input.get("command", "") + (f"\n# {described}" if described else "")
 
     async def run(self, tool_input: dict, ctx: ToolContext) -> ToolResult:
-        if tool_input.get("run_in_background"):
-            return error("run_in_background is not supported by workbench; run the command in "
-                         "the foreground, with a timeout")
         command = tool_input["command"]
+        env = scrub_env(ctx.env or dict(os.environ))
+        if tool_input.get("run_in_background"):
+            return await ctx.shells.start(command, ctx.cwd, env, succeeded=lambda code: _succeeded(command, code))
         timeout_ms = min(int(tool_input.get("timeout", DEFAULT_TIMEOUT_MS)), MAX_TIMEOUT_MS)
-        shell = shutil.which("bash") or "/bin/sh"
-        # Our own pipe, not asyncio's: asyncio's wait() also waits for the pipe to close, which a
-        # background child (`server &`) can hold open long after the command itself has finished.
-        read_fd, write_fd = os.pipe()
         try:
-            proc = await asyncio.create_subprocess_exec(
-                shell, "-c", command, cwd=ctx.cwd, env=scrub_env(ctx.env or dict(os.environ)),
-                stdin=asyncio.subprocess.DEVNULL, stdout=write_fd, stderr=write_fd,
-                start_new_session=True)
+            proc, stream, transport = await spawn_shell(command, ctx.cwd, env)
         except OSError as exc:
-            os.close(read_fd)
             return error(f"cannot run the command in {ctx.cwd}: {exc.strerror or exc}")
-        finally:
-            os.close(write_fd)
         output = _BoundedOutput()
         started = time.monotonic()
         timed_out = False
-        try:
-            stream, transport = await _open_reader(read_fd)
-        except BaseException:
-            await _kill_group(proc)
-            raise
         reader = asyncio.ensure_future(output.read_from(stream))
         try:
             try:
                 await asyncio.wait_for(proc.wait(), timeout_ms / 1000)
             except TimeoutError:
                 timed_out = True
-                await _kill_group(proc)
+                await kill_group(proc)
             # Children left in the background may hold the pipe open; do not wait on them long.
             await asyncio.wait([reader], timeout=_GRACE_S)
         except asyncio.CancelledError:
-            await _kill_group(proc)
+            await kill_group(proc)
             raise
         finally:
             reader.cancel()
             transport.close()
         return _result(command, proc.returncode, output, timed_out, timeout_ms,
                        int((time.monotonic() - started) * 1000))
-
-
-async def _open_reader(fd: int) -> tuple[asyncio.StreamReader, asyncio.BaseTransport]:
-    """A stream over the read end of the command's pipe; the fd is closed if this fails."""
-    pipe = os.fdopen(fd, "rb", buffering=0)
-    stream = asyncio.StreamReader(limit=2**20)
-    try:
-        transport, _ = await asyncio.get_running_loop().connect_read_pipe(
-            lambda: asyncio.StreamReaderProtocol(stream), pipe)
-    except BaseException:
-        pipe.close()
-        raise
-    return stream, transport
 
 
 class _BoundedOutput:
@@ -161,28 +137,9 @@ class _BoundedOutput:
                 f"last {half} characters] ...\n\n{last}")
 
 
-def _signal_group(proc: asyncio.subprocess.Process, sig: int) -> None:
-    try:
-        os.killpg(proc.pid, sig)
-    except ProcessLookupError:
-        pass  # everything in the group has already exited
-
-
-async def _kill_group(proc: asyncio.subprocess.Process) -> None:
-    """SIGTERM the whole process group, then SIGKILL whatever is left after a moment."""
-    _signal_group(proc, signal.SIGTERM)
-    try:
-        await asyncio.wait_for(asyncio.shield(proc.wait()), 0.5)
-    except TimeoutError:
-        pass
-    # Children that ignore SIGTERM (or outlive the shell) share its group id.
-    _signal_group(proc, signal.SIGKILL)
-    await proc.wait()
-
-
 def _result(command: str, code: int | None, output: _BoundedOutput, timed_out: bool,
             timeout_ms: int, duration_ms: int) -> ToolResult:
-    failed = timed_out or (code != 0 and not (code == 1 and _exit_one_ok(command)))
+    failed = timed_out or not _succeeded(command, code)
     text = output.text(MAX_FAILURE_CHARS if failed else MAX_OUTPUT_CHARS)
     detail = {"stdout": text, "stderr": "", "interrupted": timed_out, "isImage": False,
               "exit_code": code, "durationMs": duration_ms}
@@ -193,6 +150,11 @@ def _result(command: str, code: int | None, output: _BoundedOutput, timed_out: b
     if failed:
         return ToolResult(f"{text}\nExit code {code}".lstrip("\n"), is_error=True, detail=detail)
     return ToolResult(text if text.strip() else "(no output)", detail=detail)
+
+
+def _succeeded(command: str, code: int | None) -> bool:
+    """Exit 0, or exit 1 from a command for which 1 means "no match" / "files differ"."""
+    return code == 0 or (code == 1 and _exit_one_ok(command))
 
 
 def _exit_one_ok(command: str) -> bool:

@@ -1,0 +1,285 @@
+"""Background shells: Bash with `run_in_background`, and the BashOutput and KillShell tools.
+
+A background command runs in its own process group like any Bash command, without a timeout; its
+merged output is read as it comes into a bounded window that BashOutput empties (each read returns
+what is new since the last one). A run's shells live in its `ToolContext.shells`; the session kills
+them when it is cancelled or closed, and a nested agent's when that agent gives its answer (as
+Claude Code ends the background commands of a subagent). Should the interpreter exit with shells
+still running, an exit hook kills their process groups: they run in sessions of their own and
+would otherwise outlive it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import codecs
+import os
+import re
+import signal
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+from workbench.runtime.tools.base import ToolContext, ToolResult
+from workbench.runtime.tools.local_tool import LocalTool, error
+from workbench.runtime.tools.process import kill_group, signal_group, spawn_shell
+
+# What one BashOutput read returns at most; beyond it, the head and tail of the new output.
+MAX_READ_CHARS = 30_000
+# After a background command exits, how long to drain output still held by its children.
+_GRACE_S = 1.0
+
+ShellStatus = Literal["running", "completed", "failed", "killed"]
+
+
+class _Window:
+    """Output not yet read: its first and last `MAX_READ_CHARS // 2` characters and a count."""
+
+    def __init__(self) -> None:
+        self.head = ""
+        self.tail = ""
+        self.total = 0
+
+    def add(self, text: str) -> None:
+        keep = MAX_READ_CHARS // 2
+        self.total += len(text)
+        room = keep - len(self.head)
+        if room > 0:
+            self.head += text[:room]
+            text = text[room:]
+        if text:
+            self.tail = (self.tail + text)[-keep:]
+
+    def text(self) -> str:
+        if self.total == len(self.head) + len(self.tail):
+            return self.head + self.tail
+        return (f"{self.head}\n\n... [{self.total - len(self.head) - len(self.tail)} characters of "
+                f"output not shown; read more often to see everything] ...\n\n{self.tail}")
+
+
+class BackgroundShell:
+    """One background command: its process, status, exit code and unread output."""
+
+    def __init__(self, shell_id: str, command: str, proc: asyncio.subprocess.Process,
+                 succeeded: Callable[[int | None], bool]) -> None:
+        self.id = shell_id
+        self.command = command
+        self.proc = proc
+        self.started = time.time()
+        self.status: ShellStatus = "running"
+        self.exit_code: int | None = None
+        self._succeeded = succeeded
+        self._unread = _Window()
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._reader: asyncio.Task | None = None
+        self._waiter: asyncio.Task | None = None
+        self._transport: asyncio.BaseTransport | None = None
+
+    def take_output(self) -> str:
+        """The output since the last call (and forget it)."""
+        window, self._unread = self._unread, _Window()
+        return window.text()
+
+    @property
+    def running(self) -> bool:
+        return self.status == "running"
+
+    @property
+    def alive(self) -> bool:
+        """Running, or exited with something it started still holding its output open."""
+        return self.running or (self._reader is not None and not self._reader.done())
+
+    async def drained(self) -> None:
+        """Wait (briefly) for the output an ended command has yet to deliver."""
+        if self._reader is not None and not self.running:
+            await asyncio.wait([self._reader], timeout=_GRACE_S)
+
+    def _attach(self, stream: asyncio.StreamReader, transport: asyncio.BaseTransport) -> None:
+        self._transport = transport
+        self._reader = asyncio.ensure_future(self._read(stream))
+        self._waiter = asyncio.ensure_future(self._wait())
+
+    async def _read(self, stream: asyncio.StreamReader) -> None:
+        # Until every process holding the pipe is gone: what a command left running in the
+        # background (`server &`) prints stays readable, and the shell stays to be killed.
+        while chunk := await stream.read(65536):
+            self._unread.add(self._decoder.decode(chunk))
+        self._unread.add(self._decoder.decode(b"", final=True))
+        if self._transport is not None:
+            self._transport.close()
+        if not self.running or self.proc.returncode is not None:
+            _LIVE.discard(self)
+
+    async def _wait(self) -> None:
+        code = await self.proc.wait()
+        self.exit_code = code
+        if self.status == "running":
+            self.status = "completed" if self._succeeded(code) else "failed"
+        if self._reader is not None and self._reader.done():
+            _LIVE.discard(self)
+
+    async def kill(self) -> None:
+        """Stop the command and everything it started (SIGTERM, then SIGKILL)."""
+        if self.status == "running":
+            self.status = "killed"
+        await kill_group(self.proc)
+        self.exit_code = self.proc.returncode
+        self._close_pipe()
+        _LIVE.discard(self)
+
+    def kill_now(self) -> None:
+        """SIGKILL the process group at once (no waiting; for exits and second cancels)."""
+        if self.status == "running":
+            self.status = "killed"
+        signal_group(self.proc, signal.SIGKILL)
+        self._close_pipe()
+        _LIVE.discard(self)
+
+    def _close_pipe(self) -> None:
+        if self._reader is not None and not self._reader.done():
+            self._reader.cancel()
+        if self._transport is not None:
+            self._transport.close()
+
+
+class BackgroundShells:
+    """The background shells of one run, by id (`bash_1`, `bash_2`, …)."""
+
+    def __init__(self) -> None:
+        self._shells: dict[str, BackgroundShell] = {}
+        self._count = 0
+
+    def get(self, shell_id: str) -> BackgroundShell | None:
+        return self._shells.get(shell_id)
+
+    def __iter__(self):
+        return iter(list(self._shells.values()))
+
+    async def start(self, command: str, cwd: Path, env: dict[str, str], *,
+                    succeeded: Callable[[int | None], bool]) -> ToolResult:
+        """Start `command` in the background; the result names its shell id."""
+        try:
+            proc, stream, transport = await spawn_shell(command, cwd, env)
+        except OSError as exc:
+            return error(f"cannot run the command in {cwd}: {exc.strerror or exc}")
+        self._count += 1
+        shell = BackgroundShell(f"bash_{self._count}", command, proc, succeeded)
+        shell._attach(stream, transport)
+        self._shells[shell.id] = shell
+        _LIVE.add(shell)
+        return ToolResult(
+            f"Command running in background with ID: {shell.id}. Read its output with BashOutput "
+            f"(bash_id \"{shell.id}\"), stop it with KillShell (shell_id \"{shell.id}\").",
+            detail={"stdout": "", "stderr": "", "interrupted": False, "isImage": False,
+                    "backgroundTaskId": shell.id})
+
+    async def close(self) -> None:
+        """Kill every shell still alive (interrupted by a cancel, it SIGKILLs them at once)."""
+        try:
+            await asyncio.gather(*(s.kill() for s in self if s.alive))
+        except asyncio.CancelledError:
+            self.kill_now()
+            raise
+
+    def kill_now(self) -> None:
+        """SIGKILL every shell still alive, without waiting."""
+        for shell in self:
+            if shell.alive:
+                shell.kill_now()
+
+
+# Shells whose process group may still be alive, for the exit hook (held strongly: a session
+# dropped without being closed must not take its shells' pids with it).
+_LIVE: set[BackgroundShell] = set()
+
+
+@atexit.register
+def _kill_leftovers() -> None:
+    for shell in list(_LIVE):
+        try:
+            os.killpg(shell.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+class BashOutputTool(LocalTool):
+    """Claude Code's BashOutput: what a background shell printed since the last read."""
+
+    name = "BashOutput"
+    kind = "read"
+    concurrency_safe = True
+    description = (
+        "Returns the new output of a background shell (started by Bash with run_in_background) "
+        "since the last read, with its status (running, completed, failed, killed) and, once it "
+        "has ended, its exit code. filter, a regular expression, keeps only matching lines; the "
+        "other lines of this read are dropped for good. At most "
+        f"{MAX_READ_CHARS} characters per read (the head and tail of more)."
+    )
+    input_schema = {"type": "object", "required": ["bash_id"], "properties": {
+        "bash_id": {"type": "string", "description": "The id of the background shell"},
+        "filter": {"type": "string", "description": "Regular expression: only matching lines are shown"}}}
+
+    def extra_checks(self, tool_input: dict) -> str | None:
+        try:
+            re.compile(tool_input.get("filter") or "")
+        except re.error as exc:
+            return f"`filter` is not a valid regular expression: {exc}"
+        return None
+
+    def permission_summary(self, tool_input: dict, ctx: ToolContext) -> str:
+        return f"Read the output of {tool_input.get('bash_id', '')}"
+
+    async def run(self, tool_input: dict, ctx: ToolContext) -> ToolResult:
+        shell = ctx.shells.get(tool_input["bash_id"])
+        if shell is None:
+            return error(f"No shell found with ID: {tool_input['bash_id']}")
+        await shell.drained()
+        # The status before the output: what arrives in between is left for the next read.
+        status, code = shell.status, shell.exit_code
+        output = shell.take_output()
+        pattern = tool_input.get("filter")
+        if pattern:
+            regex = re.compile(pattern)
+            output = "\n".join(line for line in output.splitlines() if regex.search(line))
+        stamp = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        parts = [f"<status>{status}</status>"]
+        if code is not None:
+            parts.append(f"<exit_code>{code}</exit_code>")
+        parts.append(f"<stdout>\n{output.rstrip(chr(10))}\n</stdout>" if output else
+                     "<stdout>(no new output)</stdout>")
+        parts.append(f"<timestamp>{stamp}</timestamp>")
+        detail = {"shellId": shell.id, "command": shell.command, "status": status, "exitCode": code,
+                  "stdout": output, "stderr": "", "stdoutLines": len(output.splitlines()),
+                  "stderrLines": 0, "timestamp": stamp}
+        if pattern:
+            detail["filterPattern"] = pattern
+        return ToolResult("\n\n".join(parts), detail=detail)
+
+
+class KillShellTool(LocalTool):
+    """Claude Code's KillShell: stop a background shell and everything it started."""
+
+    name = "KillShell"
+    kind = "other"
+    description = ("Kills a background shell started by Bash with run_in_background, and every "
+                   "process it started. shell_id is the id Bash returned.")
+    input_schema = {"type": "object", "required": ["shell_id"], "properties": {
+        "shell_id": {"type": "string", "description": "The id of the background shell to kill"}}}
+
+    def permission_summary(self, tool_input: dict, ctx: ToolContext) -> str:
+        return f"Kill {tool_input.get('shell_id', '')}"
+
+    async def run(self, tool_input: dict, ctx: ToolContext) -> ToolResult:
+        shell_id = tool_input["shell_id"]
+        shell = ctx.shells.get(shell_id)
+        if shell is None:
+            return error(f"No shell found with ID: {shell_id}")
+        if not shell.running:
+            return error(f"Shell {shell_id} is not running, so cannot be killed (status: {shell.status})",
+                         shell_id=shell_id, status=shell.status)
+        await shell.kill()
+        message = f"Successfully killed shell: {shell_id} ({shell.command})"
+        return ToolResult(message, detail={"message": message, "shell_id": shell_id})
