@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import PurePath
 from typing import Iterable, Protocol, Sequence
 
@@ -19,6 +20,8 @@ FORMATS = ("text", "json", "github", "sarif")
 _SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _GITHUB_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+# Findings in text order. (A C-level key: a report sorts every file's findings.)
+_TEXT_ORDER = attrgetter("start", "end", "code")
 
 
 class Positions(Protocol):
@@ -31,15 +34,19 @@ class TextPositions:
     """(line, column) of a few offsets of a text, counted on demand. A report needs a handful of
     positions per file, so indexing every line of every file first would cost more than it saves."""
 
-    __slots__ = ("_text",)
+    __slots__ = ("_text", "_length")
 
     def __init__(self, text: str) -> None:
         self._text = text
+        self._length = len(text)
 
     def position(self, offset: int) -> tuple[int, int]:
         """Like `LineIndex.position`: lines end at `\\n`, offsets are clamped into the text."""
         text = self._text
-        offset = max(0, min(offset, len(text)))
+        if offset < 0:
+            offset = 0
+        elif offset > self._length:
+            offset = self._length
         return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
 
@@ -73,7 +80,8 @@ class LintReport:
         counts = {s.value: 0 for s in Severity}
         for report in self.files:
             for diagnostic in report.diagnostics:
-                counts[diagnostic.severity.value] += 1
+                # `_value_` is the member's value without the `value` property's Python call.
+                counts[diagnostic.severity._value_] += 1
         return counts
 
     def fixed_count(self) -> int:
@@ -82,9 +90,13 @@ class LintReport:
 
     def rows(self) -> Iterable[tuple[FileReport, Diagnostic]]:
         """Every finding with its file, by path, then position, then code."""
-        for report in sorted(self.files, key=lambda r: r.path):
-            for diagnostic in sorted(report.diagnostics, key=lambda d: (d.start, d.end, d.code)):
+        for report in sorted(self.files, key=_path_of):
+            for diagnostic in sorted(report.diagnostics, key=_TEXT_ORDER):
                 yield report, diagnostic
+
+
+def _path_of(report: FileReport) -> str:
+    return report.path
 
 
 def _plural(n: int, word: str) -> str:
@@ -156,9 +168,9 @@ def diagnostic_dict(file: FileReport, d: Diagnostic) -> dict:
         "end_column": end_column,
         "code": d.code,
         "name": d.name,
-        "severity": d.severity.value,
+        "severity": d.severity._value_,
         "message": d.message,
-        "fix": _fix_dict(file.lines, d.fix),
+        "fix": None if d.fix is None else _fix_dict(file.lines, d.fix),
     }
 
 

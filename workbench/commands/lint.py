@@ -208,16 +208,25 @@ def _report(catalog, codes: frozenset[str], fixed: dict[str, list]):
 
     report = LintReport(skipped=len(catalog.skipped))
     cwd_prefix = os.getcwd().rstrip(os.sep) + os.sep
+    every_code = len(codes) == len(_rules().RULES)  # `codes` is a subset of the table
     for entry in catalog.entries:
         if entry.document is None:
             continue
-        diagnostics = [d for d in entry.diagnostics if d.code in codes]
+        diagnostics = entry.diagnostics
+        if not every_code:
+            diagnostics = [d for d in diagnostics if d.code in codes]
         report.files.append(
             FileReport(
                 _display(entry.path, cwd_prefix),
                 TextPositions(entry.document.text),
-                diagnostics,
-                fixed=fixed.get(_key(entry.path), ()),
+                list(diagnostics),
+                fixed=fixed.get(_key(entry.path), ()) if fixed else (),
             )
         )
     return report
+
+
+def _rules():
+    from workbench.agents import rules
+
+    return rules
