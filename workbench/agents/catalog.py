@@ -16,10 +16,9 @@ from __future__ import annotations
 import gc
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from workbench.agents.diagnostics import Diagnostic, Severity
 
@@ -42,24 +41,43 @@ class ScopeKind(str, Enum):
     BUNDLED = "bundled"
 
 
-@dataclass(frozen=True)
 class Scope:
     """One folder Claude Code reads agents from. `files`, when set, limits the scope to those files
-    (a file named on the `workbench lint` command line belongs to its folder's scope)."""
+    (a file named on the `workbench lint` command line belongs to its folder's scope).
 
-    kind: ScopeKind
-    root: Path
-    files: tuple[Path, ...] | None = None
+    Immutable, compared by value. (A plain class: `workbench lint` would pay more to import
+    `dataclasses` than this costs to write out.)"""
+
+    __slots__ = ("kind", "root", "files", "_hash")
+
+    def __init__(self, kind: ScopeKind, root: Path, files: tuple[Path, ...] | None = None) -> None:
+        setattr_ = object.__setattr__
+        setattr_(self, "kind", kind)
+        setattr_(self, "root", root)
+        setattr_(self, "files", files)
+        # Scopes key the catalog's tables and are hashed several times per file; hashing the
+        # enum and the path calls Python code each time, so it is done once.
+        setattr_(self, "_hash", hash((kind, root, files)))
+
+    def __setattr__(self, name: str, value) -> None:
+        raise AttributeError(f"cannot assign to field '{name}' of an immutable Scope")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field '{name}' of an immutable Scope")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.kind, self.root, self.files) == (other.kind, other.root, other.files)
 
     def __hash__(self) -> int:
-        # Scopes key the catalog's tables and are hashed several times per file; the generated
-        # hash would hash the enum and the path (both in Python) every time.
-        try:
-            return self.__dict__["_hash"]
-        except KeyError:
-            value = hash((self.kind, self.root, self.files))
-            object.__setattr__(self, "_hash", value)
-            return value
+        return self._hash
+
+    def __repr__(self) -> str:
+        return f"Scope(kind={self.kind!r}, root={self.root!r}, files={self.files!r})"
+
+    def __reduce__(self):
+        return Scope, (self.kind, self.root, self.files)
 
     @property
     def label(self) -> str:
@@ -120,29 +138,35 @@ def default_scopes(
     return scopes
 
 
-@dataclass(eq=False)
 class AgentEntry:
     """One agent file of the catalog and what is known of it. A new entry replaces the old one
-    whenever the file changes, so what is derived from the document is computed once, here."""
+    whenever the file changes, so what is derived from the document is computed once, here.
+    Compared by identity."""
 
-    path: Path
-    scope: Scope
-    document: object | None  # AgentDocument; None when the file could not be read
-    error: str | None = None
-    file_diagnostics: list[Diagnostic] = field(default_factory=list)
-    status: str = "active"  # "active" | "shadowed" | "duplicate"
-    winner: AgentEntry | None = None
-    # The name this file defines in Claude Code, or None when Claude Code skips the file.
-    name: str | None = field(init=False)
-    # Its description's share of the scope's budget (AG192), in tokens.
-    description_tokens: int = field(init=False)
-    _name_diagnostics: list[Diagnostic] = field(default_factory=list, repr=False)
-    _budget_diagnostic: Diagnostic | None = field(default=None, repr=False)
-
-    def __post_init__(self) -> None:
-        self.name = None
+    def __init__(
+        self,
+        path: Path,
+        scope: Scope,
+        document: object | None,  # AgentDocument; None when the file could not be read
+        error: str | None = None,
+        file_diagnostics: list[Diagnostic] | None = None,
+        status: str = "active",  # "active" | "shadowed" | "duplicate"
+        winner: AgentEntry | None = None,
+    ) -> None:
+        self.path = path
+        self.scope = scope
+        self.document = document
+        self.error = error
+        self.file_diagnostics: list[Diagnostic] = [] if file_diagnostics is None else file_diagnostics
+        self.status = status
+        self.winner = winner
+        self._name_diagnostics: list[Diagnostic] = []
+        self._budget_diagnostic: Diagnostic | None = None
+        # The name this file defines in Claude Code, or None when Claude Code skips the file.
+        self.name: str | None = None
+        # Its description's share of the scope's budget (AG192), in tokens.
         self.description_tokens = 0
-        if self.document is None or any(d.code in _SKIPPING_CODES for d in self.file_diagnostics):
+        if document is None or any(d.code in _SKIPPING_CODES for d in self.file_diagnostics):
             return
         name = self.document.name
         if isinstance(name, str) and name:
@@ -165,9 +189,12 @@ class AgentEntry:
         name = self.document.name if self.document is not None else None
         return name if isinstance(name, str) and name.strip() else self.path.stem
 
+    def __repr__(self) -> str:
+        return (f"AgentEntry(path={self.path!r}, scope={self.scope!r}, status={self.status!r}, "
+                f"name={self.name!r}, error={self.error!r})")
 
-@dataclass
-class CatalogProblem:
+
+class CatalogProblem(NamedTuple):
     """A path the catalog could not read (missing, no permission): a one-line message."""
 
     path: Path

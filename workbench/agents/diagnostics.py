@@ -3,13 +3,16 @@
 Offsets are indexes into the document's text (Python `str` indexes, so Unicode code points).
 Positions are 1-based lines and columns, columns counted in code points, ends exclusive — exactly
 what `workbench lint --format json` prints (see shared/spec/rules.md).
+
+The records are named tuples, not dataclasses: `workbench lint` starts a process per run, and
+importing `dataclasses` and generating a dozen classes was a tenth of its start-up.
 """
 
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class Severity(str, Enum):
@@ -28,8 +31,7 @@ class Severity(str, Enum):
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
-@dataclass(frozen=True)
-class TextEdit:
+class TextEdit(NamedTuple):
     """Replace `text[start:end]` with `new_text`."""
 
     start: int
@@ -37,8 +39,7 @@ class TextEdit:
     new_text: str
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     """A list of text edits that mends one diagnostic. `safe` fixes never change what Claude Code
     applies today; unsafe ones may, and run only when asked."""
 
@@ -47,8 +48,7 @@ class Fix:
     edits: tuple[TextEdit, ...]
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """One finding of the rule table, with its range as offsets into the text."""
 
     code: str

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
@@ -44,16 +43,14 @@ class Span(NamedTuple):
     end: int
 
 
-@dataclass(frozen=True)
-class ParseProblem:
+class ParseProblem(NamedTuple):
     """Why a YAML parse failed, and where (an offset into the original text)."""
 
     message: str
     offset: int
 
 
-@dataclass(frozen=True)
-class Repair:
+class Repair(NamedTuple):
     """One line Claude Code's retry rewrites: the value at `span` becomes `quoted`."""
 
     key: str
@@ -65,31 +62,69 @@ class AgentFileError(Exception):
     """An agent file that cannot be read as text; the message is one line for the user."""
 
 
-@dataclass
 class AgentDocument:
-    """An agent file: frontmatter and body spans, the fields Claude Code sees, and their ranges."""
+    """An agent file: frontmatter and body spans, the fields Claude Code sees, and their ranges.
 
-    text: str
-    path: Path | None
-    state: State
-    has_frontmatter: bool
-    frontmatter_span: Span | None
-    body_span: Span
-    fields: dict | None
-    key_spans: dict[str, Span] = field(default_factory=dict)
-    value_spans: dict[str, Span] = field(default_factory=dict)
-    item_spans: dict[str, list[Span]] = field(default_factory=dict)
-    # The YAML node of each top-level value (for style questions: quoted, block, multi-line).
-    value_nodes: dict = field(default_factory=dict, repr=False, compare=False)
-    # (key, the overridden occurrence's key span, the winning occurrence's key span).
-    duplicate_keys: list[tuple[str, Span, Span]] = field(default_factory=list)
-    strict_error: ParseProblem | None = None
-    repair_error: ParseProblem | None = None
-    repairs: list[Repair] = field(default_factory=list)
-    # Maps an index into the YAML that was parsed (strict or repaired) to an offset of `text`.
-    _to_text: object = field(default=None, repr=False, compare=False)
-    # The split entries of a `tools`/`disallowedTools` string, kept from the parse.
-    _split: dict = field(default_factory=dict, repr=False, compare=False)
+    A plain class with a dataclass's constructor, equality and repr (`dataclasses` costs
+    `workbench lint` more to import than the class is worth)."""
+
+    def __init__(
+        self,
+        text: str,
+        path: Path | None,
+        state: State,
+        has_frontmatter: bool,
+        frontmatter_span: Span | None,
+        body_span: Span,
+        fields: dict | None,
+        key_spans: dict[str, Span] | None = None,
+        value_spans: dict[str, Span] | None = None,
+        item_spans: dict[str, list[Span]] | None = None,
+        value_nodes: dict | None = None,
+        duplicate_keys: list[tuple[str, Span, Span]] | None = None,
+        strict_error: ParseProblem | None = None,
+        repair_error: ParseProblem | None = None,
+        repairs: list[Repair] | None = None,
+    ) -> None:
+        self.text = text
+        self.path = path
+        self.state = state
+        self.has_frontmatter = has_frontmatter
+        self.frontmatter_span = frontmatter_span
+        self.body_span = body_span
+        self.fields = fields
+        self.key_spans = {} if key_spans is None else key_spans
+        self.value_spans = {} if value_spans is None else value_spans
+        self.item_spans = {} if item_spans is None else item_spans
+        # The YAML node of each top-level value (for style questions: quoted, block, multi-line).
+        self.value_nodes = {} if value_nodes is None else value_nodes
+        # (key, the overridden occurrence's key span, the winning occurrence's key span).
+        self.duplicate_keys = [] if duplicate_keys is None else duplicate_keys
+        self.strict_error = strict_error
+        self.repair_error = repair_error
+        self.repairs = [] if repairs is None else repairs
+        # Maps an index into the YAML that was parsed (strict or repaired) to an offset of `text`.
+        self._to_text = None
+        # The split entries of a `tools`/`disallowedTools` string, kept from the parse.
+        self._split: dict = {}
+
+    # What equality and repr look at (not the nodes, nor the private helpers).
+    _COMPARED = (
+        "text", "path", "state", "has_frontmatter", "frontmatter_span", "body_span", "fields",
+        "key_spans", "value_spans", "item_spans", "duplicate_keys", "strict_error",
+        "repair_error", "repairs",
+    )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self._COMPARED)
+
+    __hash__ = None  # mutable, compared by value
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._COMPARED)
+        return f"{type(self).__name__}({shown})"
 
     @classmethod
     def parse(cls, text: str, path: str | Path | None = None) -> AgentDocument:

@@ -8,7 +8,6 @@ exclusive) through each file's `Positions`.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import PurePath
 from typing import Iterable, Protocol, Sequence
@@ -58,22 +57,48 @@ class RuleInfo(Protocol):
     severity: Severity
 
 
-@dataclass
 class FileReport:
     """The findings of one file. `fixed` lists what `--fix` mended in it (already written)."""
 
-    path: str
-    lines: Positions
-    diagnostics: Sequence[Diagnostic]
-    fixed: Sequence[Diagnostic] = ()
+    __slots__ = ("path", "lines", "diagnostics", "fixed")
+
+    def __init__(self, path: str, lines: Positions, diagnostics: Sequence[Diagnostic],
+                 fixed: Sequence[Diagnostic] = ()) -> None:
+        self.path = path
+        self.lines = lines
+        self.diagnostics = diagnostics
+        self.fixed = fixed
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return (f"FileReport(path={self.path!r}, lines={self.lines!r}, "
+                f"diagnostics={self.diagnostics!r}, fixed={self.fixed!r})")
 
 
-@dataclass
 class LintReport:
     """Everything one `workbench lint` run found: `files` linted, `skipped` non-agent Markdown."""
 
-    files: list[FileReport] = field(default_factory=list)
-    skipped: int = 0
+    __slots__ = ("files", "skipped")
+
+    def __init__(self, files: list[FileReport] | None = None, skipped: int = 0) -> None:
+        self.files: list[FileReport] = [] if files is None else files
+        self.skipped = skipped
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.files == other.files and self.skipped == other.skipped
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"LintReport(files={self.files!r}, skipped={self.skipped!r})"
 
     def counts(self) -> dict[str, int]:
         """Findings per severity, every severity present: {"error": n, "warning": n, "info": n}."""

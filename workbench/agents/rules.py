@@ -6,7 +6,7 @@ The cross-file rules AG190–AG192 are in `RULES` too; the catalog computes them
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .diagnostics import Diagnostic
 from .document import AgentDocument
@@ -28,8 +28,7 @@ __all__ = [
 DESCRIPTION_BUDGET_TOKENS = 15_000
 
 
-@dataclass(frozen=True)
-class ValidationContext:
+class ValidationContext(NamedTuple):
     """What one file cannot tell about itself. `in_plugin=None` means: look for a
     `.claude-plugin/plugin.json` in the file's ancestor folders (needs `document.path`)."""
 
