@@ -30,6 +30,7 @@ _LIST_STRING_FIELDS = ("tools", "disallowedTools")
 # libyaml recurses once per nesting level; deeper input than this is refused before it starts.
 _MAX_NESTING = 400
 _BRACKETS = re.compile(r"[\[\]{}]")
+_NON_SPACE = re.compile(r"\S")
 # Block indicators (and anchors or tags between them) chained on one line: each opens a level.
 _INDICATOR_CHAIN = re.compile(r"(?:(?:[-?:]|[&!][^\s]*)[ \t]+){%d}" % _MAX_NESTING)
 
@@ -246,7 +247,7 @@ def read_agent_file(path: str | Path) -> AgentDocument:
         raise AgentFileError(f"{path}: permission denied") from None
     except OSError as exc:
         raise AgentFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if b"\x00" in data[:8192]:
+    if data.find(b"\x00", 0, 8192) != -1:
         raise AgentFileError(f"{path}: binary file, not an agent definition")
     try:
         text = data.decode("utf-8")
@@ -301,10 +302,19 @@ def _closing_line(text: str, pos: int) -> tuple[int, int] | None:
 
 
 def _trimmed(text: str, start: int, end: int) -> Span:
-    chunk = text[start:end]
-    stripped = chunk.lstrip()
-    begin = start + len(chunk) - len(stripped)
-    return Span(begin, begin + len(stripped.rstrip()))
+    """`text[start:end]` without surrounding whitespace (as `str.strip` sees it), found without
+    copying the body: the leading run by a search, the trailing one (a line end or two, in
+    practice) by stepping back, or by `rstrip` when it is long."""
+    found = _NON_SPACE.search(text, start, end)
+    if found is None:
+        return Span(end, end)
+    begin = found.start()
+    stop = end
+    while text[stop - 1].isspace():  # text[begin] is not whitespace: the loop stops there
+        stop -= 1
+        if end - stop > 64:
+            return Span(begin, begin + len(text[begin:end].rstrip()))
+    return Span(begin, stop)
 
 
 def _read_frontmatter(document: AgentDocument, yaml_text: str, base: int) -> None:
