@@ -44,6 +44,10 @@ class Span(NamedTuple):
     end: int
 
 
+# `Span(a, b)` goes through a generated Python `__new__`; the hot loops build spans directly.
+_new_tuple = tuple.__new__
+
+
 class ParseProblem(NamedTuple):
     """Why a YAML parse failed, and where (an offset into the original text)."""
 
@@ -457,7 +461,7 @@ def _collect_fields(document: AgentDocument, root: MappingNode, values: dict) ->
             end = start
         while end > start and text[end - 1] in " \t\r\n":
             end -= 1
-        return Span(start, end)
+        return _new_tuple(Span, (start, end))
 
     for key_node, value_node in root.value:
         if isinstance(key_node, ScalarNode):
@@ -503,6 +507,7 @@ def _entry_spans(text: str, entries: list[str], value_span: Span) -> list[Span]:
         if found == -1:
             spans.append(value_span)
             continue
-        spans.append(Span(value_span.start + found, value_span.start + found + len(entry)))
+        start = value_span.start + found
+        spans.append(_new_tuple(Span, (start, start + len(entry))))
         cursor = found + len(entry)
     return spans
