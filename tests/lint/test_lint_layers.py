@@ -35,3 +35,13 @@ def test_a_whole_lint_run_loads_none_of_the_heavy_libraries():
     )
     assert _heavy(modules) == set()
     assert "workbench.agents.fixes" not in modules  # only --fix needs it
+
+
+def test_a_lint_run_does_without_dataclasses():
+    # Importing `dataclasses` (with `inspect`) and generating the classes cost a corpus lint a
+    # tenth of its instructions; the lint path keeps to named tuples and plain classes.
+    modules = _loaded_after(
+        f"from workbench.cli import main\nmain(['lint', {str(AGENTS)!r}, '--format', 'json'])"
+    )
+    assert "workbench.agents.rules" in modules and "workbench.agents.catalog" in modules
+    assert "dataclasses" not in modules
