@@ -33,11 +33,14 @@ class TextPositions:
     """(line, column) of a few offsets of a text, counted on demand. A report needs a handful of
     positions per file, so indexing every line of every file first would cost more than it saves."""
 
-    __slots__ = ("_text", "_length")
+    __slots__ = ("_text", "_length", "_last_offset", "_last_line")
 
     def __init__(self, text: str) -> None:
         self._text = text
         self._length = len(text)
+        # Reports ask in text order (start, end, next finding): count on from the last answer.
+        self._last_offset = 0
+        self._last_line = 1
 
     def position(self, offset: int) -> tuple[int, int]:
         """Like `LineIndex.position`: lines end at `\\n`, offsets are clamped into the text."""
@@ -46,7 +49,13 @@ class TextPositions:
             offset = 0
         elif offset > self._length:
             offset = self._length
-        return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+        if offset >= self._last_offset:
+            line = self._last_line + text.count("\n", self._last_offset, offset)
+        else:
+            line = text.count("\n", 0, offset) + 1
+        self._last_offset = offset
+        self._last_line = line
+        return line, offset - text.rfind("\n", 0, offset)
 
 
 class RuleInfo(Protocol):
