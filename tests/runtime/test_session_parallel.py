@@ -37,6 +37,9 @@ class PageServer:
         self.barrier = threading.Barrier(2, timeout=GIVE_UP_S)
         self.release = threading.Event()
         self.arrived: list[str] = []
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self._count_lock = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -46,11 +49,16 @@ class PageServer:
             def do_GET(self) -> None:  # noqa: N802 - the http.server hook name
                 server.arrived.append(self.path)
                 if self.path.startswith("/meet/"):
+                    with server._count_lock:
+                        server.in_flight += 1
+                        server.most_in_flight = max(server.most_in_flight, server.in_flight)
                     try:
                         server.barrier.wait()
                         body = f"met {self.path.removeprefix('/meet/')}"
                     except threading.BrokenBarrierError:
                         body = "alone"
+                    with server._count_lock:
+                        server.in_flight -= 1
                 elif self.path.startswith("/hang/"):
                     server.release.wait(GIVE_UP_S * 3)
                     body = "released"
@@ -112,6 +120,23 @@ async def test_consecutive_read_only_calls_run_at_the_same_time_and_answer_in_bl
     first_finish = min(_position(events, "tool_call_finished", c) for c in ("wa", "wb"))
     assert max(_position(events, "tool_call_started", c) for c in ("wa", "wb")) < first_finish
     assert events[-1].status == "completed" and events[-1].tool_calls == 2
+
+
+async def test_at_most_max_parallel_tools_calls_run_at_once(fake_api, make_session, pages):
+    # Four fetches that are answered in pairs; with two slots, never more than a pair is in flight.
+    fake_api.add(
+        Reply.sse([start("m1"), *[line for i in range(4) for line in _fetch(i, f"w{i}", f"{pages.url}/meet/{i}")],
+                   *end("tool_use")]),
+        text_reply("m2", "Done."),
+    )
+    session = make_session(allow_rules=["WebFetch"])
+    session.max_parallel_tools = 2
+    await collect(session)
+
+    results = fake_api.bodies()[1]["messages"][-1]["content"]
+    assert [r["tool_use_id"] for r in results] == ["w0", "w1", "w2", "w3"]
+    assert all("met" in r["content"] for r in results)
+    assert pages.most_in_flight == 2
 
 
 async def test_a_call_that_is_not_read_only_waits_for_the_calls_before_it_and_runs_alone(
