@@ -7,6 +7,7 @@ narrow the view to errors, to one tool, or to one subagent.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from textual import work
@@ -20,15 +21,21 @@ from workbench.transcripts.events import Event
 from workbench.transcripts.model import ToolCall, Transcript
 from workbench.transcripts.origin import RunOrigin, run_origin
 from workbench.transcripts.stats import TranscriptStats
+from workbench.ui.chat import collector
 from workbench.ui.chat.conversation import ConversationView
 from workbench.ui.chat.notice import Notice
 from workbench.ui.chat.tool_block import ToolCallBlock
 from workbench.ui.keymap import screen_bindings
 
 FIRST_BATCH = 12
-# Small enough that one batch holds the screen up for a fraction of a second (~10 ms an event).
+# Events mounted ahead of the reader are mounted a few at a time until this much time is spent, then
+# the screen paints and answers keys before the next few: a key waits at most about this long.
+BATCH_SECONDS = 0.025
+STEP = 2
+# Mounted ahead while the end of what is mounted is within this many screens of the viewport, so
+# paging down finds the next screens already there.
+MORE_WITHIN_SCREENS = 3
 BATCH = 25
-MORE_WITHIN_SCREENS = 2
 HEAD_BYTES = 256 * 1024
 
 
@@ -67,12 +74,13 @@ class TranscriptScreen(Screen):
         self._pending: list[Event] = []
         self._batch_queued = False
         self._showing_head = False
+        # Whether this screen holds the collector (the whole transcript is frozen out of its reach).
+        self._holding_collector = False
 
     def compose(self):
         yield Static(f"Reading {self.path} …", id="transcript-header")
         yield Static("", id="transcript-filter", classes="-empty")
-        yield ConversationView(id="transcript-conversation", agent_prompts=True,
-                                   whole_replies_static=True)
+        yield _conversation()
         yield Footer()
 
     @property
@@ -155,17 +163,27 @@ class TranscriptScreen(Screen):
         self.transcript = message.transcript
         self.refresh_bindings()
         header.update(header_content(message.transcript, None))
+        # A 50 MB session is millions of objects held as long as the screen is open: a full
+        # collection walking them all held the screen up 200-400 ms at a time while scrolling.
+        if not self._holding_collector:
+            collector.hold()
+            self._holding_collector = True
         if self._showing_head:
             await self.view.remove()
-            await self.mount(ConversationView(id="transcript-conversation", agent_prompts=True,
-                                   whole_replies_static=True),
-                             before=self.query_one(Footer))
+            await self.mount(_conversation(), before=self.query_one(Footer))
+            # PageDown and the arrows scroll the view (the head's view had the focus).
+            self.view.focus()
         # A transcript is read from the top, not followed at the end like a live run.
         self.view.anchor(False)
         self._pending = message.events
         await self._mount_next(FIRST_BATCH)
         self._to_top()
         self.call_after_refresh(self._first_painted)
+
+    def on_unmount(self) -> None:
+        if self._holding_collector:
+            self._holding_collector = False
+            collector.release()
 
     def on_transcript_screen_totals(self, message: Totals) -> None:
         if self.transcript is not None:
@@ -189,16 +207,25 @@ class TranscriptScreen(Screen):
 
     async def on_transcript_screen__next_batch(self, message: _NextBatch) -> None:
         self._batch_queued = False
-        await self._mount_next(BATCH)
+        await self._mount_next(STEP, budget=BATCH_SECONDS)
         self.call_after_refresh(self._maybe_more)
 
-    async def _mount_next(self, count: int, final: bool = True) -> None:
-        batch, self._pending = self._pending[:count], self._pending[count:]
+    async def _mount_next(self, count: int, final: bool = True, budget: float = 0.0) -> None:
+        """Mount the next `count` events, and `count` more at a time while `budget` seconds last."""
         view = self.view
-        if batch:
-            await view.add_events(batch)
-        if self.filter is not None:
-            _apply_filter(view, self.filter)
+        started = time.perf_counter()
+        # One layout and one frame for the whole batch, not one for each widget as it mounts.
+        with self.app.batch_update():
+            while True:
+                batch, self._pending = self._pending[:count], self._pending[count:]
+                if batch:
+                    await view.add_events(batch)
+                if not self._pending or time.perf_counter() - started >= budget:
+                    break
+            if self.filter is not None:
+                _apply_filter(view, self.filter)
+        if self._holding_collector:
+            collector.refreeze()
         if final and not self._pending and not self.loaded:
             await view.finish()
             self.loaded = True
@@ -215,22 +242,45 @@ class TranscriptScreen(Screen):
 
     # -- moving between calls -------------------------------------------------------------------
 
-    def _visible_blocks(self) -> list[ToolCallBlock]:
+    def _call_blocks(self) -> list[ToolCallBlock]:
+        """The mounted calls the filter shows, parked ones included (parking only hides what is far
+        above the screen to save layout; those calls are still there to jump to)."""
         return [b for b in self.view.query(ToolCallBlock) if _shown(b)]
 
     async def _jump(self, step: int) -> None:
         current = self.focused if isinstance(self.focused, ToolCallBlock) else None
-        blocks = self._visible_blocks()
+        blocks = self._call_blocks()
         # Past the last mounted call, mount more before wrapping to the top.
-        while step > 0 and self._pending and (not blocks or current is blocks[-1]):
+        while step > 0 and self._pending and (
+                not blocks or current is blocks[-1] or (current is None and not self._below_top(blocks))):
             await self._mount_next(BATCH)
-            blocks = self._visible_blocks()
+            blocks = self._call_blocks()
         if not blocks:
             return
-        index = blocks.index(current) + step if current in blocks else (0 if step > 0 else -1)
+        if current in blocks:
+            index = blocks.index(current) + step
+        else:
+            # Nothing focused (at the start, or the focused call went out of sight and lost the
+            # focus): the first call from the top of the screen down, or the last one above it.
+            below = self._below_top(blocks)
+            index = (below[0] if below else 0) if step > 0 else (below[0] - 1 if below else -1)
         target = blocks[index % len(blocks)]
+        if _parked(target):
+            # Far above the screen: show everything again so it can be scrolled to (a rare jump,
+            # wrapping around or back a long way; parking resumes as more is mounted).
+            self.view.unpark()
+            target.focus()
+            self.call_after_refresh(target.scroll_visible, animate=False, top=True)
+            return
         target.focus()
         target.scroll_visible(animate=False, top=True)
+
+    def _below_top(self, blocks: list[ToolCallBlock]) -> list[int]:
+        """Indexes of the calls that start at or below the top of the viewport (those mounted and
+        not laid out yet are at the end, below it)."""
+        top = self.view.region.y
+        return [i for i, b in enumerate(blocks) if not _parked(b)
+                and (not b.region.height or b.region.y >= top)]
 
     async def action_next_call(self) -> None:
         """Focus the next tool call (wrapping around)."""
@@ -306,6 +356,9 @@ class TranscriptScreen(Screen):
 
     def _set_filter(self, wanted: tuple[str, str | None] | None) -> None:
         self.filter = wanted
+        # The spacer's height counts the parked widgets as they were shown before; a new filter
+        # shows others, so everything is shown again and filtered (parking resumes as more mounts).
+        self.view.unpark()
         _apply_filter(self.view, wanted)
         # A filter hides most of what is mounted, so the rest is mounted (and filtered) too.
         self.call_after_refresh(self._maybe_more)
@@ -316,6 +369,13 @@ class TranscriptScreen(Screen):
             words = {"errors": "errors only", "tool": f"tool: {value}", "subagent": f"subagent call: {value}"}
             label.update(f"Showing {words[kind]} · Esc shows everything")
         self.view.scroll_home(animate=False)
+
+
+def _conversation() -> ConversationView:
+    # Parked: widgets more than a screen above the viewport are hidden behind a spacer, so a frame
+    # lays out only what is near the screen however far the reader has scrolled.
+    return ConversationView(id="transcript-conversation", agent_prompts=True,
+                            whole_replies_static=True, park_offscreen=True)
 
 
 def _prices(screen: Screen) -> dict:
@@ -333,12 +393,24 @@ def _cycle(current, kind: str, values: list[str]):
 
 
 def _shown(widget: Widget) -> bool:
+    """Whether the filter shows `widget`: not hidden by itself or a container, parked counting as
+    shown (ConversationView hides widgets far above the viewport with the class `-parked`)."""
     node: Widget | None = widget
     while isinstance(node, Widget) and not isinstance(node, Screen):
-        if not node.display:
+        if not node.display and not node.has_class("-parked"):
             return False
         node = node.parent  # type: ignore[assignment]
     return True
+
+
+def _parked(widget: Widget) -> bool:
+    """Whether `widget` or one of its containers is parked above the viewport."""
+    node: Widget | None = widget
+    while isinstance(node, Widget) and not isinstance(node, Screen):
+        if node.has_class("-parked"):
+            return True
+        node = node.parent  # type: ignore[assignment]
+    return False
 
 
 def _matches(block: ToolCallBlock, wanted: tuple[str, str | None]) -> bool:
@@ -354,8 +426,10 @@ def _apply_filter(container: Widget, wanted: tuple[str, str | None] | None) -> b
     """Show the children of `container` that match (with what leads to them); True if any did."""
     any_shown = False
     for child in container.children:
+        if child.has_class("parked-spacer"):
+            continue  # ConversationView's stand-in for the parked widgets: theirs to size
         if wanted is None:
-            child.display = True
+            _show(child, True)
             if isinstance(child, ToolCallBlock) and child.nested is not None:
                 _apply_filter(child.nested, None)
             continue
@@ -373,9 +447,20 @@ def _apply_filter(container: Widget, wanted: tuple[str, str | None] | None) -> b
             show = wanted[0] == "errors" and child.has_class("-error")
         else:
             show = False
-        child.display = show
+        _show(child, show)
         any_shown = any_shown or show
     return any_shown
+
+
+def _show(widget: Widget, show: bool) -> None:
+    # Shown means no display rule of our own, so that the stylesheet still hides a parked widget
+    # (an inline `display: block` would override the class `-parked` and show it twice over: as
+    # itself and in the spacer's height).
+    if show:
+        if widget.styles.has_rule("display"):
+            widget.styles.display = None
+    elif widget.display or widget.has_class("-parked"):
+        widget.display = False
 
 
 def header_content(tx: Transcript, stats: TranscriptStats | None) -> Content:

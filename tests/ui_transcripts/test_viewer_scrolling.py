@@ -1,0 +1,151 @@
+"""The transcript viewer on a long session: events are mounted as the reader pages down, widgets far
+above the screen are parked (ConversationView(park_offscreen=True)), and jumping between calls and
+the filters still see every call, parked ones included."""
+
+from __future__ import annotations
+
+from long_session import call_id, failed, tool_of
+
+from workbench.ui.chat.tool_block import ToolCallBlock
+from workbench.ui.screens.transcript_view import TranscriptScreen, _shown
+from workbench.ui.transcripts_app import TranscriptsApp
+
+SIZE = (100, 30)
+CALLS = 150
+
+
+async def _opened(pilot) -> TranscriptScreen:
+    """Wait until the whole file is read and its first screen painted."""
+    pilot.app.animation_level = "none"  # a page down is one frame, not a glide of many
+    screen = pilot.app.screen
+    for _ in range(400):
+        await pilot.pause()
+        if screen.transcript is not None and not screen._showing_head and screen.view.children:
+            break
+    await pilot.pause()
+    return screen
+
+
+def _mounted(screen: TranscriptScreen) -> dict[str, ToolCallBlock]:
+    return {b.call_id: b for b in screen.view.query(ToolCallBlock)}
+
+
+def _parked(screen: TranscriptScreen) -> list:
+    return list(screen.view.query_children(".-parked"))
+
+
+def _on_screen(screen: TranscriptScreen, block: ToolCallBlock) -> bool:
+    view = screen.view.region
+    return block.region.height > 0 and view.y <= block.region.y < view.bottom
+
+
+async def _page_down_until(pilot, screen: TranscriptScreen, wanted: str, limit: int = 200) -> None:
+    for _ in range(limit):
+        block = _mounted(screen).get(wanted)
+        if block is not None and _on_screen(screen, block):
+            return
+        await pilot.press("pagedown")
+    raise AssertionError(f"{wanted} never came on screen")
+
+
+async def _to_the_end(pilot, screen: TranscriptScreen) -> None:
+    for _ in range(400):
+        if not screen._pending:
+            break
+        await pilot.press("end")
+    await pilot.pause()
+    assert not screen._pending
+
+
+async def _all_mounted(pilot, screen: TranscriptScreen) -> None:
+    for _ in range(2000):
+        if not screen._pending:
+            break
+        await pilot.pause()
+    await pilot.pause()
+    assert not screen._pending
+
+
+async def test_paging_down_far_keeps_mounting_and_parks_what_is_far_above(long_session):
+    app = TranscriptsApp(long_session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _opened(pilot)
+        first = len(_mounted(screen))
+        assert 0 < first < CALLS
+        # The keys scroll the conversation without a click first: the view has the focus.
+        assert app.focused is screen.view
+        await _page_down_until(pilot, screen, call_id(100))
+        mounted = _mounted(screen)
+        assert first < len(mounted) < CALLS  # mounted as needed, not all at once
+        assert _on_screen(screen, mounted[call_id(100)])
+        # The first calls are parked behind the spacer, not laid out on each frame.
+        parked = _parked(screen)
+        assert parked and mounted[call_id(0)] in parked
+        assert not any(_on_screen(screen, w) for w in parked)
+        await _page_down_until(pilot, screen, call_id(CALLS - 1))
+        await _all_mounted(pilot, screen)
+        assert len(_mounted(screen)) == CALLS
+
+
+async def test_n_and_p_reach_calls_far_down_and_wrap_to_parked_ones(long_session):
+    app = TranscriptsApp(long_session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _opened(pilot)
+        for i in range(40):
+            await pilot.press("n")
+            assert app.focused.call_id == call_id(i)
+        assert _on_screen(screen, app.focused)
+        assert _mounted(screen)[call_id(0)] in _parked(screen)
+        await pilot.press("p", "p")
+        assert app.focused.call_id == call_id(37)
+        assert _on_screen(screen, app.focused)
+        # At the last call, `n` wraps to the first, parked far above: it is shown again.
+        await _to_the_end(pilot, screen)
+        assert _mounted(screen)[call_id(0)] in _parked(screen)
+        _mounted(screen)[call_id(CALLS - 1)].focus()
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.focused.call_id == call_id(0)
+        assert _on_screen(screen, app.focused)
+        await pilot.press("n")
+        assert app.focused.call_id == call_id(1)
+        # And back over the top to the last call, which had just been shown again.
+        await pilot.press("p", "p")
+        await pilot.pause()
+        assert app.focused.call_id == call_id(CALLS - 1)
+        assert _on_screen(screen, app.focused)
+
+
+async def test_filters_after_scrolling_far_include_parked_calls_and_clearing_restores_all(long_session):
+    app = TranscriptsApp(long_session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _opened(pilot)
+        await _page_down_until(pilot, screen, call_id(80))
+        assert _mounted(screen)[call_id(0)] in _parked(screen)
+
+        await pilot.press("e")
+        await _all_mounted(pilot, screen)
+        errors = [call_id(i) for i in range(CALLS) if failed(i)]
+        shown = [b for b in screen.view.query(ToolCallBlock) if _shown(b)]
+        assert [b.call_id for b in shown] == errors
+        # Really on screen, from the top: nothing is parked, no spacer is left above them.
+        assert not _parked(screen)
+        assert _on_screen(screen, shown[0])
+        assert shown[0].region.y == min(b.region.y for b in shown)
+
+        await pilot.press("escape", "t")
+        assert screen.filter == ("tool", "Bash")
+        await pilot.pause()
+        assert [b.call_id for b in screen.view.query(ToolCallBlock) if _shown(b)] == \
+            [call_id(i) for i in range(CALLS) if tool_of(i) == "Bash"]
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.filter is None
+        blocks = list(screen.view.query(ToolCallBlock))
+        assert len(blocks) == CALLS and all(_shown(b) for b in blocks)
+        assert all(b.display for b in screen.view.children)
+        # Everything back in order, from the top of the conversation.
+        assert _on_screen(screen, blocks[0])
+        await _page_down_until(pilot, screen, call_id(130))
+        assert _on_screen(screen, _mounted(screen)[call_id(130)])
