@@ -90,6 +90,7 @@ async def test_a_successful_command_completes_with_exit_code_0_and_ids_count_up(
     while not kept or kept[-1].detail["status"] == "running":
         assert time.monotonic() < deadline
         kept.append(await call("BashOutput", bash_id="bash_2", filter="^keep"))
+        await asyncio.sleep(0.02)
     assert "\n".join(r.detail["stdout"] for r in kept if r.detail["stdout"]) == "keep b\nkeep d"
     assert kept[-1].detail["filterPattern"] == "^keep"
 
