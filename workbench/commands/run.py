@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
-_MAIN_ARGUMENT = ("command", "file_path", "notebook_path", "path", "pattern", "url", "subagent_type")
+_MAIN_ARGUMENT = ("command", "file_path", "notebook_path", "path", "pattern", "url", "subagent_type",
+                  "bash_id", "shell_id")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 from workbench.runtime.tools import read
 
@@ -78,6 +79,12 @@ async def test_missing_files_directories_and_binaries_are_errors(workspace, call
     assert missing.is_error and "does not exist" in missing.content
     assert folder.is_error and "is a directory" in folder.content
     assert binary.is_error and "binary file" in binary.content
+
+
+async def test_a_named_pipe_is_refused_rather_than_read_forever(workspace, call):
+    os.mkfifo(workspace / "pipe")
+    result = await call("Read", file_path=str(workspace / "pipe"))  # no writer: a read would block
+    assert result.is_error and "not a regular file" in result.content
 
 
 async def test_images_come_back_as_image_blocks(workspace, call):

@@ -65,6 +65,10 @@ class ReadTool(LocalTool):
             return error(f"File does not exist: {path}")
         if path.is_dir():
             return error(f"{path} is a directory, not a file; list it with Glob or Bash `ls`")
+        if not path.is_file():
+            # A named pipe or a device would block the read (in a worker thread Python waits for
+            # at exit) or never end; Claude Code's Read reads regular files only too.
+            return error(f"{path} is not a regular file (a pipe, socket or device); Read reads files only")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             return error(f"{path} is {size // (1024 * 1024)} MB, too large to read")
