@@ -6,6 +6,11 @@ from . import toolnames as tn
 from .ruletable import Report, fix
 
 _LISTS = ("tools", "disallowedTools")
+# Entries that are exactly a tool a subagent gets: no rule but the duplicate check has anything to
+# say about them (they are most entries, so they skip the rest).
+_PLAIN_OK = (tn.CURRENT_TOOLS | set(tn.ALIASES) | tn.INTERNAL_TOOLS) - tn.UNAVAILABLE_TO_SUBAGENTS - {
+    "ExitPlanMode"
+}
 
 
 def check_tools(report: Report) -> None:
@@ -64,13 +69,15 @@ def _check_entries(report: Report, key: str, items: list) -> None:
     seen: dict[str, int] = {}
     removable = _removable(report.doc, key, items)
     for index, (entry, span) in enumerate(items):
-        name, specifier = tn.base_name(entry)
         if entry in seen:
             report.add("AG139", span,
                        f"`{entry}` is listed twice in `{key}`. Remove the second.",
                        _remove_fix(report, key, items, index, "Remove the duplicate entry",
                                    removable))
         seen.setdefault(entry, index)
+        if entry in _PLAIN_OK:
+            continue
+        name, specifier = tn.base_name(entry)
         if name.startswith("mcp__"):
             valid = tn.MCP_PATTERN.match(name) or (key == "disallowedTools" and name == "mcp__*")
             if not valid:
@@ -125,7 +132,11 @@ def _check_tools_only(report: Report, items: list) -> None:
     doc = report.doc
     mode = doc.fields.get("permissionMode")
     agent_entries = []
+    plain_ok = False
     for entry, span in items:
+        if entry in _PLAIN_OK:
+            plain_ok = True
+            continue
         name, specifier = tn.base_name(entry)
         if name in tn.UNAVAILABLE_TO_SUBAGENTS or (name == "ExitPlanMode" and mode != "plan"):
             why = " without `permissionMode: plan`" if name == "ExitPlanMode" else ""
@@ -143,6 +154,8 @@ def _check_tools_only(report: Report, items: list) -> None:
                    "`tools` is present but empty: the agent gets no tools at all. List the "
                    "tools it needs, or remove the key to inherit every tool.")
         return
+    if plain_ok:
+        return  # that entry resolves, so AG137 cannot apply
     resolved, unknown, unavailable = tn.resolve_tools([e for e, _ in items], mode)
     if not resolved:
         parts = []
