@@ -199,6 +199,10 @@ async def test_a_long_reply_continues_in_new_widgets_and_old_ones_are_folded_kee
     async with app.run_test(size=(80, 24)) as pilot:
         deltas = [TextDelta(text=paragraph) for _ in range(40)] + [TextDelta(text=fence)]
         await feed(app, view, [*deltas, TurnEnded(stop_reason="end_turn", turn=1)], pilot)
+        for _ in range(20):
+            if not view.folds_pending:
+                break
+            await pilot.pause()
         live = list(view.query("Markdown.reply"))
         folded = list(view.query(".reply.-folded"))
         assert len(live) <= conversation.LIVE_SEGMENTS + 1 and folded

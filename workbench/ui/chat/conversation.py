@@ -13,8 +13,11 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from rich.markdown import Markdown as RichMarkdown
+from textual._compositor import Compositor
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Collapsible, Markdown, Static
 from textual.widgets.markdown import MarkdownStream
@@ -42,9 +45,15 @@ from workbench.ui.chat.tool_block import ToolCallBlock
 # Characters after which a streamed reply continues in a new Markdown widget (at a paragraph break).
 SEGMENT_CHARS = 2000
 # Finished segments of a lane kept as live Markdown widgets; older ones are folded into one widget each.
-LIVE_SEGMENTS = 4
+LIVE_SEGMENTS = 1
+# A finished segment is folded once laid out at its whole text; tries at this interval before
+# drawing it from its source instead.
+FOLD_TRIES = 10
+FOLD_RETRY_S = 0.05
 # Past this many shown top-level widgets, those more than a screen above the viewport are parked.
-PARK_AFTER = 40
+PARK_AFTER = 12
+# The last shown top-level widgets are never parked, however far above the viewport they end.
+PARK_KEEP = 4
 _COLOR_LINE = re.compile(r"^color:\s*['\"]?([A-Za-z]+)['\"]?\s*$", re.MULTILINE)
 
 
@@ -109,6 +118,10 @@ class ConversationView(VerticalScroll):
         # Parked widgets, top to bottom, each with the height it took.
         self._parked: list[tuple[Widget, int]] = []
         self._park_queued = False
+        # Finished reply segments waiting to be folded, with how many refreshes each has waited.
+        self._to_fold: list[tuple[Markdown, int]] = []
+        self._fold_queued = False
+        self._folding = False
         self.blocks: dict[str, ToolCallBlock] = {}
         self._lanes: dict[str | None, _Lane] = {None: _Lane(self)}
 
@@ -172,7 +185,7 @@ class ConversationView(VerticalScroll):
         limit = self.scroll_y - self.size.height
         shown = self._shown_children()
         park: list[Widget] = []
-        for child in shown[:-(PARK_AFTER // 2)]:
+        for child in shown[:-PARK_KEEP]:
             if child.virtual_region.bottom >= limit or child.virtual_region.height == 0:
                 break
             park.append(child)
@@ -274,7 +287,46 @@ class ConversationView(VerticalScroll):
         if lane.reply is not None:
             lane.finished.append(lane.reply)
         if len(lane.finished) > LIVE_SEGMENTS:
-            await _fold(lane.finished.popleft())
+            self._queue_fold(lane.finished.popleft())
+
+    # -- folding finished segments --------------------------------------------------------------
+
+    @property
+    def folds_pending(self) -> bool:
+        """Whether finished segments wait to be folded or are being folded (that happens after
+        the next refresh; meanwhile a segment and its folded copy may both be in the view)."""
+        return bool(self._to_fold) or self._folding
+
+    def _queue_fold(self, markdown: Markdown) -> None:
+        self._to_fold.append((markdown, 0))
+        self._schedule_fold()
+
+    def _schedule_fold(self) -> None:
+        if not self._fold_queued:
+            self._fold_queued = True
+            self.call_after_refresh(self.call_next, self._fold_waiting)
+
+    async def _fold_waiting(self) -> None:
+        """Fold the finished segments that have been laid out at their whole text, keeping the lines
+        they showed; one not laid out yet is tried again a little later (FOLD_TRIES times, then it
+        is drawn from its source: its view may not be on screen)."""
+        self._fold_queued = False
+        waiting, self._to_fold = self._to_fold, []
+        self._folding = True
+        try:
+            for markdown, tries in waiting:
+                # A parked segment costs nothing per frame already, and the spacer counts its height.
+                if markdown.parent is None or markdown.has_class("-parked"):
+                    continue
+                lines = _snapshot(markdown)
+                if lines is None and tries < FOLD_TRIES:
+                    self._to_fold.append((markdown, tries + 1))
+                    continue
+                await _fold(markdown, lines)
+        finally:
+            self._folding = False
+        if self._to_fold:
+            self.set_timer(FOLD_RETRY_S, self._schedule_fold)
 
     async def _close_streams(self, lane: _Lane) -> None:
         await self._close_thinking(lane)
@@ -331,21 +383,88 @@ class ConversationView(VerticalScroll):
         await self.mount(footer)
 
 
-class FoldedReply(Static):
-    """A finished stretch of reply drawn as one widget; `source` is its Markdown."""
+class FoldedReply(Widget):
+    """A finished stretch of reply drawn as one widget; `source` is its Markdown.
 
-    def __init__(self, source: str) -> None:
-        super().__init__(RichMarkdown(source, code_theme="ansi_dark"), classes="reply -folded")
+    Folded from a live reply, it keeps the lines that reply showed, composed by the code that draws
+    the screen, so it looks exactly the same and costs nothing to draw again. At another width, after
+    a theme change, or made from source alone (a transcript), it draws `source` with Rich's Markdown.
+    """
+
+    DEFAULT_CSS = "FoldedReply { height: auto; }"
+
+    def __init__(self, source: str, lines: list[Strip] | None = None) -> None:
+        super().__init__(classes="reply -folded")
         self.source = source
+        self._lines = lines or None
+        self._width = lines[0].cell_length if lines else 0
+
+    def on_mount(self) -> None:
+        if self._lines is not None:
+            self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    @property
+    def drawn_as_live(self) -> bool:
+        """Whether it shows the lines of the live reply it replaced (not Rich's rendering)."""
+        return self._fits(self.size.width)
+
+    def _theme_changed(self, theme: object) -> None:
+        # The kept lines carry the old theme's colours.
+        self._lines = None
+        self.refresh(layout=True)
+
+    def _fits(self, width: int) -> bool:
+        return self._lines is not None and width == self._width
+
+    def render(self) -> RichMarkdown:
+        return RichMarkdown(self.source, code_theme="ansi_dark")
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if self._fits(width):
+            return len(self._lines)
+        return super().get_content_height(container, viewport, width)
+
+    def render_line(self, y: int) -> Strip:
+        if self._fits(self.size.width):
+            return self._lines[y] if y < len(self._lines) else Strip.blank(self._width)
+        return super().render_line(y)
+
+    def action_link(self, href: str) -> None:
+        """A link of the kept lines was clicked (the live reply would open it too)."""
+        self.app.open_url(href)
 
 
-async def _fold(markdown: Markdown) -> None:
+def _snapshot(markdown: Markdown) -> list[Strip] | None:
+    """The lines `markdown` shows, composed as the screen composes them; None unless it was laid
+    out at its present content (its blocks draw at the size they were given on screen)."""
+    region = markdown.region
+    parent = markdown.parent
+    if not region or not isinstance(parent, Widget):
+        return None
+    try:
+        gutter = markdown.styles.gutter
+        height = markdown.get_content_height(parent.size, markdown.app.size,
+                                             region.width - gutter.width) + gutter.height
+        if height != region.height:
+            return None
+        size = Size(region.width, height)
+        compositor = Compositor()
+        compositor.reflow(markdown, size)
+        return compositor.render_strips(size)
+    except Exception:  # a Textual internal changed: draw the folded text with Rich instead
+        return None
+
+
+async def _fold(markdown: Markdown, lines: list[Strip] | None) -> None:
     """Replace a finished Markdown widget (a tree of block widgets) by one widget showing the same
-    text: every frame lays out every widget on the screen, so a long run must not keep thousands."""
-    # A parked segment costs nothing per frame already, and the spacer counts its height as it is.
-    if markdown.parent is None or markdown.has_class("-parked"):
+    text: every frame lays out every shown widget, so a long run must not keep hundreds."""
+    parent = markdown.parent
+    if parent is None:
         return
-    await markdown.parent.mount(FoldedReply(markdown.source), before=markdown)
+    mounted = parent.mount(FoldedReply(markdown.source, lines), before=markdown)
+    # Hidden at once, so no frame shows the text twice while the folded widget mounts.
+    markdown.display = False
+    await mounted
     await markdown.remove()
 
 
