@@ -444,7 +444,6 @@ def _collect_fields(document: AgentDocument, root: MappingNode, values: dict) ->
     base = document.frontmatter_span.start if document.state == "strict" else None
     to_text = document.text_offset
     fields: dict = {}
-    seen: dict[str, Span] = {}
     key_spans = document.key_spans
     value_spans = document.value_spans
     value_nodes = document.value_nodes
@@ -457,22 +456,25 @@ def _collect_fields(document: AgentDocument, root: MappingNode, values: dict) ->
         else:
             start = to_text(node.start_mark.index)
             end = to_text(node.end_mark.index)
-        if end < start:
-            end = start
+            if end < start:
+                end = start
         while end > start and text[end - 1] in " \t\r\n":
             end -= 1
         return _new_tuple(Span, (start, end))
 
     for key_node, value_node in root.value:
         if isinstance(key_node, ScalarNode):
-            key = hashable_key(values.get(id(key_node), key_node.value))
+            key = values.get(id(key_node), key_node.value)
+            if key.__class__ is not str:
+                key = hashable_key(key)
             key_span = span_of(key_node)
         else:
             key_span = span_of(key_node)
             key = text[key_span.start : key_span.end]
-        if key in seen:
-            document.duplicate_keys.append((key, seen[key], key_span))
-        seen[key] = key_span
+        if key in key_spans:
+            document.duplicate_keys.append((key, key_spans[key], key_span))
+            item_spans.pop(key, None)  # the earlier occurrence's items must not linger
+            document._split.pop(key, None)
         value = values[id(value_node)]
         if key == "description" and isinstance(value, str):
             value = value.replace("\\n", "\n")
@@ -483,16 +485,14 @@ def _collect_fields(document: AgentDocument, root: MappingNode, values: dict) ->
             # An empty value: point just after the colon rather than at the next line.
             colon = text.find(":", key_span.end, value_span.start + 1)
             value_span = Span(colon + 1, colon + 1) if colon != -1 else Span(key_span.end, key_span.end)
-        value_spans[key] = value_span
-        value_nodes[key] = value_node
-        item_spans.pop(key, None)  # a duplicate key's earlier items must not linger
-        document._split.pop(key, None)
         if isinstance(value_node, SequenceNode):
             item_spans[key] = [span_of(item) for item in value_node.value]
         elif key in _LIST_STRING_FIELDS and isinstance(value, str):
             entries = _split_values(value)
             document._split[key] = entries
             item_spans[key] = _entry_spans(text, entries, value_span)
+        value_spans[key] = value_span
+        value_nodes[key] = value_node
     document.fields = fields
 
 
