@@ -224,10 +224,12 @@ async def test_assistant_lines_carry_the_request_id_of_the_response_they_record(
         Reply.json(529, error_body("overloaded_error", "Overloaded")),  # retried: its id is not the answer's
         text_reply("m2", "Done."),
     )
-    await collect(make_session())
+    events = await collect(make_session())
 
     sent = [r["request_id"] for r in fake_api.requests]
     assert len(set(sent)) == 3
+    # The event carries it too (`workbench run --output jsonl`, the chat pane, replay).
+    assert [e.request_id for e in of_kind(events, "assistant_message")] == [sent[0], sent[2]]
     lines = [json.loads(line) for line in (tmp_path / "transcript.jsonl").read_text().splitlines()]
     assistant = [line for line in lines if line["type"] == "assistant"]
     assert [(a["message"]["id"], a["requestId"]) for a in assistant] == [("m1", sent[0]), ("m2", sent[2])]

@@ -64,7 +64,7 @@ def test_an_assistant_line_keeps_the_request_id_it_is_given(tmp_path):
     path = tmp_path / "run.jsonl"
     writer = TranscriptWriter(path, "s")
     message = {"id": "m1", "role": "assistant", "content": [{"type": "text", "text": "hi"}]}
-    writer.write(AssistantMessage(message=message), request_id="req_011CAbc")
+    writer.write(AssistantMessage(message=message, request_id="req_011CAbc"))
     writer.write(AssistantMessage(message={**message, "id": "m2"}))
     writer.close()
 

@@ -162,7 +162,7 @@ class Session:
         self._writer: TranscriptWriter | None = None
         self._queue: asyncio.Queue | None = None
         self._task: asyncio.Task | None = None
-        self._emit_up: Callable[[Event, str | None], None] | None = None
+        self._emit_up: Callable[[Event], None] | None = None
         self._system_prompt: str | None = None
         self._nested: dict[str, RunSummary] = {}
         self.max_parallel_tools = MAX_PARALLEL_TOOLS
@@ -247,17 +247,16 @@ class Session:
 
     # -- the loop -------------------------------------------------------------------------------
 
-    def _emit(self, event: Event, request_id: str | None = None) -> None:
-        """Hand `event` to the consumer and the transcript (`request_id`: the API's `request-id` of
-        an `AssistantMessage`, which the transcript keeps as Claude Code does)."""
+    def _emit(self, event: Event) -> None:
+        """Hand `event` to the consumer and the transcript."""
         if self._emit_up is not None:
-            self._emit_up(event, request_id)
+            self._emit_up(event)
             return
         try:
             if self._writer is None and self.transcript_path is not None:
                 self._writer = TranscriptWriter(self.transcript_path, self.session_id)
             if self._writer is not None:
-                self._writer.write(event, request_id=request_id)
+                self._writer.write(event)
         except OSError as exc:
             # A transcript that cannot be written must not stop the run: say so once, go on without it.
             self._record, self._writer = False, None
@@ -322,7 +321,7 @@ class Session:
             stop = message.get("stop_reason")
             content = list(message.get("content") or [])
             calls = [b for b in content if b.get("type") == "tool_use"]
-            self._emit(AssistantMessage(message=message, **self._event_kw()), request_id)
+            self._emit(AssistantMessage(message=message, request_id=request_id, **self._event_kw()))
             self._emit(TurnEnded(stop_reason=str(stop), turn=summary.turns, **self._event_kw()))
             summary.final_text = "".join(b.get("text", "") for b in content if b.get("type") == "text")
             if stop != "tool_use" or not calls:

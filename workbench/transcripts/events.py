@@ -133,6 +133,8 @@ class AssistantMessage(Event):
 
     kind: ClassVar[str] = "assistant_message"
     message: dict[str, Any]
+    # The API's `request-id` of the response (a transcript line's `requestId`), when known.
+    request_id: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

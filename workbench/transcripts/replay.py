@@ -65,6 +65,7 @@ def _message_events(msg: Message, tx: Transcript, where: dict) -> Iterator[Event
             "stop_reason": msg.stop_reason,
             "usage": msg.usage,
         },
+        request_id=msg.request_id,
         **where,
     )
     for block in msg.content:

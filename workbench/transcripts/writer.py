@@ -45,9 +45,9 @@ class TranscriptWriter:
         self._agent_ids: dict[str, str] = {}
         self._details: dict[str, dict[str, Any]] = {}
 
-    def write(self, event: Event, *, request_id: str | None = None) -> None:
+    def write(self, event: Event) -> None:
         """Record `event` (a no-op for kinds the transcript does not keep, such as text deltas).
-        `request_id`, the API's `request-id` of an `AssistantMessage`, becomes the line's `requestId`."""
+        An `AssistantMessage`'s `request_id` becomes the line's `requestId`, as Claude Code writes it."""
         if self._file is None:
             return
         if isinstance(event, RunStarted):
@@ -57,8 +57,8 @@ class TranscriptWriter:
                 self._agent_ids[event.parent_call_id] = event.session_id
         if isinstance(event, AssistantMessage):
             entry: dict[str, Any] = {"type": "assistant", "message": event.message}
-            if request_id:
-                entry["requestId"] = request_id
+            if event.request_id:
+                entry["requestId"] = event.request_id
             self._line(event, entry)
         elif isinstance(event, UserMessage):
             self._user_lines(event)
