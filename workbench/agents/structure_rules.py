@@ -9,7 +9,9 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .fields import FIELDS
 from .ruletable import Report, fix
-from .yaml12 import SAME, compose, scalar_value, yaml11_reading
+from .yaml12 import SAME, YAML11_TYPED_FIRSTS, YAML11_YN, compose, scalar_value, yaml11_reading
+
+_STR_TAG = "tag:yaml.org,2002:str"
 
 _DASHES = re.compile(r"-{3,}")
 # A line that starts a top-level key: where a broken multi-line value ends.
@@ -176,8 +178,14 @@ def check_keys_and_scalars(report: Report) -> None:
             continue
         seen.add(id(node))
         if isinstance(node, ScalarNode):
-            if not node.style:
-                _check_scalar(report, node)
+            if node.style:
+                continue
+            value = node.value
+            # Most plain values are text that YAML 1.1 cannot read as anything else.
+            if (node.tag == _STR_TAG and value[:1] not in YAML11_TYPED_FIRSTS
+                    and value not in YAML11_YN):
+                continue
+            _check_scalar(report, node)
         elif isinstance(node, SequenceNode):
             stack.extend(node.value)
         elif isinstance(node, MappingNode):

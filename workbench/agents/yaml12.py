@@ -64,8 +64,9 @@ _IMPLICIT = {first: tuple(pairs) for first, pairs in Yaml12Loader.yaml_implicit_
 assert not Yaml12Loader.yaml_path_resolvers and None not in _IMPLICIT
 
 _YAML11 = yaml.resolver.Resolver()
-# Plain scalars whose first character starts no YAML 1.1 implicit type are text there too.
-_YAML11_FIRSTS = frozenset(_YAML11.yaml_implicit_resolvers)
+# Plain scalars whose first character starts no YAML 1.1 implicit type are text there too (y/n
+# aside, which `yaml11_reading` treats as booleans).
+YAML11_TYPED_FIRSTS = frozenset(_YAML11.yaml_implicit_resolvers)
 
 
 class AliasError(Exception):
@@ -158,7 +159,16 @@ def build_values(nodes) -> list:
     """Plain Python values of some nodes, with one budget for all of them; raises `AliasError`
     on recursive or exploding aliases."""
     builder = _Builder()
-    return [builder.build(node) for node in nodes]
+    seen = builder.seen
+    values = []
+    for node in nodes:
+        # A scalar met for the first time is what `build` would make of it, without the call.
+        if node.__class__ is ScalarNode and id(node) not in seen:
+            seen.add(id(node))
+            values.append(scalar_value(node))
+        else:
+            values.append(builder.build(node))
+    return values
 
 
 def hashable_key(key) -> object:
@@ -174,16 +184,16 @@ def hashable_key(key) -> object:
 
 # What `yaml11_reading` returns when YAML 1.1 agrees with 1.2.
 SAME = object()
-_YAML11_YN = frozenset({"y", "Y", "n", "N"})
+YAML11_YN = frozenset({"y", "Y", "n", "N"})
 
 
 def yaml11_reading(node: ScalarNode) -> object:
     """How YAML 1.1 (PyYAML's default, many other tools) would read a plain scalar, or a sentinel
     `SAME` when it reads it as 1.2 does."""
-    if node.value in _YAML11_YN:
+    if node.value in YAML11_YN:
         # YAML 1.1's boolean set includes y/n, which PyYAML's resolver leaves out.
         return node.value in ("y", "Y")
-    if node.tag == _STR and node.value[:1] not in _YAML11_FIRSTS:
+    if node.tag == _STR and node.value[:1] not in YAML11_TYPED_FIRSTS:
         return SAME
     tag11 = _YAML11.resolve(ScalarNode, node.value, (True, False))
     if tag11 == node.tag:
