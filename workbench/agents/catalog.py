@@ -20,7 +20,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
 
-from workbench.agents.diagnostics import Diagnostic, Severity
+from workbench.agents.diagnostics import Diagnostic
 
 # Folders a recursive search never enters: they hold no agents and can be huge.
 _PRUNED_DIRS = frozenset({".git", "node_modules", "__pycache__"})
@@ -365,6 +365,10 @@ class Catalog:
         if not group:
             self._by_name.pop(name, None)
             return []
+        if len(group) == 1:  # most names: defined once, so active and without findings
+            entry = group[0]
+            entry.status, entry.winner, entry._name_diagnostics = "active", None, []
+            return group
         group.sort(key=self._sort_key)
         winner = group[0]
         by_scope: dict[Scope, list[AgentEntry]] = {}
@@ -489,7 +493,9 @@ class Catalog:
 
     def context(self, path: str | os.PathLike[str]):
         """The `ValidationContext` of a file of this catalog (whether it sits inside a plugin)."""
-        folder = os.path.dirname(os.fspath(path))
+        path = os.fspath(path)
+        # The folder as spelt, separator kept: a cache key (cheaper than `os.path.dirname`).
+        folder = path[: path.rfind(os.sep) + 1]
         in_plugin = self._plugin_cache.get(folder)
         if in_plugin is None:
             in_plugin = self._plugin_cache[folder] = self._in_plugin(os.path.abspath(folder or "."))
@@ -574,16 +580,10 @@ def _looks_like_agent(text: str) -> bool:
     return False
 
 
-def _rule(code: str):
-    from workbench.agents.rules import RULES
-
-    return RULES[code]
-
-
 def _cross(code: str, message: str, span) -> Diagnostic:
-    rule = _rule(code)
+    rule = _rules().RULES[code]
     start, end = span if span is not None else (0, 0)
-    return Diagnostic(code, rule.name, Severity(rule.severity), message, start, end)
+    return Diagnostic(code, rule.name, rule.severity, message, start, end)
 
 
 def _name_span(entry: AgentEntry):
