@@ -157,3 +157,35 @@ def test_sarif_gives_absolute_paths_as_file_uris():
 @given(st.text(alphabet="ab\n\r✓", max_size=60), st.integers(min_value=-3, max_value=70))
 def test_text_positions_agree_with_the_line_index(text, offset):
     assert TextPositions(text).position(offset) == LineIndex(text).position(offset)
+
+
+# Texts JSON must escape (quotes, backslashes, control characters) or pass through (non-ASCII,
+# line and paragraph separators), as paths, messages, fix descriptions and replacement texts.
+_JSON_TEXT = st.text(alphabet='ab "\\\n\r\t\x00\x1f\x7fé✓\u2028😀', max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    paths=st.lists(_JSON_TEXT, min_size=0, max_size=3),
+    message=_JSON_TEXT,
+    replacement=_JSON_TEXT,
+    description=_JSON_TEXT,
+    include_fixed=st.booleans(),
+)
+def test_json_is_exactly_what_json_dumps_makes_of_the_report_data(
+    paths, message, replacement, description, include_fixed
+):
+    from workbench.agents.report import _json_data
+
+    fix = Fix(description, False, (TextEdit(4, 8, replacement), TextEdit(0, 0, "")))
+    files = [
+        FileReport(path, TextPositions(TEXT), [
+            Diagnostic("AG113", "name-style", Severity.WARNING, message, 10, 14, fix),
+            Diagnostic("AG001", "no-frontmatter", Severity.ERROR, message + path, 0, 0),
+            Diagnostic("AG180", "body-short", Severity.INFO, "short", 31, 40),
+        ], fixed=[Diagnostic("AG006", "crlf-line-endings", Severity.WARNING, "", 0, 0)])
+        for path in paths
+    ]
+    report = LintReport(files=files, skipped=len(paths))
+    expected = json.dumps(_json_data(report, include_fixed), ensure_ascii=False) + "\n"
+    assert render(report, "json", include_fixed=include_fixed) == expected
