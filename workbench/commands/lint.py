@@ -77,14 +77,16 @@ def _lint(args: argparse.Namespace, codes: frozenset[str]):
     scopes, problems = _scopes(args.paths)
     catalog = Catalog.load(scopes)
     problems += [f"{p.path}: {p.message}" for p in catalog.problems]
-    problems += [e.error for e in catalog.entries if e.error is not None]
+    entries = catalog.entries  # sorted on each access: once, unless fixes change the catalog
+    problems += [e.error for e in entries if e.error is not None]
 
     fixing = bool(args.fix or args.unsafe_fixes)
     fixed: dict[str, list] = {}
     if fixing:
         problems += _apply_fixes(catalog, codes, args.unsafe_fixes, fixed)
+        entries = catalog.entries
 
-    report = _report(catalog, codes, fixed)
+    report = _report(catalog, codes, fixed, entries)
     rules, version = (), ""
     if args.format == "sarif":
         from workbench import __version__ as version
@@ -203,13 +205,13 @@ def _display(path: Path, cwd_prefix: str) -> str:
     return text
 
 
-def _report(catalog, codes: frozenset[str], fixed: dict[str, list]):
+def _report(catalog, codes: frozenset[str], fixed: dict[str, list], entries=None):
     from workbench.agents.report import FileReport, LintReport, TextPositions
 
     report = LintReport(skipped=len(catalog.skipped))
     cwd_prefix = os.getcwd().rstrip(os.sep) + os.sep
     every_code = len(codes) == len(_rules().RULES)  # `codes` is a subset of the table
-    for entry in catalog.entries:
+    for entry in catalog.entries if entries is None else entries:
         if entry.document is None:
             continue
         diagnostics = entry.diagnostics
