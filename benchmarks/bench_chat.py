@@ -211,12 +211,12 @@ async def stream_pane(events: list, keys: bool, tokens_per_second: float | None 
         if keys:
             await session.pacing.wait()
             # Keys are typed once the prefill is on screen, not while its backlog renders.
-            while run.queue:
+            while run.pending:
                 await asyncio.sleep(0.005)
             await pilot.pause()
             session.resume.set()
             typist = asyncio.create_task(type_keys(app, field, latencies, lambda: run.active))
-        while run.active or run.queue:
+        while run.active or run.pending:
             await asyncio.sleep(0.005)
         elapsed = time.process_time() - started
         if typist is not None:

@@ -78,12 +78,19 @@ class Run:
     stats: RunStats = field(default_factory=RunStats)
     session: RunnableSession | None = None
     queue: deque[Event] = field(default_factory=deque)
+    # Events counted in `stats` and `events` but not drawn yet (a render stops when its time is up).
+    backlog: deque[Event] = field(default_factory=deque)
     events: list[Event] = field(default_factory=list)
     posted: bool = False
     rendered_at: float = 0.0
     active: bool = True
     started: float = field(default_factory=time.monotonic)
     ended: float | None = None
+
+    @property
+    def pending(self) -> bool:
+        """Whether some of its events are not drawn yet."""
+        return bool(self.queue or self.backlog)
 
     @property
     def elapsed_s(self) -> float:
@@ -96,6 +103,12 @@ class Run:
 PERMISSION_MODES = ("default", "acceptEdits", "plan", "bypassPermissions")
 # Seconds between two renders of a run's queued events (a few layouts a second, not one per delta).
 RENDER_INTERVAL_S = 0.08
+# Seconds of event rendering in one go; the rest waits until the screen has painted (keys first).
+RENDER_BUDGET_S = 0.008
+# While the person types (a key in the last TYPING_HOLD_S), runs render less often: every render is
+# a layout of the screen that the next key's frame may have to wait for.
+TYPING_RENDER_INTERVAL_S = 0.25
+TYPING_HOLD_S = 0.5
 
 
 def coalesce_text(events: list[Event]) -> list[Event]:
@@ -145,6 +158,13 @@ class ChatPane(Vertical):
             super().__init__()
             self.run = run
 
+    class _RenderDue(Message):
+        """The screen has painted: render the queued events of `run` now."""
+
+        def __init__(self, run: Run) -> None:
+            super().__init__()
+            self.run = run
+
     class PermissionNeeded(Message):
         """The worker waits for the person's answer to `request`, through `future`."""
 
@@ -186,6 +206,7 @@ class ChatPane(Vertical):
         self.last_prompt = ""
         self._futures: dict[str, asyncio.Future] = {}
         self._fresh_next = False
+        self._typed_at = float("-inf")
 
     def compose(self):
         yield Static(id="chat-title")
@@ -442,33 +463,62 @@ class ChatPane(Vertical):
             run.posted = True
             self.post_message(self.EventsReady(run))
 
+    def note_typing(self) -> None:
+        """The person typed (in the pane's input, or anywhere a host reports): for a moment, render
+        runs less often so keys reach the screen first."""
+        self._typed_at = time.monotonic()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "chat-input":
+            self.note_typing()
+
     async def on_chat_pane_events_ready(self, message: EventsReady) -> None:
         run = message.run
-        wait = run.rendered_at + RENDER_INTERVAL_S - time.monotonic()
+        now = time.monotonic()
+        typing = now - self._typed_at < TYPING_HOLD_S
+        wait = run.rendered_at + (TYPING_RENDER_INTERVAL_S if typing else RENDER_INTERVAL_S) - now
         if wait > 0:
             # Every render re-lays out the screen; rendering at most a dozen times a second (not per
             # delta) leaves the frames between free for keys. `posted` stays set, so events queued
             # meanwhile join this batch.
             self.set_timer(wait, lambda: self.post_message(self.EventsReady(run)))
             return
-        await self._render_queued(run)
+        # Render once the screen has painted what is pending: a key typed meanwhile gets its frame
+        # first, and never waits behind the layout of a batch of events.
+        self.call_after_refresh(self.post_message, self._RenderDue(run))
 
-    async def _render_queued(self, run: Run) -> None:
-        """Show every queued event of `run`, consecutive text deltas joined into one write."""
+    async def on_chat_pane__render_due(self, message: _RenderDue) -> None:
+        if message.run.posted:
+            await self._render_queued(message.run, budget=RENDER_BUDGET_S)
+
+    async def _render_queued(self, run: Run, budget: float | None = None) -> None:
+        """Show the queued events of `run`, consecutive text deltas joined into one write; with a
+        `budget` (seconds), what is left once it is spent waits for the next paint."""
         run.posted = False
-        run.rendered_at = time.monotonic()
+        run.rendered_at = started = time.monotonic()
         events = list(run.queue)
         run.queue.clear()
         for event in events:
             run.events.append(event)
             run.stats.apply(event)
-        for event in coalesce_text(events):
+        backlog = run.backlog
+        if events:
+            joined = coalesce_text([*backlog, *events])
+            backlog.clear()
+            backlog.extend(joined)
+        while backlog:
+            event = backlog.popleft()
             await run.view.add_event(event)
             if isinstance(event, RunEnded) and event.depth == 0 and run.active:
                 run.active = False
                 run.ended = time.monotonic()
                 collector.release()
                 self.post_message(self.RunFinished(run))
+            if budget is not None and time.monotonic() - started > budget:
+                break
+        if backlog and not run.posted:
+            run.posted = True
+            self.call_after_refresh(self.post_message, self._RenderDue(run))
         if run is self.shown:
             self._show_status()
 
