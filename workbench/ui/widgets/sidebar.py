@@ -96,12 +96,9 @@ class Sidebar(Vertical):
         self._dirty: set[Path] = set()
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter agents (name or description)", id="agent-filter")
-        # The tree arrives with the catalog: the first frame shows this line instead.
+        # The filter box and the tree arrive with the catalog: the first frame shows this line
+        # instead (an Input is a dozen widgets' worth of styling and rendering at launch).
         yield Label("reading agent folders…", id="agent-loading")
-
-    def on_mount(self) -> None:
-        apply_cursor_blink(self)
 
     @property
     def tree(self) -> Tree:
@@ -116,7 +113,9 @@ class Sidebar(Vertical):
             tree: Tree = Tree("agents", id="agent-tree")
             tree.show_root = False
             tree.guide_depth = 2
-            self.mount(tree)
+            search = Input(placeholder="filter agents (name or description)", id="agent-filter")
+            self.mount_all([search, tree])
+            apply_cursor_blink(self)
         self._rebuild()
 
     def set_dirty(self, path: Path, dirty: bool) -> None:
