@@ -85,3 +85,118 @@ async def test_an_unknown_theme_in_the_settings_falls_back_with_a_notification(
         await pilot.pause()
         assert app.theme == "workbench-dark"
         assert any("no-such-theme" in n.message for n in app._notifications)
+
+
+def test_parsed_theme_files_are_cached_until_a_file_changes(tmp_path):
+    from workbench.ui.themes import theme_cache_file
+
+    path = tmp_path / "sea.yaml"
+    path.write_text("name: sea\nprimary: '#123456'\n")
+    assert load_themes([tmp_path]).themes["sea"].primary == "#123456"
+    assert str(path) in theme_cache_file().read_text()
+    # The cache answers for an unchanged file: a forged entry shows it is what is read.
+    stamp = path.stat()
+    import json
+
+    cache = json.loads(theme_cache_file().read_text())
+    cache["files"][str(path)][2]["primary"] = "#654321"
+    theme_cache_file().write_text(json.dumps(cache))
+    assert load_themes([tmp_path]).themes["sea"].primary == "#654321"
+    # A changed file (size and time) is parsed again.
+    path.write_text("name: sea\nprimary: '#abcdef'\ndark: false\n")
+    assert path.stat().st_size != stamp.st_size
+    assert load_themes([tmp_path]).themes["sea"].primary == "#abcdef"
+
+
+# -- live reload ------------------------------------------------------------------------------
+
+ACTIVE = ("name: workbench-dark\ndark: true\nprimary: '#aa0000'\n"
+          "variables:\n  diag-warning: '{warning}'\n")
+
+
+async def _reloaded(pilot, path, text) -> None:
+    path.write_text(text)
+    pilot.app.post_message(pilot.app.ThemeFilesChanged({path}))
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_a_changed_user_theme_file_is_re_applied_when_it_is_the_active_theme(make_app):
+    from tests.ui.helpers import settle
+
+    folder = user_themes_dir()
+    folder.mkdir(parents=True)
+    path = folder / "mine.yaml"
+    path.write_text(ACTIVE.format(warning="#111111"))
+    app = make_app("test-runner.md")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        editor = app.main_screen.editor
+        assert editor._theme.syntax_styles["diag.warning"].color.name == "#111111"
+        await _reloaded(pilot, path, ACTIVE.format(warning="#22cc44").replace("#aa0000", "#00aa00"))
+        assert app.theme == "workbench-dark"
+        assert app.current_theme.primary == "#00aa00"
+        assert app.theme_variables["diag-warning"] == "#22cc44"
+        # The CSS was recomputed and the editor's underline colours followed the theme.
+        assert app.stylesheet._variables["diag-warning"] == "#22cc44"
+        assert editor._theme.syntax_styles["diag.warning"].color.name == "#22cc44"
+
+
+async def test_a_changed_theme_that_is_not_active_is_registered_without_switching(make_app):
+    folder = user_themes_dir()
+    folder.mkdir(parents=True)
+    path = folder / "other.yaml"
+    path.write_text("name: other\nprimary: '#101010'\n")
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await _reloaded(pilot, path, "name: other\nprimary: '#202020'\n")
+        assert app.theme == "workbench-dark"
+        assert app.get_theme("other").primary == "#202020"
+
+
+async def test_a_broken_theme_file_is_reported_and_the_current_theme_stays(make_app):
+    folder = user_themes_dir()
+    folder.mkdir(parents=True)
+    path = folder / "mine.yaml"
+    path.write_text(ACTIVE.format(warning="#111111"))
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        before = app.current_theme
+        variables = dict(app.theme_variables)
+        await _reloaded(pilot, path, "primary: [\n")
+        assert app.theme == "workbench-dark" and app.current_theme is before
+        assert app.theme_variables == variables
+        messages = [n.message for n in app._notifications]
+        assert any("mine.yaml: not valid YAML at line" in m and "still using workbench-dark" in m
+                   for m in messages), messages
+        await _reloaded(pilot, path, "name: workbench-dark\nprimary: '#zzzzzz'\n")
+        assert app.current_theme is before
+        assert any("'#zzzzzz' is not a colour" in n.message for n in app._notifications)
+
+
+async def test_the_watcher_re_applies_a_theme_edited_on_disk(make_app):
+    import asyncio
+
+    from workbench.settings import load_settings
+
+    folder = user_themes_dir()
+    folder.mkdir(parents=True)
+    path = folder / "mine.yaml"
+    path.write_text(ACTIVE.format(warning="#111111"))
+    settings = load_settings()
+    settings.watch_files = True
+    app = make_app(settings=settings)
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(100):  # the watchers start once the catalog is shown
+            await pilot.pause(0.05)
+            if any(w.group == "theme-watcher" for w in app.workers):
+                break
+        await asyncio.sleep(0.3)
+        path.write_text(ACTIVE.format(warning="#33dd55"))
+        for _ in range(80):
+            await pilot.pause(0.1)
+            if app.theme_variables.get("diag-warning") == "#33dd55":
+                break
+        assert app.theme_variables["diag-warning"] == "#33dd55"

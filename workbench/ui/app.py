@@ -14,7 +14,14 @@ from workbench.agents.catalog import Catalog, Scope
 from workbench.settings import Settings, load_settings
 from workbench.ui.keymap import bindings, effective_keys, unknown_key_ids
 from workbench.ui.screens.main import MainScreen
-from workbench.ui.themes import THEME_VARIABLES, load_themes
+from workbench.ui.themes import (
+    THEME_SUFFIXES,
+    THEME_VARIABLES,
+    ThemeFileError,
+    load_theme_file,
+    load_themes,
+    user_themes_dir,
+)
 
 DEFAULT_THEME = "workbench-dark"
 
@@ -27,6 +34,13 @@ class WorkbenchApp(App):
 
     class FilesChanged(Message):
         """The watcher saw agent files added, changed or removed on disk."""
+
+        def __init__(self, paths: set[Path]) -> None:
+            super().__init__()
+            self.paths = paths
+
+    class ThemeFilesChanged(Message):
+        """The watcher saw theme files added, changed or removed in the user's themes folder."""
 
         def __init__(self, paths: set[Path]) -> None:
             super().__init__()
@@ -81,9 +95,11 @@ class WorkbenchApp(App):
     # -- watching ----------------------------------------------------------------------------
 
     def start_watching(self, catalog: Catalog) -> None:
-        """Keep the catalog current with the disk, unless the settings turn the watcher off."""
+        """Keep the catalog and the user's themes current with the disk, unless the settings turn
+        the watcher off."""
         if self.settings.watch_files:
             self._watch(catalog.scopes)
+            self._watch_themes(user_themes_dir())
 
     @work(exclusive=True, group="watcher")
     async def _watch(self, scopes: list[Scope]) -> None:
@@ -98,6 +114,44 @@ class WorkbenchApp(App):
 
     def on_workbench_app_files_changed(self, message: FilesChanged) -> None:
         self.main_screen.files_changed(message.paths)
+
+    @work(exclusive=True, group="theme-watcher")
+    async def _watch_themes(self, folder: Path) -> None:
+        if not folder.is_dir():
+            return  # no user themes: nothing to keep current
+        from watchfiles import awatch
+
+        def is_theme_file(_change, path: str) -> bool:
+            return path.endswith(THEME_SUFFIXES)
+
+        try:
+            async for changes in awatch(folder, watch_filter=is_theme_file, recursive=False,
+                                        debounce=300, step=50):
+                self.post_message(self.ThemeFilesChanged({Path(path) for _, path in changes}))
+        except (OSError, RuntimeError) as error:
+            self.notify(f"stopped watching the themes folder: {error}", severity="warning")
+
+    def on_workbench_app_theme_files_changed(self, message: ThemeFilesChanged) -> None:
+        """Re-read each changed theme file; the active theme is re-applied at once. A file that
+        no longer reads keeps what was registered from it, and says why."""
+        for path in sorted(message.paths):
+            if path.suffix not in THEME_SUFFIXES or not path.is_file():
+                continue  # a removed file: its theme stays registered until the app restarts
+            try:
+                theme = load_theme_file(path)
+            except ThemeFileError as error:
+                self.notify(f"theme {error}; still using {self.theme}", title="Theme not reloaded",
+                            severity="error", timeout=10)
+                continue
+            self.register_theme(theme)
+            if theme.name == self.theme:
+                self.reapply_theme()
+
+    def reapply_theme(self) -> None:
+        """Apply the active theme again after its definition was replaced under the same name:
+        setting `theme` to its own value would change nothing."""
+        # Textual's own watcher of `theme`: classes, CSS variables, restyle, theme_changed_signal.
+        self._watch_theme(self.theme)
 
     # -- keys and the palette ----------------------------------------------------------------
 
