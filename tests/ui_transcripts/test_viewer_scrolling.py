@@ -1,6 +1,6 @@
 """The transcript viewer on a long session: events are mounted as the reader pages down, widgets far
-above the screen are parked (ConversationView(park_offscreen=True)), and jumping between calls and
-the filters still see every call, parked ones included."""
+above the screen are parked (ConversationView(park_offscreen=True)), jumping between calls sees
+every call, parked ones included, and a filter is a view of its own matches."""
 
 from __future__ import annotations
 
@@ -116,36 +116,49 @@ async def test_n_and_p_reach_calls_far_down_and_wrap_to_parked_ones(long_session
         assert _on_screen(screen, app.focused)
 
 
-async def test_filters_after_scrolling_far_include_parked_calls_and_clearing_restores_all(long_session):
+async def test_a_filter_mounts_only_its_matches_and_escape_goes_back_to_the_whole_view(long_session):
     app = TranscriptsApp(long_session)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _opened(pilot)
         await _page_down_until(pilot, screen, call_id(80))
+        whole = screen.view
         assert _mounted(screen)[call_id(0)] in _parked(screen)
+        mounted = len(_mounted(screen))
+        errors = [call_id(i) for i in range(CALLS) if failed(i)]
 
         await pilot.press("e")
         await _all_mounted(pilot, screen)
-        errors = [call_id(i) for i in range(CALLS) if failed(i)]
-        shown = [b for b in screen.view.query(ToolCallBlock) if _shown(b)]
+        shown = [b for b in screen.query(ToolCallBlock) if _shown(b)]
         assert [b.call_id for b in shown] == errors
-        # Really on screen, from the top: nothing is parked, no spacer is left above them.
-        assert not _parked(screen)
         assert _on_screen(screen, shown[0])
-        assert shown[0].region.y == min(b.region.y for b in shown)
+        # The filtered view holds the matches only; the whole view waited, mounting nothing more.
+        assert [b.call_id for b in screen.view.query(ToolCallBlock)] == errors
+        assert len(list(whole.query(ToolCallBlock))) == mounted and not whole.display
 
-        await pilot.press("escape", "t")
-        assert screen.filter == ("tool", "Bash")
+        # Esc: the whole view where the reader left it.
+        await pilot.press("escape")
         await pilot.pause()
-        assert [b.call_id for b in screen.view.query(ToolCallBlock) if _shown(b)] == \
-            [call_id(i) for i in range(CALLS) if tool_of(i) == "Bash"]
+        assert screen.filter is None and screen.view is whole
+        assert _on_screen(screen, _mounted(screen)[call_id(80)])
 
+        # Esc with a call chosen in the filtered view: the whole view at that call, in context
+        # (it had been parked far above).
+        await pilot.press("e", "n")
+        assert app.focused.call_id == errors[0]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused.call_id == errors[0] and app.focused in _mounted(screen).values()
+        assert _on_screen(screen, app.focused)
+
+        # A tool filter pages down to its last match; the whole view still has what it had.
+        await pilot.press("t")
+        assert screen.filter == ("tool", "Bash")
+        await _to_the_end(pilot, screen)
+        assert [b.call_id for b in screen.query(ToolCallBlock) if _shown(b)] == \
+            [call_id(i) for i in range(CALLS) if tool_of(i) == "Bash"]
         await pilot.press("escape")
         await pilot.pause()
         assert screen.filter is None
-        blocks = list(screen.view.query(ToolCallBlock))
-        assert len(blocks) == CALLS and all(_shown(b) for b in blocks)
-        assert all(b.display for b in screen.view.children)
-        # Everything back in order, from the top of the conversation.
-        assert _on_screen(screen, blocks[0])
-        await _page_down_until(pilot, screen, call_id(130))
-        assert _on_screen(screen, _mounted(screen)[call_id(130)])
+        assert len(list(whole.query(ToolCallBlock))) == mounted
+        assert all(_shown(b) for b in whole.query(ToolCallBlock))

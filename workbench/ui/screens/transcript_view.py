@@ -2,12 +2,15 @@
 
 The file is read in a worker; its events (`transcripts.replay`) go to a `ConversationView` in
 batches, the first batch at once so the first frame comes quickly. Keys jump between tool calls and
-narrow the view to errors, to one tool, or to one subagent.
+narrow the view to errors, to one tool, or to one subagent: a filter is a second view of just the
+matching events (`transcripts.filtering`), mounted lazily like the whole one, which waits hidden
+where the reader left it.
 """
 
 from __future__ import annotations
 
 import time
+import weakref
 from pathlib import Path
 
 from textual import work
@@ -18,12 +21,12 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from workbench.transcripts.events import Event
+from workbench.transcripts.filtering import filter_events
 from workbench.transcripts.model import ToolCall, Transcript
 from workbench.transcripts.origin import RunOrigin, run_origin
 from workbench.transcripts.stats import TranscriptStats
 from workbench.ui.chat import collector
 from workbench.ui.chat.conversation import ConversationView
-from workbench.ui.chat.notice import Notice
 from workbench.ui.chat.tool_block import ToolCallBlock
 from workbench.ui.keymap import screen_bindings
 
@@ -71,7 +74,12 @@ class TranscriptScreen(Screen):
         self.loaded = False
         # (kind, value): ("errors", None), ("tool", "Bash"), ("subagent", call id) or None.
         self.filter: tuple[str, str | None] | None = None
-        self._pending: list[Event] = []
+        # Every event of the file, once read; and what each view has still to mount.
+        self._events: list[Event] = []
+        self._feeds: weakref.WeakKeyDictionary[ConversationView, list[Event]] = weakref.WeakKeyDictionary()
+        self._finished_views: weakref.WeakSet[ConversationView] = weakref.WeakSet()
+        # The whole view's scroll position while a filtered view is shown in its place.
+        self._saved_scroll_y = 0.0
         self._batch_queued = False
         self._showing_head = False
         # Whether this screen holds the collector (the whole transcript is frozen out of its reach).
@@ -85,8 +93,20 @@ class TranscriptScreen(Screen):
 
     @property
     def view(self) -> ConversationView:
-        """The conversation widget."""
-        return self.query_one(ConversationView)
+        """The conversation widget shown: the whole transcript, or the filtered one."""
+        if self.filter is not None:
+            for view in self.query("#transcript-filtered").results(ConversationView):
+                return view
+        return self.query_one("#transcript-conversation", ConversationView)
+
+    @property
+    def _pending(self) -> list[Event]:
+        """The events the shown view has still to mount."""
+        return self._feeds.get(self.view, [])
+
+    @_pending.setter
+    def _pending(self, events: list[Event]) -> None:
+        self._feeds[self.view] = events
 
     async def on_mount(self) -> None:
         from workbench.transcripts.reader import TranscriptError, read_transcript
@@ -175,6 +195,7 @@ class TranscriptScreen(Screen):
             self.view.focus()
         # A transcript is read from the top, not followed at the end like a live run.
         self.view.anchor(False)
+        self._events = message.events
         self._pending = message.events
         await self._mount_next(FIRST_BATCH)
         self._to_top()
@@ -201,7 +222,7 @@ class TranscriptScreen(Screen):
     def _maybe_more(self, *_: object) -> None:
         view = self.view
         near_end = view.max_scroll_y - view.scroll_y < view.size.height * MORE_WITHIN_SCREENS
-        if self._pending and not self._batch_queued and (near_end or self.filter is not None):
+        if self._pending and not self._batch_queued and near_end:
             self._batch_queued = True
             self.post_message(self._NextBatch())
 
@@ -216,19 +237,21 @@ class TranscriptScreen(Screen):
         started = time.perf_counter()
         # One layout and one frame for the whole batch, not one for each widget as it mounts.
         with self.app.batch_update():
+            pending = self._feeds.get(view, [])
             while True:
-                batch, self._pending = self._pending[:count], self._pending[count:]
+                batch, pending = pending[:count], pending[count:]
+                self._feeds[view] = pending
                 if batch:
                     await view.add_events(batch)
-                if not self._pending or time.perf_counter() - started >= budget:
+                if not pending or time.perf_counter() - started >= budget:
                     break
-            if self.filter is not None:
-                _apply_filter(view, self.filter)
         if self._holding_collector:
             collector.refreeze()
-        if final and not self._pending and not self.loaded:
+        if final and not pending and view not in self._finished_views:
+            self._finished_views.add(view)
             await view.finish()
-            self.loaded = True
+            if view.id == "transcript-conversation":
+                self.loaded = True
             # Markdown lays itself out after mounting; stay at the top once it has.
             if view.scroll_y <= 0:
                 self.call_after_refresh(self._to_top)
@@ -292,19 +315,19 @@ class TranscriptScreen(Screen):
 
     # -- filters --------------------------------------------------------------------------------
 
-    def action_filter_errors(self) -> None:
+    async def action_filter_errors(self) -> None:
         """Show only failed or denied calls and error notices (again: show everything)."""
-        self._set_filter(None if self.filter == ("errors", None) else ("errors", None))
+        await self._set_filter(None if self.filter == ("errors", None) else ("errors", None))
 
-    def action_filter_tool(self) -> None:
+    async def action_filter_tool(self) -> None:
         """Cycle through the tools used: only that tool's calls, then everything again."""
         names = sorted({c.name for c in self._all_calls()})
-        self._set_filter(_cycle(self.filter, "tool", names))
+        await self._set_filter(_cycle(self.filter, "tool", names))
 
-    def action_filter_subagent(self) -> None:
+    async def action_filter_subagent(self) -> None:
         """Cycle through the subagent calls: only that call and its nested run, then everything."""
         ids = [c.id for c in self._all_calls() if c.subagent is not None]
-        self._set_filter(_cycle(self.filter, "subagent", ids))
+        await self._set_filter(_cycle(self.filter, "subagent", ids))
 
     def _all_calls(self) -> list[ToolCall]:
         """Every call of the file and its subagents, mounted yet or not."""
@@ -345,37 +368,69 @@ class TranscriptScreen(Screen):
         if origin is not None:
             self.post_message(self.RerunRequested(origin))
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         """Clear the filter, or leave the screen when there is none."""
         if self.filter is not None:
-            self._set_filter(None)
+            await self._set_filter(None)
         elif len(self.app.screen_stack) > 1:
             self.app.pop_screen()
         else:
             self.app.exit()
 
-    def _set_filter(self, wanted: tuple[str, str | None] | None) -> None:
+    async def _set_filter(self, wanted: tuple[str, str | None] | None) -> None:
+        """Show only what `wanted` matches, in a view of its own; None: the whole view again, where
+        the reader left it, or at the call that had the focus in the filtered view."""
+        if wanted is not None and not self._events:
+            self.notify("The transcript is still being read.", severity="warning")
+            return
+        whole = self.query_one("#transcript-conversation", ConversationView)
+        focused = self.focused.call_id if isinstance(self.focused, ToolCallBlock) else None
+        if self.filter is None:
+            self._saved_scroll_y = whole.scroll_y
+        for old in list(self.query("#transcript-filtered").results(ConversationView)):
+            await old.remove()
         self.filter = wanted
-        # The spacer's height counts the parked widgets as they were shown before; a new filter
-        # shows others, so everything is shown again and filtered (parking resumes as more mounts).
-        self.view.unpark()
-        _apply_filter(self.view, wanted)
-        # A filter hides most of what is mounted, so the rest is mounted (and filtered) too.
-        self.call_after_refresh(self._maybe_more)
         label = self.query_one("#transcript-filter", Static)
         label.set_class(wanted is None, "-empty")
-        if wanted is not None:
-            kind, value = wanted
-            words = {"errors": "errors only", "tool": f"tool: {value}", "subagent": f"subagent call: {value}"}
-            label.update(f"Showing {words[kind]} · Esc shows everything")
-        self.view.scroll_home(animate=False)
+        if wanted is None:
+            whole.display = True
+            whole.focus()
+            self.call_after_refresh(self._back_to_whole, focused)
+            return
+        kind, value = wanted
+        words = {"errors": "errors only", "tool": f"tool: {value}", "subagent": f"subagent call: {value}"}
+        label.update(f"Showing {words[kind]} · Esc shows everything")
+        whole.display = False
+        view = _conversation(filtered=True)
+        await self.mount(view, before=self.query_one(Footer))
+        view.anchor(False)
+        view.focus()
+        self._pending = filter_events(self._events, wanted)
+        await self._mount_next(FIRST_BATCH)
+        self.watch(view, "scroll_y", self._maybe_more, init=False)
+        self.call_after_refresh(self._maybe_more)
+        self._to_top()
+
+    def _back_to_whole(self, call_id: str | None) -> None:
+        """The whole view is shown again: at the call focused in the filtered view when it is
+        mounted here, else where the reader left it."""
+        view = self.view
+        target = next((b for b in view.query(ToolCallBlock) if b.call_id == call_id), None) \
+            if call_id is not None else None
+        if target is None:
+            view.scroll_to(y=self._saved_scroll_y, animate=False)
+            return
+        if _parked(target):
+            view.unpark()
+        target.focus()
+        self.call_after_refresh(target.scroll_visible, animate=False, top=True)
 
 
-def _conversation() -> ConversationView:
+def _conversation(filtered: bool = False) -> ConversationView:
     # Parked: widgets more than a screen above the viewport are hidden behind a spacer, so a frame
     # lays out only what is near the screen however far the reader has scrolled.
-    return ConversationView(id="transcript-conversation", agent_prompts=True,
-                            whole_replies_static=True, park_offscreen=True)
+    return ConversationView(id="transcript-filtered" if filtered else "transcript-conversation",
+                            agent_prompts=True, whole_replies_static=True, park_offscreen=True)
 
 
 def _prices(screen: Screen) -> dict:
@@ -393,8 +448,9 @@ def _cycle(current, kind: str, values: list[str]):
 
 
 def _shown(widget: Widget) -> bool:
-    """Whether the filter shows `widget`: not hidden by itself or a container, parked counting as
-    shown (ConversationView hides widgets far above the viewport with the class `-parked`)."""
+    """Whether `widget` is in the view shown (the whole view is hidden while a filter shows its
+    own), parked counting as shown (ConversationView hides widgets far above the viewport with the
+    class `-parked`)."""
     node: Widget | None = widget
     while isinstance(node, Widget) and not isinstance(node, Screen):
         if not node.display and not node.has_class("-parked"):
@@ -411,56 +467,6 @@ def _parked(widget: Widget) -> bool:
             return True
         node = node.parent  # type: ignore[assignment]
     return False
-
-
-def _matches(block: ToolCallBlock, wanted: tuple[str, str | None]) -> bool:
-    kind, value = wanted
-    if kind == "errors":
-        return block.status in ("failed", "denied")
-    if kind == "tool":
-        return block.tool_name == value
-    return block.call_id == value
-
-
-def _apply_filter(container: Widget, wanted: tuple[str, str | None] | None) -> bool:
-    """Show the children of `container` that match (with what leads to them); True if any did."""
-    any_shown = False
-    for child in container.children:
-        if child.has_class("parked-spacer"):
-            continue  # ConversationView's stand-in for the parked widgets: theirs to size
-        if wanted is None:
-            _show(child, True)
-            if isinstance(child, ToolCallBlock) and child.nested is not None:
-                _apply_filter(child.nested, None)
-            continue
-        if isinstance(child, ToolCallBlock):
-            if _matches(child, wanted):
-                show = True
-                # A call that matches shows whole, its nested run included.
-                if child.nested is not None:
-                    _apply_filter(child.nested, None)
-            elif child.nested is not None:
-                show = _apply_filter(child.nested, wanted)
-            else:
-                show = False
-        elif isinstance(child, Notice):
-            show = wanted[0] == "errors" and child.has_class("-error")
-        else:
-            show = False
-        _show(child, show)
-        any_shown = any_shown or show
-    return any_shown
-
-
-def _show(widget: Widget, show: bool) -> None:
-    # Shown means no display rule of our own, so that the stylesheet still hides a parked widget
-    # (an inline `display: block` would override the class `-parked` and show it twice over: as
-    # itself and in the spacer's height).
-    if show:
-        if widget.styles.has_rule("display"):
-            widget.styles.display = None
-    elif widget.display or widget.has_class("-parked"):
-        widget.display = False
 
 
 def header_content(tx: Transcript, stats: TranscriptStats | None) -> Content:
