@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from functools import partial
 from dataclasses import dataclass, field
 
-from markdown_it import MarkdownIt
 from rich.markdown import Markdown as RichMarkdown
-from textual.await_complete import AwaitComplete
 from textual._compositor import Compositor
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -23,7 +20,6 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Collapsible, Markdown, Static
-from textual.widgets._markdown import MarkdownBlock, MarkdownHeader
 from textual.widgets.markdown import MarkdownStream
 
 from workbench.transcripts.events import (
@@ -256,7 +252,6 @@ class ConversationView(VerticalScroll):
         while text:
             if lane.reply_stream is None:
                 lane.reply = Markdown(classes="reply")
-                lane.reply.append = partial(_append_unbatched, lane.reply)
                 await lane.container.mount(lane.reply)
                 lane.reply_stream = Markdown.get_stream(lane.reply)
                 lane.segment_chars = lane.segment_fences = 0
@@ -471,47 +466,6 @@ async def _fold(markdown: Markdown, lines: list[Strip] | None) -> None:
     markdown.display = False
     await mounted
     await markdown.remove()
-
-
-def _append_unbatched(markdown: Markdown, fragment: str) -> AwaitComplete:
-    """`Markdown.append` (Textual 8.2) without its `batch_update`: Textual holds every screen update
-    until the new blocks have mounted, tens of milliseconds in which no key is drawn. The stream
-    calls this through the widget's `append`, so it stays an append to the widget's stream."""
-    parser = MarkdownIt("gfm-like") if markdown._parser_factory is None else markdown._parser_factory()
-    markdown._markdown = markdown.source + fragment
-    updated_source = "".join(markdown._markdown.splitlines(keepends=True)[markdown._last_parsed_line:])
-
-    async def await_append() -> None:
-        async with markdown.lock:
-            tokens = parser.parse(updated_source)
-            existing = [child for child in markdown.children if isinstance(child, MarkdownBlock)]
-            start_line = markdown._last_parsed_line
-            for token in reversed(tokens):
-                if token.map is not None and token.level == 0:
-                    markdown._last_parsed_line += token.map[0]
-                    break
-            new_blocks = list(markdown._parse_markdown(tokens))
-            any_headers = any(isinstance(block, MarkdownHeader) for block in new_blocks)
-            for block in new_blocks:
-                start, end = block.source_range
-                block.source_range = (start + start_line, end + start_line)
-            if existing and new_blocks:
-                last = existing[-1]
-                last.source_range = new_blocks[0].source_range
-                try:
-                    await last._update_from_block(new_blocks[0])
-                except IndexError:
-                    pass
-                else:
-                    new_blocks = new_blocks[1:]
-            if new_blocks:
-                await markdown.mount_all(new_blocks)
-            if any_headers:
-                markdown._table_of_contents = None
-                markdown.post_message(
-                    Markdown.TableOfContentsUpdated(markdown, markdown.table_of_contents).set_sender(markdown))
-
-    return AwaitComplete(await_append())
 
 
 def _segment_cut(lane: _Lane, text: str) -> int | None:
