@@ -16,24 +16,25 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Footer, Static
 
 from workbench.agents.catalog import AgentEntry, Catalog, Scope, ScopeKind
 from workbench.agents.diagnostics import Diagnostic, Fix
 from workbench.ui import agent_files
 from workbench.ui.agent_files import AgentFileProblem
 from workbench.ui.frontmatter_edit import FrontmatterEditError, set_field
-from workbench.ui.cursor import apply_cursor_blink
 from workbench.ui.keymap import bindings
 from workbench.ui.messages import AgentSelected
 from workbench.ui.screens.choice import ChoiceDialog
-from workbench.ui.widgets.agent_editor import AgentEditor
 from workbench.ui.widgets.conflict_banner import ConflictBanner
 from workbench.ui.widgets.editor_header import EditorHeader
 from workbench.ui.widgets.sidebar import Sidebar, short_folder
 
 if TYPE_CHECKING:
+    from textual.widgets import TextArea
+
     from workbench.ui.chat.pane import ChatPane
+    from workbench.ui.widgets.agent_editor import AgentEditor
     from workbench.ui.widgets.problems_list import ProblemsList
 
 # Validation waits this long after a key so a burst of typing validates once (< 150 ms total).
@@ -95,7 +96,9 @@ class MainScreen(Screen):
             with Vertical(id="editor-column"):
                 yield ConflictBanner(id="conflict-banner")
                 yield EditorHeader(id="editor-header")
-                yield AgentEditor(id="editor")
+                # The editor (a TextArea: the costliest widget of the screen to import, style and
+                # draw) is mounted with the first agent; until then this blank stands in for it.
+                yield Static(id="editor-placeholder")
             with Vertical(id="chat-column"):
                 # The chat pane (and its Markdown and conversation modules) arrives after the
                 # first frame: it is the biggest part of the screen and nothing in it is needed
@@ -105,8 +108,18 @@ class MainScreen(Screen):
 
     @property
     def editor(self) -> AgentEditor:
-        """The agent editor."""
-        return self.query_one("#editor", AgentEditor)
+        """The agent editor; mounted with the first agent, or here when first asked for."""
+        from workbench.ui.widgets.agent_editor import AgentEditor
+
+        found = self.query("#editor")
+        if found:
+            return found.first(AgentEditor)
+        editor = AgentEditor(id="editor")
+        editor.cursor_blink = getattr(getattr(self.app, "settings", None), "cursor_blink", True)
+        column = self.query_one("#editor-column")
+        column.query("#editor-placeholder").remove()
+        column.mount(editor, after="#editor-header")
+        return editor
 
     @property
     def problems(self) -> ProblemsList:
@@ -127,7 +140,8 @@ class MainScreen(Screen):
         return self.path is not None and self.editor.text != self.disk_text
 
     def on_mount(self) -> None:
-        apply_cursor_blink(self)
+        # Cursor blink: the sidebar's filter box, the editor and the chat pane set theirs as they
+        # are mounted, all after the first frame.
         self._show_header()
         # The chat pane and reading the scopes start once the first frame is on screen, so
         # neither delays it.
@@ -259,8 +273,10 @@ class MainScreen(Screen):
 
     # -- live validation ---------------------------------------------------------------------
 
-    @on(TextArea.Changed, "#editor")
-    def _buffer_changed(self, event: TextArea.Changed) -> None:
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        # Handled by name, so that TextArea need not be imported for the first frame.
+        if event.text_area.id != "editor":
+            return
         debounce = not self._loading_text
         self._loading_text = False
         if self.path is None:
