@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import workbench.ui  # noqa: E402, F401  (before Textual: it sets the frame rate the app runs at)
 from textual.app import App  # noqa: E402
 from textual.containers import VerticalScroll  # noqa: E402
 from textual.events import Key  # noqa: E402

@@ -48,3 +48,13 @@ def test_the_app_starts_shows_the_agents_and_never_imports_anthropic(tmp_path, f
                           cwd=tmp_path, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["False", "False"]
+
+
+def test_the_app_paints_at_up_to_120_frames_a_second_unless_the_person_says_otherwise():
+    code = "import workbench.ui.app, textual.constants as c; print(c.MAX_FPS)"
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
+    env["PYTHONPATH"] = str(REPO)
+    ours = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    theirs = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**env, "TEXTUAL_FPS": "30"}, timeout=60)
+    assert (ours.stdout.strip(), theirs.stdout.strip()) == ("120", "30"), ours.stderr + theirs.stderr
