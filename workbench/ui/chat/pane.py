@@ -34,6 +34,7 @@ from workbench.transcripts.events import (
     UsageTotals,
 )
 from workbench.ui.chat import collector
+from workbench.ui.chat.chat_input import ChatInput
 from workbench.ui.chat.conversation import ConversationView
 from workbench.ui.chat.permission_prompt import PermissionPrompt
 from workbench.ui.chat.run_stats import RunStats
@@ -218,7 +219,7 @@ class ChatPane(Vertical):
                 classes="chat-welcome",
             )
         yield Vertical(id="chat-prompts")
-        yield Input(placeholder="Task for the agent — Enter runs it", id="chat-input")
+        yield ChatInput(placeholder="Task for the agent — Enter runs it", id="chat-input")
         yield StatusLine(id="chat-status")
 
     def on_mount(self) -> None:
