@@ -179,3 +179,15 @@ async def test_a_new_finding_is_repainted_on_screen_and_disappears_once_fixed(ma
         await settle(pilot)
         assert "LS" not in _underlined_on_screen(app)
         assert "4  tools: Read, Grep, Glob" in screen_text(app)
+
+
+async def test_typing_in_the_editor_tells_the_chat_pane_to_let_keys_through_first(make_app):
+    app = make_app("code-reviewer.md")
+    async with app.run_test(size=(140, 32)) as pilot:
+        await settle(pilot)
+        pane = app.main_screen.chat
+        before = pane._typed_at
+        app.main_screen.editor.focus()
+        await pilot.press("x")
+        # A streaming run renders less often for a moment after a key (ChatPane.note_typing).
+        assert pane._typed_at > before

@@ -279,6 +279,11 @@ class MainScreen(Screen):
             return
         debounce = not self._loading_text
         self._loading_text = False
+        if debounce:
+            # Typing in the editor while a run streams: the pane renders less often meanwhile, so
+            # the keys reach the screen first (as it does for its own input).
+            for pane in self.query("ChatPane"):
+                pane.note_typing()
         if self.path is None:
             return
         self._validate(self.path, self.editor.text, debounce=debounce)
