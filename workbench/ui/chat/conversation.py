@@ -97,7 +97,6 @@ class ConversationView(VerticalScroll):
     ConversationView Markdown.reply { margin: 0; padding: 0; }
     ConversationView Collapsible.thinking { border: none; padding: 0; margin: 0; background: transparent; }
     ConversationView Markdown.thinking-text { color: $text-muted; text-style: italic; padding: 0; margin: 0; }
-    ConversationView > .-parked { display: none; }
     ConversationView > .parked-spacer { height: 0; }
     """
 
@@ -118,6 +117,14 @@ class ConversationView(VerticalScroll):
         # Parked widgets, top to bottom, each with the height it took.
         self._parked: list[tuple[Widget, int]] = []
         self._park_queued = False
+        # Set once every parked widget is shown again, until the reader next scrolls down: a park
+        # queued before must not hide again what a jump is about to scroll to.
+        self._hold_parking = False
+        # While add_events runs: widgets made and not mounted yet, (container, widget) in order, so
+        # a batch mounts with one call per container (each mount call re-scans the container's
+        # children, parked ones included: per widget, a long view's batch took seconds).
+        self._deferred: list[tuple[Widget, Widget]] | None = None
+        self._deferred_updates: list[tuple[ToolCallBlock, Event]] = []
         # Finished reply segments waiting to be folded, with how many refreshes each has waited.
         self._to_fold: list[tuple[Markdown, int]] = []
         self._fold_queued = False
@@ -131,12 +138,54 @@ class ConversationView(VerticalScroll):
             self.watch(self, "scroll_y", self._scrolled, init=False)
 
     async def add_events(self, events: list[Event]) -> None:
-        """Render several events in order."""
-        for event in events:
-            await self.add_event(event)
+        """Render several events in order; what they create is mounted together at the end (or
+        earlier, when a stream or a nested run needs its container mounted)."""
+        if self._deferred is not None:  # called from within a batch already
+            for event in events:
+                await self._add_event(event)
+            return
+        self._deferred = []
+        try:
+            for event in events:
+                await self._add_event(event)
+        finally:
+            await self._flush_mounts()
+            self._deferred = None
+        self._maybe_park()
 
     async def add_event(self, event: Event) -> None:
         """Render one event."""
+        await self.add_events([event])
+
+    async def _mount(self, container: Widget, widget: Widget) -> None:
+        """Mount `widget` at the end of `container`, or note it for the batch's one mount."""
+        if self._deferred is None:
+            await container.mount(widget)
+            return
+        if container is not self and not container.is_mounted:
+            # A nested run's container comes with its Agent call's block: mount that first.
+            await self._flush_mounts()
+        self._deferred.append((container, widget))
+
+    async def _flush_mounts(self) -> None:
+        """Mount the widgets noted so far, one mount call per run of the same container."""
+        deferred = self._deferred
+        if not deferred:
+            return
+        self._deferred = []
+        start = 0
+        while start < len(deferred):
+            container = deferred[start][0]
+            end = start + 1
+            while end < len(deferred) and deferred[end][0] is container:
+                end += 1
+            await container.mount_all([widget for _, widget in deferred[start:end]])
+            start = end
+        updates, self._deferred_updates = self._deferred_updates, []
+        for block, event in updates:
+            block.apply(event)
+
+    async def _add_event(self, event: Event) -> None:
         lane = self._lane(event)
         if isinstance(event, TextDelta):
             await self._write_text(lane, event.text)
@@ -147,10 +196,13 @@ class ConversationView(VerticalScroll):
             block = ToolCallBlock(event, show_prompt=self.agent_prompts)
             self.blocks[event.call_id] = block
             lane.blocks.append(block)
-            await lane.container.mount(block)
+            await self._mount(lane.container, block)
         elif isinstance(event, (PermissionRequested, PermissionDecided, ToolCallFinished)):
             block = self.blocks.get(event.call_id)
-            if block is not None:
+            if block is not None and self._deferred is not None and not block.is_mounted:
+                # A block draws its body once mounted: the update waits for the batch's mount.
+                self._deferred_updates.append((block, event))
+            elif block is not None:
                 block.apply(event)
         elif isinstance(event, AssistantMessage):
             await self._finish_message(lane, event.message)
@@ -163,15 +215,18 @@ class ConversationView(VerticalScroll):
             text = _typed_text(event.message)
             if text and event.depth == 0:
                 await self._close_streams(lane)
-                await lane.container.mount(Static(Content(text), classes="user-message"))
+                await self._mount(lane.container, Static(Content(text), classes="user-message"))
         elif isinstance(event, RunStarted):
             await self._run_started(event)
         elif isinstance(event, (ErrorOccurred, RetryScheduled, Warning)):
             await self._close_streams(lane)
-            await lane.container.mount(Notice(event))
+            await self._mount(lane.container, Notice(event))
         elif isinstance(event, RunEnded):
             await self._run_ended(lane, event)
+
+    def _maybe_park(self) -> None:
         if self.park_offscreen and not self._park_queued \
+                and len(self.children) - len(self._parked) > PARK_AFTER \
                 and len(self._shown_children()) > PARK_AFTER:
             self._park_queued = True
             self.call_after_refresh(self._park)
@@ -182,6 +237,8 @@ class ConversationView(VerticalScroll):
         """Hide the leading widgets that end more than a screen above the viewport, and grow the
         spacer at the top by what they took, so the scroll position and height stay the same."""
         self._park_queued = False
+        if self._hold_parking:
+            return
         limit = self.scroll_y - self.size.height
         shown = self._shown_children()
         park: list[Widget] = []
@@ -198,8 +255,9 @@ class ConversationView(VerticalScroll):
         # (margins collapse, so the spacer's end plus the next top margin is where that one sits).
         starts = [c.virtual_region.y - c.styles.margin.top for c in [*park, shown[len(park)]]]
         for child, start, end in zip(park, starts, starts[1:]):
-            child.add_class("-parked")
+            _hide(child)
             self._parked.append((child, end - start))
+        self._displayed_changed()
         self._set_parked_height(starts[-1])
 
     def _shown_children(self) -> list[Widget]:
@@ -216,17 +274,30 @@ class ConversationView(VerticalScroll):
         height = self._parked_height
         while self._parked and height > above:
             child, share = self._parked.pop()
-            child.remove_class("-parked")
+            _show(child)
             height -= share
         if not self._parked:
             height = 0
+            self._hold_parking = True
             for child in self.query_children(".-parked"):
-                child.remove_class("-parked")
+                _show(child)
         self._set_parked_height(max(height, 0))
+        self._displayed_changed()
 
-    def _scrolled(self, scroll_y: float) -> None:
+    def _displayed_changed(self) -> None:
+        # An inline display change renews the cache of the widget's own children only; the list
+        # of this view's displayed children (the focus chain reads it) must be renewed here.
+        self._nodes.updated()
+        self.refresh(layout=True)
+
+    def _scrolled(self, old_y: float, scroll_y: float) -> None:
         if self._parked_height and scroll_y < self._parked_height + self.size.height // 2:
             self.unpark(above=scroll_y - self.size.height)
+        elif scroll_y > old_y:
+            self._hold_parking = False
+            # Scrolling down: what went more than a screen above is parked again (not only when
+            # more events come), so the widgets shown stay those near the screen.
+            self._maybe_park()
 
     async def finish(self) -> None:
         """Flush every stream (call when no more events will come)."""
@@ -247,6 +318,8 @@ class ConversationView(VerticalScroll):
         return lane
 
     async def _write_text(self, lane: _Lane, text: str) -> None:
+        # A stream writes into a mounted Markdown, after what the batch made before it.
+        await self._flush_mounts()
         await self._close_thinking(lane)
         lane.streamed_text = True
         while text:
@@ -267,6 +340,7 @@ class ConversationView(VerticalScroll):
                 await self._close_reply(lane)
 
     async def _write_thinking(self, lane: _Lane, text: str) -> None:
+        await self._flush_mounts()
         if lane.thinking_stream is None:
             lane.thinking = Markdown(classes="thinking-text")
             await lane.container.mount(Collapsible(lane.thinking, title="Thinking", classes="thinking"))
@@ -342,10 +416,11 @@ class ConversationView(VerticalScroll):
                 if block.get("type") == "text" and block.get("text"):
                     reply = FoldedReply(block["text"]) if self.whole_replies_static \
                         else Markdown(block["text"], classes="reply")
-                    await lane.container.mount(reply)
+                    await self._mount(lane.container, reply)
                 elif block.get("type") == "thinking" and block.get("thinking"):
                     thinking = Markdown(block["thinking"], classes="thinking-text")
-                    await lane.container.mount(Collapsible(thinking, title="Thinking", classes="thinking"))
+                    await self._mount(lane.container,
+                                      Collapsible(thinking, title="Thinking", classes="thinking"))
         lane.streamed_text = False
 
     async def _run_started(self, event: RunStarted) -> None:
@@ -358,12 +433,14 @@ class ConversationView(VerticalScroll):
             f" · {event.model} · {event.permission_mode}",
             f" · {event.cwd}" if event.cwd else "",
         )
-        await self.mount(Static(header, classes="run-header"))
+        await self._mount(self, Static(header, classes="run-header"))
 
     async def _run_ended(self, lane: _Lane, event: RunEnded) -> None:
         await self._close_streams(lane)
         if event.depth > 0:
             return
+        # The calls' last updates first: a call that finished is not marked cancelled.
+        await self._flush_mounts()
         for block in self.blocks.values():
             block.mark_cancelled()
         await self.finish()
@@ -380,7 +457,20 @@ class ConversationView(VerticalScroll):
             classes="run-footer",
         )
         footer.set_class(event.status == "error", "-error")
-        await self.mount(footer)
+        await self._mount(self, footer)
+
+
+def _hide(widget: Widget) -> None:
+    """Park `widget`: class `-parked` (for queries) and an inline `display: none`; no CSS rule
+    matches the class, so neither change restyles the widget's subtree (a restyle of a tool call
+    cost ~5 ms, on every widget parked)."""
+    widget.add_class("-parked", update=False)
+    widget.styles.display = "none"
+
+
+def _show(widget: Widget) -> None:
+    widget.remove_class("-parked", update=False)
+    widget.styles.display = None
 
 
 class FoldedReply(Widget):
