@@ -418,9 +418,12 @@ class ConversationView(VerticalScroll):
                         else Markdown(block["text"], classes="reply")
                     await self._mount(lane.container, reply)
                 elif block.get("type") == "thinking" and block.get("thinking"):
-                    thinking = Markdown(block["thinking"], classes="thinking-text")
-                    await self._mount(lane.container,
-                                      Collapsible(thinking, title="Thinking", classes="thinking"))
+                    if self.whole_replies_static:
+                        section: Collapsible = WholeThinking(block["thinking"])
+                    else:
+                        thinking = Markdown(block["thinking"], classes="thinking-text")
+                        section = Collapsible(thinking, title="Thinking", classes="thinking")
+                    await self._mount(lane.container, section)
         lane.streamed_text = False
 
     async def _run_started(self, event: RunStarted) -> None:
@@ -471,6 +474,21 @@ def _hide(widget: Widget) -> None:
 def _show(widget: Widget) -> None:
     widget.remove_class("-parked", update=False)
     widget.styles.display = None
+
+
+class WholeThinking(Collapsible):
+    """A thinking block that arrived whole (a transcript): collapsed, and its Markdown is made
+    only when it is first expanded (a Markdown widget tree per thinking block was most of the cost
+    of mounting an assistant message)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(title="Thinking", classes="thinking")
+        self.text = text
+
+    async def on_collapsible_expanded(self, message: Collapsible.Expanded) -> None:
+        if message.collapsible is self and not self.query(".thinking-text"):
+            await self.query_one(Collapsible.Contents).mount(
+                Markdown(self.text, classes="thinking-text"))
 
 
 class FoldedReply(Widget):
