@@ -26,7 +26,9 @@ def _shape(view: ConversationView) -> list[tuple[str, str, str]]:
 
 
 async def test_a_batch_renders_what_events_one_by_one_render(harness):
-    one_by_one, batched = ConversationView(), ConversationView()
+    # Batched mounts are the transcript viewer's (replies arrive whole).
+    one_by_one = ConversationView(whole_replies_static=True)
+    batched = ConversationView(whole_replies_static=True)
     for view in (one_by_one, batched):
         async with harness(view).run_test(size=(100, 60)) as pilot:
             if view is one_by_one:
