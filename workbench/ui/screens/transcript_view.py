@@ -293,9 +293,18 @@ class TranscriptScreen(Screen):
             # wrapping around or back a long way; parking resumes as more is mounted).
             self.view.unpark()
             target.focus()
-            self.call_after_refresh(target.scroll_visible, animate=False, top=True)
+            self.call_after_refresh(self._land, target)
             return
         target.focus()
+        target.scroll_visible(animate=False, top=True)
+
+    def _land(self, target: ToolCallBlock) -> None:
+        """Finish a jump to a call that was parked: a park queued by an earlier scroll down may
+        have hidden it again before the focus landed; show it, focus it and scroll to it."""
+        if _parked(target):
+            self.view.unpark()
+        if self.focused is not target:
+            target.focus(scroll_visible=False)
         target.scroll_visible(animate=False, top=True)
 
     def _below_top(self, blocks: list[ToolCallBlock]) -> list[int]:
