@@ -23,33 +23,12 @@ from pathlib import Path
 ROUNDS = 9
 
 # The floor: start Python, import PyYAML, read every *.md and parse its frontmatter — nothing else.
-FLOOR = r"""
-import os, sys, yaml
-loader = yaml.CSafeLoader
-for root, dirs, files in os.walk(sys.argv[1]):
-    for name in files:
-        if not name.endswith(".md"):
-            continue
-        with open(os.path.join(root, name), encoding="utf-8", errors="replace") as handle:
-            text = handle.read()
-        if not text.startswith("---"):
-            continue
-        end = text.find("\n---", 3)
-        if end == -1:
-            continue
-        try:
-            yaml.load(text[4:end], Loader=loader)
-        except yaml.YAMLError:
-            pass
-"""
-
-
-def _floor_in_process(corpus: str) -> None:
-    """The floor's work without its process: read every *.md, parse the frontmatter (C loader)."""
-    import yaml
-
+# Written once: run as the floor process, and exec'd for the in-process floor of Catalog.load.
+FLOOR_FUNCTION = r"""
+def floor(corpus):
+    import os, yaml
     loader = yaml.CSafeLoader
-    for root, _dirs, files in os.walk(corpus):
+    for root, dirs, files in os.walk(corpus):
         for name in files:
             if not name.endswith(".md"):
                 continue
@@ -64,6 +43,15 @@ def _floor_in_process(corpus: str) -> None:
                 yaml.load(text[4:end], Loader=loader)
             except yaml.YAMLError:
                 pass
+"""
+FLOOR = FLOOR_FUNCTION + "\nimport sys\nfloor(sys.argv[1])\n"
+
+
+def _floor_in_process(corpus: str) -> None:
+    """The floor's work without its process: read every *.md, parse the frontmatter (C loader)."""
+    namespace: dict = {}
+    exec(FLOOR_FUNCTION, namespace)
+    namespace["floor"](corpus)
 
 
 def _catalog_load(corpus: Path, rounds: int = 7) -> list[str]:

@@ -29,8 +29,16 @@ from workbench.transcripts.events import (
 # ("errors", None), ("tool", tool name) or ("subagent", the Agent call's id).
 Filter = tuple[str, "str | None"]
 
-_FINISHED = frozenset({"done", "failed", "denied", "cancelled"})
+# The statuses a call ends in (its block's glyph); anything else a finish reports counts as done.
+FINISHED = frozenset({"done", "failed", "denied", "cancelled"})
 _CALL_EVENTS = (ToolCallStarted, PermissionRequested, PermissionDecided, ToolCallFinished)
+
+
+def finished_status(event: ToolCallFinished) -> str:
+    """The status a finished call shows: its own when it is one of FINISHED, failed for an error
+    result reported as done, else done."""
+    status = event.status if event.status in FINISHED else "done"
+    return "failed" if status == "done" and event.is_error else status
 
 
 def call_statuses(events: Iterable[Event]) -> dict[str, str]:
@@ -43,8 +51,7 @@ def call_statuses(events: Iterable[Event]) -> dict[str, str]:
         elif isinstance(event, PermissionDecided) and event.decision == "deny":
             statuses[event.call_id] = "denied"
         elif isinstance(event, ToolCallFinished):
-            status = event.status if event.status in _FINISHED else "done"
-            statuses[event.call_id] = "failed" if status == "done" and event.is_error else status
+            statuses[event.call_id] = finished_status(event)
     return statuses
 
 

@@ -18,6 +18,7 @@ from workbench.transcripts.events import (
     ToolCallFinished,
     ToolCallStarted,
 )
+from workbench.transcripts.filtering import FINISHED, finished_status
 from workbench.ui.chat.diffs import diff_stats, edit_hunks, render_diff
 from workbench.ui.chat.toolkinds import DIFF_TOOLS, main_argument, secondary_arguments, tool_kind
 from workbench.ui.colours import swatch_colour
@@ -50,7 +51,6 @@ _STATUS_WORD: dict[str, tuple[str, str]] = {
 
 PREVIEW_LINES = 5
 DIFF_PREVIEW_LINES = 12
-FINISHED = frozenset({"done", "failed", "denied", "cancelled"})
 
 
 class ToolCallBlock(Vertical, can_focus=True):
@@ -142,9 +142,7 @@ class ToolCallBlock(Vertical, can_focus=True):
             self.content_text = event.content or ""
             self.detail = event.detail if isinstance(event.detail, dict) else {}
             self.duration_ms = event.duration_ms or None
-            status: BlockStatus = event.status if event.status in FINISHED else "done"
-            if status == "done" and event.is_error:
-                status = "failed"
+            status: BlockStatus = finished_status(event)  # type: ignore[assignment]
             # Failures are the calls people need to read: show them whole (Toad's default too).
             if status == "failed":
                 self.expanded = True
