@@ -4,10 +4,10 @@ when expanded."""
 
 from __future__ import annotations
 
-from textual.widgets import Collapsible, Markdown
+from textual.widgets import Markdown
 
 from workbench.transcripts.events import AssistantMessage
-from workbench.ui.chat.conversation import ConversationView, WholeThinking
+from workbench.ui.chat.conversation import ConversationView, ThinkingTitle, WholeThinking
 from workbench.ui.chat.tool_block import ToolCallBlock
 
 from .events_script import full_run
@@ -61,10 +61,29 @@ async def test_whole_thinking_makes_its_markdown_when_first_expanded(harness):
         await pilot.pause()
         markdown = section.query_one(Markdown)
         assert markdown.source == "First check **the tests**." and markdown.region.height > 0
-        # Collapsing and expanding again keeps the one Markdown.
+        # Collapsing hides it; expanding again shows the same one Markdown.
         section.collapsed = True
         await pilot.pause()
+        assert not markdown.display and section.region.height == 1
         section.collapsed = False
         await pilot.pause()
-        assert len(section.query(Markdown)) == 1
-        assert isinstance(section, Collapsible)
+        assert len(section.query(Markdown)) == 1 and markdown.display
+
+
+async def test_whole_thinking_opens_with_enter_and_a_click(harness):
+    view = ConversationView(whole_replies_static=True)
+    message = {"role": "assistant", "content": [{"type": "thinking", "thinking": "Plan it."}]}
+    async with harness(view).run_test(size=(80, 20)) as pilot:
+        await view.add_events([AssistantMessage(message=message)])
+        await pilot.pause()
+        section = view.query_one(WholeThinking)
+        title = section.query_one(ThinkingTitle)
+        assert str(title.render()) == "▶ Thinking"
+        title.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not section.collapsed and str(title.render()) == "▼ Thinking"
+        assert section.query_one(Markdown).source == "Plan it."
+        await pilot.click(title)
+        await pilot.pause()
+        assert section.collapsed

@@ -16,10 +16,11 @@ from rich.markdown import Markdown as RichMarkdown
 from textual._compositor import Compositor
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.events import Click
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Collapsible, Markdown, Static
+from textual.widgets import Collapsible, Markdown
 from textual.widgets.markdown import MarkdownStream
 
 from workbench.transcripts.events import (
@@ -40,6 +41,7 @@ from workbench.transcripts.events import (
     Warning,
 )
 from workbench.ui.chat.notice import Notice
+from workbench.ui.chat.settled import SettledStatic, settled_size
 from workbench.ui.chat.tool_block import ToolCallBlock
 
 # Characters after which a streamed reply continues in a new Markdown widget (at a paragraph break).
@@ -124,7 +126,6 @@ class ConversationView(VerticalScroll):
         # a batch mounts with one call per container (each mount call re-scans the container's
         # children, parked ones included: per widget, a long view's batch took seconds).
         self._deferred: list[tuple[Widget, Widget]] | None = None
-        self._deferred_updates: list[tuple[ToolCallBlock, Event]] = []
         # Finished reply segments waiting to be folded, with how many refreshes each has waited.
         self._to_fold: list[tuple[Markdown, int]] = []
         self._fold_queued = False
@@ -186,9 +187,6 @@ class ConversationView(VerticalScroll):
                 end += 1
             await container.mount_all([widget for _, widget in deferred[start:end]])
             start = end
-        updates, self._deferred_updates = self._deferred_updates, []
-        for block, event in updates:
-            block.apply(event)
 
     async def _add_event(self, event: Event) -> None:
         lane = self._lane(event)
@@ -204,10 +202,8 @@ class ConversationView(VerticalScroll):
             await self._mount(lane.container, block)
         elif isinstance(event, (PermissionRequested, PermissionDecided, ToolCallFinished)):
             block = self.blocks.get(event.call_id)
-            if block is not None and self._deferred is not None and not block.is_mounted:
-                # A block draws its body once mounted: the update waits for the batch's mount.
-                self._deferred_updates.append((block, event))
-            elif block is not None:
+            if block is not None:
+                # Not mounted yet (a batch): the block mounts drawn as it ends, styled once.
                 block.apply(event)
         elif isinstance(event, AssistantMessage):
             await self._finish_message(lane, event.message)
@@ -220,7 +216,7 @@ class ConversationView(VerticalScroll):
             text = _typed_text(event.message)
             if text and event.depth == 0:
                 await self._close_streams(lane)
-                await self._mount(lane.container, Static(Content(text), classes="user-message"))
+                await self._mount(lane.container, SettledStatic(Content(text), classes="user-message"))
         elif isinstance(event, RunStarted):
             await self._run_started(event)
         elif isinstance(event, (ErrorOccurred, RetryScheduled, Warning)):
@@ -441,14 +437,12 @@ class ConversationView(VerticalScroll):
             f" · {event.model} · {event.permission_mode}",
             f" · {event.cwd}" if event.cwd else "",
         )
-        await self._mount(self, Static(header, classes="run-header"))
+        await self._mount(self, SettledStatic(header, classes="run-header"))
 
     async def _run_ended(self, lane: _Lane, event: RunEnded) -> None:
         await self._close_streams(lane)
         if event.depth > 0:
             return
-        # The calls' last updates first: a call that finished is not marked cancelled.
-        await self._flush_mounts()
         for block in self.blocks.values():
             block.mark_cancelled()
         await self.finish()
@@ -458,7 +452,7 @@ class ConversationView(VerticalScroll):
             "cancelled": "■ Cancelled — the transcript is kept",
             "error": "✘ Ended with an error",
         }.get(event.status, event.status)
-        footer = Static(
+        footer = SettledStatic(
             f"{words} · {event.turns} turn{'s' if event.turns != 1 else ''} · "
             f"{event.tool_calls} tool call{'s' if event.tool_calls != 1 else ''} · "
             f"{event.duration_ms / 1000:.1f}s",
@@ -481,19 +475,75 @@ def _show(widget: Widget) -> None:
     widget.styles.display = None
 
 
-class WholeThinking(Collapsible):
-    """A thinking block that arrived whole (a transcript): collapsed, and its Markdown is made
-    only when it is first expanded (a Markdown widget tree per thinking block was most of the cost
-    of mounting an assistant message)."""
+class ThinkingTitle(SettledStatic, can_focus=True):
+    """The line that names a thinking block and opens it (drawn like a Collapsible's title)."""
+
+    ALLOW_SELECT = False
+    BINDINGS = [("enter", "toggle", "Expand/collapse")]
+
+    def action_toggle(self) -> None:
+        if isinstance(self.parent, WholeThinking):
+            self.parent.collapsed = not self.parent.collapsed
+
+    def on_click(self, event: Click) -> None:
+        event.stop()
+        self.action_toggle()
+
+
+class WholeThinking(Widget):
+    """A thinking block that arrived whole (a transcript): a title line, and the thinking's Markdown
+    below it, made when the block is first expanded. Two widgets while collapsed, and both laid out
+    once: a Markdown widget tree per thinking block was most of the cost of mounting an assistant
+    message, and a Collapsible's three widgets each asked for a second layout."""
+
+    DEFAULT_CSS = """
+    WholeThinking { height: auto; layout: vertical; }
+    WholeThinking > ThinkingTitle {
+        width: auto;
+        padding: 0 1;
+        text-style: $block-cursor-blurred-text-style;
+        color: $block-cursor-blurred-foreground;
+        pointer: pointer;
+        &:hover { background: $block-hover-background; color: $foreground; }
+        &:focus {
+            text-style: $block-cursor-text-style;
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+        }
+    }
+    WholeThinking > Markdown.thinking-text { margin: 1 0 0 3; }
+    """
+
+    virtual_size = settled_size()
 
     def __init__(self, text: str) -> None:
-        super().__init__(title="Thinking", classes="thinking")
+        super().__init__(classes="thinking")
         self.text = text
+        self._collapsed = True
+        self._title = ThinkingTitle(self._title_content())
 
-    async def on_collapsible_expanded(self, message: Collapsible.Expanded) -> None:
-        if message.collapsible is self and not self.query(".thinking-text"):
-            await self.query_one(Collapsible.Contents).mount(
-                Markdown(self.text, classes="thinking-text"))
+    def compose(self):
+        yield self._title
+
+    def _title_content(self) -> Content:
+        return Content(f"{'▶' if self._collapsed else '▼'} Thinking")
+
+    @property
+    def collapsed(self) -> bool:
+        """Whether only the title shows."""
+        return self._collapsed
+
+    @collapsed.setter
+    def collapsed(self, collapsed: bool) -> None:
+        if collapsed == self._collapsed:
+            return
+        self._collapsed = collapsed
+        self._title.update(self._title_content())
+        markdowns = self.query_children(".thinking-text")
+        if markdowns:
+            markdowns.set(display=not collapsed)
+        elif not collapsed:
+            self.mount(Markdown(self.text, classes="thinking-text"))
 
 
 class FoldedReply(Widget):
@@ -505,6 +555,8 @@ class FoldedReply(Widget):
     """
 
     DEFAULT_CSS = "FoldedReply { height: auto; }"
+
+    virtual_size = settled_size()
 
     def __init__(self, source: str, lines: list[Strip] | None = None) -> None:
         super().__init__(classes="reply -folded")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
 
 from workbench.transcripts.events import ErrorOccurred, RetryScheduled, Warning
+from workbench.ui.chat.settled import SettledStatic
 
 # (words found in the error type or message) -> what the person can do about it.
 _ADVICE: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -35,7 +35,7 @@ def advice_for(error_type: str, message: str) -> str:
     return "Press F5 to run again; the transcript of this run is kept."
 
 
-class Notice(Static):
+class Notice(SettledStatic):
     """One error, retry or warning, said in words."""
 
     DEFAULT_CSS = """

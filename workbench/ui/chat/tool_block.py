@@ -10,7 +10,6 @@ from typing import Literal
 from textual.containers import Vertical
 from textual.content import Content
 from textual.events import Click
-from textual.widgets import Static
 
 from workbench.transcripts.events import (
     PermissionDecided,
@@ -20,6 +19,7 @@ from workbench.transcripts.events import (
 )
 from workbench.transcripts.filtering import FINISHED, finished_status
 from workbench.ui.chat.diffs import diff_stats, edit_hunks, render_diff
+from workbench.ui.chat.settled import SettledStatic, settled_size
 from workbench.ui.chat.toolkinds import DIFF_TOOLS, main_argument, secondary_arguments, tool_kind
 from workbench.ui.colours import swatch_colour
 
@@ -91,6 +91,8 @@ class ToolCallBlock(Vertical, can_focus=True):
 
     BINDINGS = [("enter", "toggle", "Expand/collapse")]
 
+    virtual_size = settled_size()
+
     def __init__(self, event: ToolCallStarted, show_prompt: bool = False) -> None:
         self.call_id = event.call_id
         self.tool_name = event.name
@@ -102,29 +104,34 @@ class ToolCallBlock(Vertical, can_focus=True):
         self.detail: dict = {}
         self.duration_ms: float | None = None
         self.reason = ""
-        super().__init__(classes=f"-kind-{self.kind}")
-        self._header = Static(classes="tool-header")
-        self._diff = Static(classes="tool-diff") if event.name in DIFF_TOOLS else None
-        self._body = Static(classes="tool-body -empty")
+        super().__init__(classes=f"-kind-{self.kind} -pending")
+        self.has_diff = event.name in DIFF_TOOLS
         self.nested = Vertical(classes="tool-nested") if self.kind == "agent" else None
         # With `show_prompt` (the transcript viewer), an Agent call's task comes first in its nested
         # run: what the subagent was asked explains what it did.
         prompt = self.tool_input.get("prompt") if self.nested is not None and show_prompt else None
         self.prompt_text = prompt if isinstance(prompt, str) else ""
-        self._prompt = Static(classes="tool-prompt") if self.prompt_text else None
+        # Made in compose, drawn from the call's state at that moment: events that come before the
+        # block is mounted (a transcript's batch) cost no update of mounted widgets, and no restyle.
+        self._header: SettledStatic | None = None
+        self._diff: SettledStatic | None = None
+        self._body: SettledStatic | None = None
+        self._prompt: SettledStatic | None = None
 
     def compose(self):
+        self._header = SettledStatic(self.header_content(), classes="tool-header")
         yield self._header
-        if self._diff is not None:
+        if self.has_diff:
+            self._diff = SettledStatic(self._diff_content(), classes="tool-diff")
             yield self._diff
         if self.nested is not None:
             with self.nested:
-                if self._prompt is not None:
+                if self.prompt_text:
+                    self._prompt = SettledStatic(self._prompt_content(), classes="tool-prompt")
                     yield self._prompt
+        body = self._body_content()
+        self._body = SettledStatic(body, classes="tool-body" if body else "tool-body -empty")
         yield self._body
-
-    def on_mount(self) -> None:
-        self._render_all()
 
     # -- events ---------------------------------------------------------------------------------
 
@@ -178,11 +185,14 @@ class ToolCallBlock(Vertical, can_focus=True):
     # -- rendering ------------------------------------------------------------------------------
 
     def _set_status(self, status: BlockStatus) -> None:
-        for old in GLYPHS:
-            self.remove_class(f"-{old}")
+        if status == self.status:
+            return
+        # Before mounting, a class change needs no restyle: the block is styled once as it mounts.
+        update = self.is_mounted
+        self.remove_class(f"-{self.status}", update=update)
         self.status = status
-        self.add_class(f"-{status}")
-        if self.is_mounted:
+        self.add_class(f"-{status}", update=update)
+        if self._header is not None:
             self._header.update(self.header_content())
 
     def header_content(self) -> Content:
@@ -196,7 +206,7 @@ class ToolCallBlock(Vertical, can_focus=True):
         if argument:
             parts += [" ", argument]
         extras = secondary_arguments(self.tool_name, self.tool_input)
-        if self._diff is not None:
+        if self.has_diff:
             added, removed = diff_stats(edit_hunks(self.tool_name, self.tool_input, self.detail))
             extras = " · ".join(filter(None, [extras, f"+{added} -{removed}"]))
         if extras:
@@ -217,23 +227,33 @@ class ToolCallBlock(Vertical, can_focus=True):
         return self.content_text.rstrip("\n")
 
     def _render_all(self) -> None:
-        if not self.is_mounted:
+        """Draw the state into the block's widgets (not made yet: compose draws it)."""
+        if self._header is None or self._body is None:
             return
         self._header.update(self.header_content())
         if self._diff is not None:
-            hunks = edit_hunks(self.tool_name, self.tool_input, self.detail)
-            path = str(self.tool_input.get("file_path") or "") or None
-            limit = None if self.expanded else DIFF_PREVIEW_LINES
-            self._diff.update(render_diff(hunks, path, max_lines=limit))
+            self._diff.update(self._diff_content())
         if self._prompt is not None:
-            self._prompt.update(Content.assemble(("Prompt ", "bold"),
-                                                 _preview(self.prompt_text, self.expanded)))
+            self._prompt.update(self._prompt_content())
+        body = self._body_content()
+        self._body.set_class(not body, "-empty")
+        self._body.update(body)
+
+    def _diff_content(self):
+        hunks = edit_hunks(self.tool_name, self.tool_input, self.detail)
+        path = str(self.tool_input.get("file_path") or "") or None
+        limit = None if self.expanded else DIFF_PREVIEW_LINES
+        return render_diff(hunks, path, max_lines=limit)
+
+    def _prompt_content(self) -> Content:
+        return Content.assemble(("Prompt ", "bold"), _preview(self.prompt_text, self.expanded))
+
+    def _body_content(self) -> Content:
         text = self.body_text()
         # An edit's result text just repeats the diff; keep the body for failures.
-        if self._diff is not None and self.status == "done":
+        if self.has_diff and self.status == "done":
             text = ""
-        self._body.set_class(not text, "-empty")
-        self._body.update(_preview(text, self.expanded))
+        return _preview(text, self.expanded)
 
 
 def _preview(text: str, expanded: bool) -> Content:

@@ -216,8 +216,12 @@ class TranscriptScreen(Screen):
             self.post_message(self.FirstFrame())
         self._showing_head = False
         # Only what is near the screen is mounted; more follows as the reader scrolls down.
-        self.watch(self.view, "scroll_y", self._maybe_more, init=False)
+        self.watch(self.view, "scroll_y", self._scrolled, init=False)
         self._maybe_more()
+
+    def _scrolled(self, *_: object) -> None:
+        # The scroll's own frame first: mounting ahead waits until it is painted.
+        self.call_after_refresh(self._maybe_more)
 
     def _maybe_more(self, *_: object) -> None:
         view = self.view
@@ -416,7 +420,7 @@ class TranscriptScreen(Screen):
         view.focus()
         self._pending = filter_events(self._events, wanted)
         await self._mount_next(FIRST_BATCH)
-        self.watch(view, "scroll_y", self._maybe_more, init=False)
+        self.watch(view, "scroll_y", self._scrolled, init=False)
         self.call_after_refresh(self._maybe_more)
         self._to_top()
 
