@@ -102,6 +102,9 @@ class ConversationView(VerticalScroll):
     ConversationView > .parked-spacer { height: 0; }
     """
 
+    # Sized by layout alone (see `settled`): its scrollbars are renewed by that layout itself.
+    virtual_size = settled_size()
+
     def __init__(self, *, id: str | None = None, classes: str | None = None,
                  agent_prompts: bool = False, whole_replies_static: bool = False,
                  park_offscreen: bool = False) -> None:
@@ -250,7 +253,7 @@ class ConversationView(VerticalScroll):
         if not park:
             return
         if self._spacer is None:
-            self._spacer = Widget(classes="parked-spacer")
+            self._spacer = _Spacer(classes="parked-spacer")
             await self.mount(self._spacer, before=0)
         # A widget's share of the height runs from its top less its top margin to the next one's
         # (margins collapse, so the spacer's end plus the next top margin is where that one sits).
@@ -262,7 +265,10 @@ class ConversationView(VerticalScroll):
         self._set_parked_height(starts[-1])
 
     def _shown_children(self) -> list[Widget]:
-        return [c for c in self.children if c is not self._spacer and not c.has_class("-parked")]
+        # The spacer, then the parked widgets, then those shown: parking takes the first shown
+        # ones, unparking gives back the last parked.
+        start = len(self._parked) + (self._spacer is not None)
+        return list(self.children[start:])
 
     def _set_parked_height(self, height: int) -> None:
         self._parked_height = height
@@ -473,6 +479,12 @@ def _hide(widget: Widget) -> None:
 def _show(widget: Widget) -> None:
     widget.remove_class("-parked", update=False)
     widget.styles.display = None
+
+
+class _Spacer(Widget):
+    """Stands in for the parked widgets, at their height."""
+
+    virtual_size = settled_size()
 
 
 class ThinkingTitle(SettledStatic, can_focus=True):
