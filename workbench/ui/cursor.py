@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
 
 
 def apply_cursor_blink(root: Widget) -> None:
-    """Set `cursor_blink` from the app's settings on the inputs and text areas under `root`."""
+    """Set `cursor_blink` from the app's settings on the inputs and text areas under `root`.
+
+    Selected by type name, so importing this module loads neither widget: TextArea brings
+    tree-sitter, which the sidebar (the first frame) does not need."""
     settings = getattr(root.app, "settings", None)
     blink = getattr(settings, "cursor_blink", True)
     for widget in root.query("Input, TextArea"):
-        if isinstance(widget, (Input, TextArea)):
-            widget.cursor_blink = blink
+        if hasattr(widget, "cursor_blink"):
+            widget.cursor_blink = blink  # type: ignore[attr-defined]
