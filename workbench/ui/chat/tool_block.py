@@ -49,6 +49,9 @@ _STATUS_WORD: dict[str, tuple[str, str]] = {
     "cancelled": ("cancelled", "$text-muted italic"),
 }
 
+# The statuses DEFAULT_CSS gives a look of their own (`ToolCallBlock.-failed`, `.-denied`).
+_STYLED_STATUSES = frozenset({"failed", "denied"})
+
 PREVIEW_LINES = 5
 DIFF_PREVIEW_LINES = 12
 
@@ -188,7 +191,8 @@ class ToolCallBlock(Vertical, can_focus=True):
         if status == self.status:
             return
         # Before mounting, a class change needs no restyle: the block is styled once as it mounts.
-        update = self.is_mounted
+        # Mounted, only the statuses the CSS draws differently restyle the block's whole subtree.
+        update = self.is_mounted and (status in _STYLED_STATUSES or self.status in _STYLED_STATUSES)
         self.remove_class(f"-{self.status}", update=update)
         self.status = status
         self.add_class(f"-{status}", update=update)

@@ -20,7 +20,13 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
-from workbench.transcripts.events import Event
+from workbench.transcripts.events import (
+    Event,
+    PermissionDecided,
+    PermissionRequested,
+    ToolCallFinished,
+    TurnEnded,
+)
 from workbench.transcripts.filtering import filter_events
 from workbench.transcripts.model import ToolCall, Transcript
 from workbench.transcripts.origin import RunOrigin, run_origin
@@ -243,7 +249,8 @@ class TranscriptScreen(Screen):
         with self.app.batch_update():
             pending = self._feeds.get(view, [])
             while True:
-                batch, pending = pending[:count], pending[count:]
+                end = _slice_end(pending, count)
+                batch, pending = pending[:end], pending[end:]
                 self._feeds[view] = pending
                 if batch:
                     await view.add_events(batch)
@@ -437,6 +444,21 @@ class TranscriptScreen(Screen):
             view.unpark()
         target.focus()
         self.call_after_refresh(target.scroll_visible, animate=False, top=True)
+
+
+# Events that update calls already made: a slice takes those that follow it, so a call is mounted
+# drawn as it ended rather than restyled and redrawn once mounted.
+_CALL_UPDATES = (ToolCallFinished, PermissionRequested, PermissionDecided, TurnEnded)
+_MAX_UPDATES_TAKEN = 16
+
+
+def _slice_end(pending: list[Event], count: int) -> int:
+    """Where a slice of `count` events ends, taking the call updates right after it too."""
+    end = min(count, len(pending))
+    limit = min(len(pending), end + _MAX_UPDATES_TAKEN)
+    while end < limit and isinstance(pending[end], _CALL_UPDATES):
+        end += 1
+    return end
 
 
 def _conversation(filtered: bool = False) -> ConversationView:
