@@ -87,6 +87,32 @@ async def test_paging_down_far_keeps_mounting_and_parks_what_is_far_above(long_s
         assert len(_mounted(screen)) == CALLS
 
 
+def _laid_out(screen: TranscriptScreen) -> int:
+    return sum(1 for c in screen.view.children if c.display and not c.has_class("-parked"))
+
+
+async def test_paging_back_up_keeps_only_what_is_near_the_screen_laid_out(long_session):
+    app = TranscriptsApp(long_session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _opened(pilot)
+        await _page_down_until(pilot, screen, call_id(120))
+        down = _laid_out(screen)
+        for _ in range(30):
+            await pilot.press("pageup")
+        await pilot.pause()
+        await pilot.pause()
+        mounted = _mounted(screen)
+        # Far below now, parked like what is far above: the widgets laid out stay those near the
+        # screen (before, paging back up showed everything it passed, and each frame grew).
+        assert mounted[call_id(120)] in _parked(screen)
+        assert _laid_out(screen) <= down + 10
+        on_screen = [b for b in mounted.values() if _on_screen(screen, b)]
+        assert on_screen and not any(b in _parked(screen) for b in on_screen)
+        # Paging down again shows them where they were.
+        await _page_down_until(pilot, screen, call_id(120))
+        assert _on_screen(screen, mounted[call_id(120)])
+
+
 async def test_n_and_p_reach_calls_far_down_and_wrap_to_parked_ones(long_session):
     app = TranscriptsApp(long_session)
     async with app.run_test(size=SIZE) as pilot:

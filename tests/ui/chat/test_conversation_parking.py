@@ -1,9 +1,11 @@
 """A long conversation hides the widgets far above the viewport behind a spacer of their height, and
-shows them again when the reader scrolls up to them: the scroll geometry never changes."""
+shows them again when the reader scrolls up to them; scrolled back up, it hides those far below the
+same way: the scroll geometry never changes."""
 
 from __future__ import annotations
 
 from workbench.ui.chat.conversation import PARK_AFTER, ConversationView
+from workbench.ui.chat.tool_block import ToolCallBlock
 
 from .events_script import run_started, tool_call
 
@@ -73,4 +75,72 @@ async def test_scrolling_up_a_little_shows_only_the_nearest_parked_widgets(harne
         view.scroll_to(y=view._parked_height, animate=False)
         await pilot.pause()
         assert 0 < len(view.query(".-parked")) < parked_before
+        assert view.virtual_size.height == height
+
+
+async def _scrolled_back_to_top(pilot, view: ConversationView) -> None:
+    view.scroll_home(animate=False)
+    for _ in range(3):
+        await pilot.pause()
+
+
+async def test_scrolling_back_up_parks_what_is_far_below_and_scrolling_down_shows_it_where_it_was(harness):
+    view = ConversationView(park_offscreen=True)
+    app = harness(view)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await view.add_events(many_calls(PARK_AFTER * 6))
+        await pilot.pause()
+        await pilot.pause()
+        last = view.children[-1]
+        last_y = last.virtual_region.y
+        height = view.virtual_size.height
+        await _scrolled_back_to_top(pilot, view)
+        below = [child for child, _ in view._parked_below]
+        assert below and last in below
+        assert all(not w.display and w.has_class("-parked") for w in below)
+        # Only what is near the screen is laid out; the content is as tall as before.
+        shown = [c for c in view.children if c.display and c.virtual_region.height]
+        assert len(shown) < len(view.children) // 2
+        assert view.virtual_size.height == height
+        view.scroll_end(animate=False)
+        for _ in range(3):
+            await pilot.pause()
+        assert last.display and not last.has_class("-parked")
+        assert last.virtual_region.y == last_y
+        assert view.virtual_size.height == height
+
+
+async def test_events_that_come_while_widgets_are_parked_below_go_after_them(harness):
+    view = ConversationView(park_offscreen=True)
+    app = harness(view)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await view.add_events(many_calls(PARK_AFTER * 6))
+        await pilot.pause()
+        await _scrolled_back_to_top(pilot, view)
+        assert view._parked_below
+        await view.add_events(tool_call("call_new", "Read", {"file_path": "/src/new.py"}, content="new"))
+        await pilot.pause()
+        assert not view._parked_below and not view.query_children(".-parked")
+        # In order: the calls as they came, the new one last, none of them moved.
+        calls = [c.call_id for c in view.children if isinstance(c, ToolCallBlock)]
+        assert calls == [f"call_{n}" for n in range(PARK_AFTER * 6)] + ["call_new"]
+        assert view._shown_children()[-1] is view.blocks["call_new"]
+
+
+async def test_unpark_shows_what_is_parked_above_and_below(harness):
+    view = ConversationView(park_offscreen=True)
+    app = harness(view)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await view.add_events(many_calls(PARK_AFTER * 8))
+        await pilot.pause()
+        await pilot.pause()
+        # Halfway up: parked above and below at once.
+        view.scroll_to(y=view.max_scroll_y // 2, animate=False)
+        for _ in range(3):
+            await pilot.pause()
+        assert view._parked and view._parked_below
+        height = view.virtual_size.height
+        view.unpark()
+        await pilot.pause()
+        assert not view.query_children(".-parked")
         assert view.virtual_size.height == height

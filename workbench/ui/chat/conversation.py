@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.events import Click
 from textual.geometry import Size
 from textual.strip import Strip
+from textual.visual import Visual, visualize
 from textual.widget import Widget
 from textual.widgets import Collapsible, Markdown
 from textual.widgets.markdown import MarkdownStream
@@ -54,8 +55,14 @@ FOLD_TRIES = 10
 FOLD_RETRY_S = 0.05
 # Past this many shown top-level widgets, those more than a screen above the viewport are parked.
 PARK_AFTER = 12
-# The last shown top-level widgets are never parked, however far above the viewport they end.
+# The last shown top-level widgets are never parked, however far above the viewport they end (nor
+# the first ones below it).
 PARK_KEEP = 4
+# Scrolling up, parked widgets are shown again ahead of the reader, up to this many screens above.
+ABOVE_SCREENS = 2
+# Widgets starting more than this many screens below the viewport are parked below it (the reader
+# scrolled back up); they are shown again as the reader comes within a screen less of them.
+BELOW_SCREENS = 3
 _COLOR_LINE = re.compile(r"^color:\s*['\"]?([A-Za-z]+)['\"]?\s*$", re.MULTILINE)
 
 
@@ -122,7 +129,14 @@ class ConversationView(VerticalScroll):
         # Parked widgets, top to bottom, each with the height it took.
         self._parked: list[tuple[Widget, int]] = []
         self._park_queued = False
-        # Set once every parked widget is shown again, until the reader next scrolls down: a park
+        # Widgets far below the viewport (the reader scrolled back up), top to bottom, each with
+        # the height it took, behind a spacer at the end of the view.
+        self._below_spacer: Widget | None = None
+        self._parked_below: list[tuple[Widget, int]] = []
+        self._parked_below_height = 0
+        self._park_below_queued = False
+        self._unpark_above_queued = False
+        # Set once every parked widget is shown again, until the reader next scrolls: a park
         # queued before must not hide again what a jump is about to scroll to.
         self._hold_parking = False
         # While add_events runs: widgets made and not mounted yet, (container, widget) in order, so
@@ -144,6 +158,9 @@ class ConversationView(VerticalScroll):
     async def add_events(self, events: list[Event]) -> None:
         """Render several events in order; what they create is mounted together at the end (or
         earlier, when a stream or a nested run needs its container mounted)."""
+        if self._parked_below:
+            # What comes goes at the end, after what is parked below: show that first.
+            self._unpark_below(until=None)
         if self._deferred is not None or not self.whole_replies_static:
             # Batched mounts only where replies arrive whole (the transcript viewer): in the chat
             # pane a view built from one batch scrolled 4x slower per frame (bench_chat's scroll
@@ -266,29 +283,102 @@ class ConversationView(VerticalScroll):
 
     def _shown_children(self) -> list[Widget]:
         # The spacer, then the parked widgets, then those shown: parking takes the first shown
-        # ones, unparking gives back the last parked.
+        # ones, unparking gives back the last parked. Below them, those parked below and their
+        # spacer, last (while none is parked below, the spacer may be anywhere, at no height).
         start = len(self._parked) + (self._spacer is not None)
-        return list(self.children[start:])
+        end = len(self.children) - (len(self._parked_below) + 1 if self._parked_below else 0)
+        return [c for c in self.children[start:end] if c is not self._below_spacer]
+
+    # -- parking widgets far below the viewport (scrolling back up) -------------------------------
+
+    def _maybe_park_below(self) -> None:
+        if self.park_offscreen and not self._park_below_queued \
+                and len(self.children) - len(self._parked) - len(self._parked_below) > PARK_AFTER:
+            self._park_below_queued = True
+            self.call_after_refresh(self._park_below)
+
+    async def _park_below(self) -> None:
+        """Hide the trailing widgets that start more than BELOW_SCREENS screens below the viewport,
+        and grow the spacer at the end by what they took (the height and scroll position stay)."""
+        self._park_below_queued = False
+        if self._hold_parking or not self.size.height:
+            return
+        limit = self.scroll_y + self.size.height * (1 + BELOW_SCREENS)
+        shown = self._shown_children()
+        park: list[Widget] = []
+        for child in reversed(shown[PARK_KEEP:]):
+            region = child.virtual_region
+            if region.height == 0 or region.y - child.styles.margin.top <= limit:
+                break
+            park.append(child)
+        if not park:
+            return
+        park.reverse()
+        if self._below_spacer is None:
+            self._below_spacer = _Spacer(classes="parked-spacer")
+            await self.mount(self._below_spacer)
+        elif not self._parked_below and self.children[-1] is not self._below_spacer:
+            self.move_child(self._below_spacer, after=self.children[-1])
+        # A widget's share runs from the end of the one before it (its bottom and bottom margin,
+        # where the spacer starts once it is hidden) to its own end.
+        before = shown[len(shown) - len(park) - 1]
+        ends = [c.virtual_region.bottom + c.styles.margin.bottom for c in [before, *park]]
+        added = [(child, end - start) for child, start, end in zip(park, ends, ends[1:])]
+        for child, _ in added:
+            _hide(child)
+        self._parked_below[:0] = added
+        self._set_below_height(self._parked_below_height + ends[-1] - ends[0])
+        self._displayed_changed()
+
+    def _unpark_below(self, until: float | None) -> None:
+        """Show widgets parked below, the nearest first, until what is shown ends at `until` or
+        lower (None: every one)."""
+        height = self._parked_below_height
+        shown_end = self.virtual_size.height - height
+        while self._parked_below and (until is None or shown_end < until):
+            child, share = self._parked_below.pop(0)
+            _show(child)
+            height -= share
+            shown_end += share
+        self._set_below_height(max(height, 0) if self._parked_below else 0)
+        self._displayed_changed()
+
+    def _set_below_height(self, height: int) -> None:
+        self._parked_below_height = height
+        if self._below_spacer is not None:
+            self._below_spacer.styles.height = height
 
     def _set_parked_height(self, height: int) -> None:
         self._parked_height = height
         if self._spacer is not None:
             self._spacer.styles.height = height
 
-    def unpark(self, above: float = 0) -> None:
-        """Show parked widgets again, the nearest first, until the spacer ends at `above` or higher
-        (0: every one), so scrolling up reveals a few at a time rather than all in one frame."""
+    def unpark(self) -> None:
+        """Show every parked widget, above the viewport and below it; parking waits until the
+        reader next scrolls (a jump is about to scroll to one of them)."""
+        self._unpark_above(0)
+        if self._parked_below:
+            self._unpark_below(until=None)
+        for child in self.query_children(".-parked"):
+            _show(child)
+        self._hold_parking = True
+        self._displayed_changed()
+
+    def _unpark_ahead(self) -> None:
+        self._unpark_above_queued = False
+        above = self.scroll_y - self.size.height * ABOVE_SCREENS
+        if self._parked and self._parked_height > above:
+            self._unpark_above(above)
+
+    def _unpark_above(self, above: float) -> None:
+        """Show widgets parked above, the nearest first, until the spacer ends at `above` or higher,
+        so scrolling up reveals a few at a time rather than all in one frame."""
         height = self._parked_height
         while self._parked and height > above:
             child, share = self._parked.pop()
             _show(child)
             height -= share
-        if not self._parked:
-            height = 0
-            self._hold_parking = True
-            for child in self.query_children(".-parked"):
-                _show(child)
-        self._set_parked_height(max(height, 0))
+        self._set_parked_height(max(height, 0) if self._parked else 0)
         self._displayed_changed()
 
     def _displayed_changed(self) -> None:
@@ -298,13 +388,31 @@ class ConversationView(VerticalScroll):
         self.refresh(layout=True)
 
     def _scrolled(self, old_y: float, scroll_y: float) -> None:
-        if self._parked_height and scroll_y < self._parked_height + self.size.height // 2:
-            self.unpark(above=scroll_y - self.size.height)
+        height = self.size.height
+        if scroll_y > old_y and self._parked_below:
+            # Scrolling down towards what is parked below: show it again a little ahead.
+            shown_end = self.virtual_size.height - self._parked_below_height
+            if shown_end < scroll_y + height * (1 + BELOW_SCREENS - 1):
+                self._unpark_below(until=scroll_y + height * (1 + BELOW_SCREENS))
+        if self._parked_height and scroll_y < self._parked_height:
+            # The viewport reaches into the spacer: what is there must show in this frame.
+            self._unpark_above(scroll_y - height * ABOVE_SCREENS)
+        elif self._parked_height and scroll_y < old_y:
+            # Scrolling up towards what is parked: shown again once this scroll is painted, so
+            # the next key finds it laid out.
+            if not self._unpark_above_queued:
+                self._unpark_above_queued = True
+                self.call_after_refresh(self._unpark_ahead)
         elif scroll_y > old_y:
             self._hold_parking = False
             # Scrolling down: what went more than a screen above is parked again (not only when
             # more events come), so the widgets shown stay those near the screen.
             self._maybe_park()
+        if scroll_y < old_y:
+            self._hold_parking = False
+            # Scrolling up: what went far below is parked, so the widgets shown stay those near
+            # the screen whichever way the reader goes.
+            self._maybe_park_below()
 
     async def finish(self) -> None:
         """Flush every stream (call when no more events will come)."""
@@ -575,6 +683,8 @@ class FoldedReply(Widget):
         self.source = source
         self._lines = lines or None
         self._width = lines[0].cell_length if lines else 0
+        # ((width, style, selection), lines): `source` as last drawn.
+        self._drawn: tuple[tuple[object, ...], list[Strip]] | None = None
 
     def on_mount(self) -> None:
         if self._lines is not None:
@@ -596,15 +706,25 @@ class FoldedReply(Widget):
     def render(self) -> RichMarkdown:
         return RichMarkdown(self.source, code_theme="ansi_dark")
 
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+    def _lines_at(self, width: int) -> list[Strip]:
+        """The kept lines at their width, else `source` drawn at `width` (kept until the width,
+        the style or the selection changes: measuring, drawing, and showing it again after it was
+        parked then cost one Rich render, not one each)."""
         if self._fits(width):
-            return len(self._lines)
-        return super().get_content_height(container, viewport, width)
+            return self._lines  # type: ignore[return-value]
+        key = (width, self.visual_style, self.text_selection)
+        if self._drawn is None or self._drawn[0] != key:
+            visual = visualize(self, self.render(), markup=False)
+            self._drawn = (key, Visual.to_strips(self, visual, width, None, self.visual_style))
+        return self._drawn[1]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines_at(width)) if width > 0 else 0
 
     def render_line(self, y: int) -> Strip:
-        if self._fits(self.size.width):
-            return self._lines[y] if y < len(self._lines) else Strip.blank(self._width)
-        return super().render_line(y)
+        width = self.size.width
+        lines = self._lines_at(width)
+        return lines[y] if y < len(lines) else Strip.blank(width)
 
     def action_link(self, href: str) -> None:
         """A link of the kept lines was clicked (the live reply would open it too)."""
