@@ -88,9 +88,50 @@ async def test_timeout_kills_the_whole_process_group(workspace, call):
     assert not _alive(child)
 
 
+async def test_a_command_still_running_at_its_timeout_goes_on_in_the_background(workspace, ctx, call):
+    pid_file = workspace / "build.pid"
+    gate = workspace / "gate"
+    os.mkfifo(gate)
+    try:
+        result = await call("Bash", command=f"echo $$ > {pid_file}; echo compiling; cat {gate}; echo linked",
+                            timeout=300)
+        # Not an error: the command is still going, as in Claude Code.
+        assert not result.is_error
+        assert result.content.startswith("compiling\n")
+        assert "did not complete within its 0.3s timeout and was moved to the background" in result.content
+        shell_id = result.detail["backgroundTaskId"]
+        assert result.detail["timedOutAfterMs"] == 300 and shell_id in result.content
+        shell = ctx.shells.get(shell_id)
+        assert shell is not None and shell.running and _alive(int(pid_file.read_text()))
+        # What it prints after the timeout is read with BashOutput, once it is done.
+        await asyncio.to_thread(gate.write_text, "go\n")
+        for _ in range(500):
+            if not shell.alive:
+                break
+            await asyncio.sleep(0.01)
+        read = await call("BashOutput", bash_id=shell_id)
+        assert "go\nlinked\n" in read.content and read.detail["status"] == "completed"
+    finally:
+        await ctx.shells.close()
+
+
+async def test_sleep_git_and_unparsed_compound_commands_are_killed_at_the_timeout(workspace, ctx, call):
+    # Killed at the timeout as Claude Code does: commands starting with sleep, git commands, and
+    # compound commands it cannot parse (a substitution among several).
+    for command in ("sleep 30", "git --version && sleep 30", "echo $(date) && sleep 30"):
+        result = await call("Bash", command=command, timeout=300)
+        assert result.is_error and "timed out after 300 ms and was killed" in result.content, command
+    assert not list(ctx.shells)
+    assert bash.moves_to_background("npm run build > build.log")
+    assert bash.moves_to_background("make -j8 && ./run-tests")
+    assert bash.moves_to_background("cd web && npm run build > build.log")
+    assert not bash.moves_to_background("sleep 5 && make")
+
+
 async def test_a_child_that_ignores_sigterm_is_killed_anyway(workspace, call):
     pid_file = workspace / "stubborn.pid"
-    command = f"sh -c 'trap \"\" TERM; echo $$ > {pid_file}; while :; do sleep 0.1; done' & wait"
+    # Starting with `sleep`: stopped at its timeout, not moved to the background.
+    command = f"sleep 0; sh -c 'trap \"\" TERM; echo $$ > {pid_file}; while :; do sleep 0.1; done' & wait"
     result = await call("Bash", command=command, timeout=400)
     assert result.is_error
     await asyncio.sleep(0.1)

@@ -176,6 +176,18 @@ class BackgroundShells:
             detail={"stdout": "", "stderr": "", "interrupted": False, "isImage": False,
                     "backgroundTaskId": shell.id})
 
+    def adopt(self, command: str, proc: asyncio.subprocess.Process, stream: asyncio.StreamReader,
+              transport: asyncio.BaseTransport, *,
+              succeeded: Callable[[int | None], bool]) -> BackgroundShell:
+        """Make a running foreground command a background shell (Bash at its timeout): its output
+        from now on is read from `stream` (the caller stopped reading it)."""
+        self._count += 1
+        shell = BackgroundShell(f"bash_{self._count}", command, proc, succeeded)
+        shell._attach(stream, transport)
+        self._shells[shell.id] = shell
+        _LIVE.add(shell)
+        return shell
+
     async def close(self) -> None:
         """Kill every shell still alive (interrupted by a cancel, it SIGKILLs them at once)."""
         try:

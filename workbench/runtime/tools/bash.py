@@ -3,7 +3,10 @@
 The command runs in its own process group so a timeout or a cancel kills everything it started,
 and with the API credentials removed from its environment so an agent cannot read or spend them.
 With `run_in_background` it becomes a background shell of the run (`background.py`): the call
-returns at once with its id, BashOutput reads it and KillShell stops it.
+returns at once with its id, BashOutput reads it and KillShell stops it. A command still running at
+its timeout is moved to the background the same way, as Claude Code does, except those Claude Code
+stops: commands starting with `sleep`, commands that run git, and compound commands it cannot parse
+(here: several commands with a command or process substitution among them).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ _KEEP_BYTES = 4 * MAX_OUTPUT_CHARS  # head and tail kept while reading (UTF-8 is
 _GRACE_S = 1.0  # after the shell exits, how long to drain output still held by its children
 # Exit 1 from these means "no match" / "files differ", not failure (as in Claude Code).
 _EXIT_ONE_OK = {"grep", "rg", "egrep", "fgrep", "find", "diff", "test", "["}
+_SUBSTITUTIONS = ("$(", "`", "<(", ">(")
 _CREDENTIALS = {"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN",
                 "AWS_BEARER_TOKEN_BEDROCK"}
 
@@ -48,8 +52,10 @@ class BashTool(LocalTool):
     description = (
         "Runs a shell command with bash in the working directory and returns its output (stdout "
         "and stderr merged). Each call is a new shell: `cd` and variables do not carry over. "
-        f"timeout is in milliseconds: default {DEFAULT_TIMEOUT_MS}, at most {MAX_TIMEOUT_MS}; at "
-        "the timeout the command and everything it started are killed. Output beyond "
+        f"timeout is in milliseconds: default {DEFAULT_TIMEOUT_MS}, at most {MAX_TIMEOUT_MS}; a "
+        "command still running at the timeout is moved to the background (read it with "
+        "BashOutput, stop it with KillShell), except commands starting with sleep, git commands "
+        "and compound commands with $(...) or backquotes, which are killed. Output beyond "
         f"{MAX_OUTPUT_CHARS} characters ({MAX_FAILURE_CHARS} when the command fails) is cut to its "
         "head and tail. A non-zero exit is an error, except exit 1 from grep, rg, find, diff and "
         "test. With run_in_background: true the command starts in the background (no timeout) and "
@@ -87,11 +93,21 @@ class BashTool(LocalTool):
         started = time.monotonic()
         timed_out = False
         reader = asyncio.ensure_future(output.read_from(stream))
+        moved = False
         try:
             try:
                 await asyncio.wait_for(proc.wait(), timeout_ms / 1000)
             except TimeoutError:
                 timed_out = True
+                if ctx.shells is not None and moves_to_background(command):
+                    # A cancelled read leaves what it had not taken in the stream: the shell
+                    # reads on from there.
+                    reader.cancel()
+                    await asyncio.wait([reader])
+                    shell = ctx.shells.adopt(command, proc, stream, transport,
+                                             succeeded=lambda code: _succeeded(command, code))
+                    moved = True
+                    return _moved(output, timeout_ms, shell.id)
                 await kill_group(proc)
             # Children left in the background may hold the pipe open; do not wait on them long.
             await asyncio.wait([reader], timeout=_GRACE_S)
@@ -99,8 +115,9 @@ class BashTool(LocalTool):
             await kill_group(proc)
             raise
         finally:
-            reader.cancel()
-            transport.close()
+            if not moved:
+                reader.cancel()
+                transport.close()
         return _result(command, proc.returncode, output, timed_out, timeout_ms,
                        int((time.monotonic() - started) * 1000))
 
@@ -150,6 +167,30 @@ def _result(command: str, code: int | None, output: _BoundedOutput, timed_out: b
     if failed:
         return ToolResult(f"{text}\nExit code {code}".lstrip("\n"), is_error=True, detail=detail)
     return ToolResult(text if text.strip() else "(no output)", detail=detail)
+
+
+def moves_to_background(command: str) -> bool:
+    """Whether `command`, still running at its timeout, goes on in the background (else it is
+    killed): not when it starts with `sleep`, runs git, or is several commands with a command or
+    process substitution among them (Claude Code stops the compound commands it cannot parse; a
+    substitution is where this splitter stops seeing commands)."""
+    parts = split_command(command).parts
+    words = [leading_words(part) for part in parts]
+    if not words or not words[0] or words[0][0] == "sleep":
+        return False
+    if any(w and w[0] == "git" for w in words):
+        return False
+    return not (len(parts) > 1 and any(mark in command for mark in _SUBSTITUTIONS))
+
+
+def _moved(output: _BoundedOutput, timeout_ms: int, shell_id: str) -> ToolResult:
+    text = output.text(MAX_OUTPUT_CHARS)
+    note = (f"Command did not complete within its {timeout_ms / 1000:g}s timeout and was moved to "
+            f"the background with ID: {shell_id}. Read its output with BashOutput (bash_id "
+            f"\"{shell_id}\"), stop it with KillShell (shell_id \"{shell_id}\").")
+    detail = {"stdout": text, "stderr": "", "interrupted": False, "isImage": False,
+              "backgroundTaskId": shell_id, "timedOutAfterMs": timeout_ms}
+    return ToolResult(f"{text}\n{note}".lstrip("\n"), detail=detail)
 
 
 def _succeeded(command: str, code: int | None) -> bool:
