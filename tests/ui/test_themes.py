@@ -200,3 +200,37 @@ async def test_the_watcher_re_applies_a_theme_edited_on_disk(make_app):
             if app.theme_variables.get("diag-warning") == "#33dd55":
                 break
         assert app.theme_variables["diag-warning"] == "#33dd55"
+
+
+async def test_a_themes_folder_made_after_launch_is_waited_for(tmp_path):
+    import asyncio
+
+    from workbench.ui.app import wait_for_folder
+
+    folder = tmp_path / "config" / "workbench" / "themes"
+    waiting = asyncio.ensure_future(wait_for_folder(folder, step_ms=10))
+    await asyncio.sleep(0.3)
+    assert not waiting.done()
+    folder.mkdir(parents=True)  # made at once, two levels below what existed
+    assert await asyncio.wait_for(waiting, timeout=10) is True
+
+
+async def test_themes_put_in_a_folder_made_after_launch_are_loaded_live(make_app):
+    from workbench.settings import load_settings
+
+    folder = user_themes_dir()
+    assert not folder.exists()
+    settings = load_settings()
+    settings.watch_files = True
+    app = make_app(settings=settings)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause(0.3)  # the watchers start after the catalog
+        staging = folder.parent / "staging"
+        staging.mkdir(parents=True)
+        (staging / "late.yaml").write_text("name: late\nprimary: '#123456'\n")
+        staging.rename(folder)  # a folder of themes copied in whole
+        for _ in range(100):
+            await pilot.pause(0.1)
+            if "late" in app.available_themes:
+                break
+        assert app.get_theme("late").primary == "#123456"

@@ -117,14 +117,20 @@ class WorkbenchApp(App):
 
     @work(exclusive=True, group="theme-watcher")
     async def _watch_themes(self, folder: Path) -> None:
-        if not folder.is_dir():
-            return  # no user themes: nothing to keep current
         from watchfiles import awatch
 
         def is_theme_file(_change, path: str) -> bool:
             return path.endswith(THEME_SUFFIXES)
 
         try:
+            if not folder.is_dir():
+                # No user themes yet: the folder is watched for from its nearest existing parent,
+                # and what it holds once made (a folder copied in whole) is loaded at once.
+                if not await wait_for_folder(folder):
+                    return
+                found = {p for p in folder.iterdir() if p.name.endswith(THEME_SUFFIXES)}
+                if found:
+                    self.post_message(self.ThemeFilesChanged(found))
             async for changes in awatch(folder, watch_filter=is_theme_file, recursive=False,
                                         debounce=300, step=50):
                 self.post_message(self.ThemeFilesChanged({Path(path) for _, path in changes}))
@@ -223,3 +229,21 @@ class WorkbenchApp(App):
             yield SystemCommand(f"theme: {name}", "switch to this theme",
                                 lambda name=name: setattr(self, "theme", name))
 
+
+async def wait_for_folder(folder: Path, *, step_ms: int = 50) -> bool:
+    """Return once `folder` exists (made at any depth below its nearest existing parent), watching
+    only the folders on the way, one at a time; False if not even a parent of it exists."""
+    from watchfiles import awatch
+
+    on_the_way = {folder, *folder.parents}
+    while not folder.is_dir():
+        parent = next((p for p in folder.parents if p.is_dir()), None)
+        if parent is None:
+            return False
+        # Each second the watch yields anyway and the loop looks again: a folder on the way made
+        # between the look and the watch's start is not missed for longer than that.
+        async for _ in awatch(parent, recursive=False, debounce=50, step=step_ms,
+                              rust_timeout=1000, yield_on_timeout=True,
+                              watch_filter=lambda _change, path: Path(path) in on_the_way):
+            break
+    return True
