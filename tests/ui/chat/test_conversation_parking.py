@@ -4,6 +4,8 @@ same way: the scroll geometry never changes."""
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from workbench.ui.chat.conversation import PARK_AFTER, ConversationView
 from workbench.ui.chat.tool_block import ToolCallBlock
 
@@ -78,23 +80,35 @@ async def test_scrolling_up_a_little_shows_only_the_nearest_parked_widgets(harne
         assert view.virtual_size.height == height
 
 
-async def _scrolled_back_to_top(pilot, view: ConversationView) -> None:
-    view.scroll_home(animate=False)
+@asynccontextmanager
+async def _long_view(harness, calls: int):
+    """A parking view of `calls` calls added in one batch and laid out: (view, pilot)."""
+    view = ConversationView(park_offscreen=True)
+    async with harness(view).run_test(size=(80, 24)) as pilot:
+        await view.add_events(many_calls(calls))
+        await pilot.pause()
+        await pilot.pause()
+        yield view, pilot
+
+
+async def _settled(pilot, view: ConversationView, **scroll) -> None:
+    """Scroll (`y=...`, or home/end) and let the parking that follows it happen."""
+    if "y" in scroll:
+        view.scroll_to(y=scroll["y"], animate=False)
+    elif scroll.get("end"):
+        view.scroll_end(animate=False)
+    else:
+        view.scroll_home(animate=False)
     for _ in range(3):
         await pilot.pause()
 
 
 async def test_scrolling_back_up_parks_what_is_far_below_and_scrolling_down_shows_it_where_it_was(harness):
-    view = ConversationView(park_offscreen=True)
-    app = harness(view)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await view.add_events(many_calls(PARK_AFTER * 6))
-        await pilot.pause()
-        await pilot.pause()
+    async with _long_view(harness, PARK_AFTER * 6) as (view, pilot):
         last = view.children[-1]
         last_y = last.virtual_region.y
         height = view.virtual_size.height
-        await _scrolled_back_to_top(pilot, view)
+        await _settled(pilot, view, home=True)
         below = [child for child, _ in view._parked_below]
         assert below and last in below
         assert all(not w.display and w.has_class("-parked") for w in below)
@@ -102,21 +116,15 @@ async def test_scrolling_back_up_parks_what_is_far_below_and_scrolling_down_show
         shown = [c for c in view.children if c.display and c.virtual_region.height]
         assert len(shown) < len(view.children) // 2
         assert view.virtual_size.height == height
-        view.scroll_end(animate=False)
-        for _ in range(3):
-            await pilot.pause()
+        await _settled(pilot, view, end=True)
         assert last.display and not last.has_class("-parked")
         assert last.virtual_region.y == last_y
         assert view.virtual_size.height == height
 
 
 async def test_events_that_come_while_widgets_are_parked_below_go_after_them(harness):
-    view = ConversationView(park_offscreen=True)
-    app = harness(view)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await view.add_events(many_calls(PARK_AFTER * 6))
-        await pilot.pause()
-        await _scrolled_back_to_top(pilot, view)
+    async with _long_view(harness, PARK_AFTER * 6) as (view, pilot):
+        await _settled(pilot, view, home=True)
         assert view._parked_below
         await view.add_events(tool_call("call_new", "Read", {"file_path": "/src/new.py"}, content="new"))
         await pilot.pause()
@@ -128,16 +136,9 @@ async def test_events_that_come_while_widgets_are_parked_below_go_after_them(har
 
 
 async def test_unpark_shows_what_is_parked_above_and_below(harness):
-    view = ConversationView(park_offscreen=True)
-    app = harness(view)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await view.add_events(many_calls(PARK_AFTER * 8))
-        await pilot.pause()
-        await pilot.pause()
+    async with _long_view(harness, PARK_AFTER * 8) as (view, pilot):
         # Halfway up: parked above and below at once.
-        view.scroll_to(y=view.max_scroll_y // 2, animate=False)
-        for _ in range(3):
-            await pilot.pause()
+        await _settled(pilot, view, y=view.max_scroll_y // 2)
         assert view._parked and view._parked_below
         height = view.virtual_size.height
         view.unpark()
