@@ -8,7 +8,8 @@ stall over 100 ms. The child process pages down through a long stretch of the wh
 (animations off, so one key is one frame), and times each key from when it was due to the frame that
 shows it (the frame's terminal output rendered too, as a real terminal would get it). A key due while
 the app is busy mounting waits, and that wait counts. Then it pages back up part of the way, where
-what it passed is parked above and what it leaves is parked below. Beside it, a watcher coroutine
+what it passed is parked above and what it leaves is parked below, and jumps with Home and End
+(reported beside the target, which is about steady scrolling). Beside it, a watcher coroutine
 records the longest time the event loop could not run (a stall between frames counts as well). The
 same steps over a plain VerticalScroll of Statics, in the same process, are the baseline.
 """
@@ -30,6 +31,9 @@ PAGES = 130
 PACE = 0.2
 # Then PageUp keys back over what was paged through (the widgets far below are parked by then).
 PAGES_UP = 60
+# Then Home and End in turn, far jumps over everything mounted, one a second.
+JUMPS = 8
+JUMP_PACE = 1.0
 STEP_P95_TARGET = 0.050
 STALL_TARGET = 0.100
 
@@ -69,6 +73,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 PAGES, PACE, PAGES_UP = int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+JUMPS, JUMP_PACE = int(sys.argv[5]), float(sys.argv[6])
 clock = time.perf_counter
 handled = []   # the due time of each key handled since the last frame
 latencies = []
@@ -92,6 +97,8 @@ def timed(action):
     return handle
 Widget.action_page_down = timed(Widget.action_page_down)
 Widget.action_page_up = timed(Widget.action_page_up)
+Widget.action_scroll_home = timed(Widget.action_scroll_home)
+Widget.action_scroll_end = timed(Widget.action_scroll_end)
 
 async def watch_loop(stop, worst):
     tick = 0.005
@@ -100,7 +107,7 @@ async def watch_loop(stop, worst):
         await asyncio.sleep(tick)
         worst[0] = max(worst[0], clock() - started - tick)
 
-async def page_through(app, pilot, key="pagedown", pages=PAGES):
+async def page_through(app, pilot, key="pagedown", pages=PAGES, pace=PACE):
     latencies.clear(); handled.clear(); keys.clear()
     app.animation_level = "none"
     await pilot.pause(0.2)
@@ -109,10 +116,10 @@ async def page_through(app, pilot, key="pagedown", pages=PAGES):
     started = clock()
     cpu = time.process_time()
     for i in range(pages):
-        due = started + i * PACE
+        due = started + i * pace
         await asyncio.sleep(max(0.0, due - clock()))
         keys.append(due)
-        app.post_message(events.Key(key, None))
+        app.post_message(events.Key(key if isinstance(key, str) else key[i % len(key)], None))
     while keys or handled:
         await asyncio.sleep(0.01)
     stop.set()
@@ -132,6 +139,7 @@ async def viewer(path):
         result = await page_through(app, pilot)
         view = screen.view
         result["up"] = await page_through(app, pilot, "pageup", PAGES_UP)
+        result["jumps"] = await page_through(app, pilot, ("home", "end"), JUMPS, JUMP_PACE)
         from workbench.transcripts.replay import transcript_events
         result["mounted"] = sum(1 for _ in transcript_events(screen.transcript)) - len(screen._pending)
         result["rows"] = view.virtual_size.height
@@ -156,6 +164,7 @@ async def plain():
         app.query_one(VerticalScroll).focus()
         result = await page_through(app, pilot)
         result["up"] = await page_through(app, pilot, "pageup", PAGES_UP)
+        result["jumps"] = await page_through(app, pilot, ("home", "end"), JUMPS, JUMP_PACE)
         return result
 
 async def main():
@@ -167,7 +176,8 @@ asyncio.run(main())
 
 
 def _scroll(path: Path) -> dict:
-    done = subprocess.run([sys.executable, "-c", SCROLL, str(path), str(PAGES), str(PACE), str(PAGES_UP)],
+    done = subprocess.run([sys.executable, "-c", SCROLL, str(path), str(PAGES), str(PACE), str(PAGES_UP),
+                           str(JUMPS), str(JUMP_PACE)],
                           check=True, capture_output=True, text=True, cwd=ROOT)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -229,6 +239,9 @@ def run() -> list[str]:
         f"then {PAGES_UP} PageUp keys back:",
         _scroll_line("plain", plain["up"], None),
         _scroll_line("viewer", viewer["up"], plain["up"]),
+        f"then Home and End in turn, {JUMPS} keys:",
+        _scroll_line("plain", plain["jumps"], None),
+        _scroll_line("viewer", viewer["jumps"], plain["jumps"]),
         f"scroll target, both ways: key->frame p95 < {STEP_P95_TARGET * 1000:.0f} ms and no stall over "
         f"{STALL_TARGET * 1000:.0f} ms: {'ok' if smooth else 'NOT MET'}",
     ]

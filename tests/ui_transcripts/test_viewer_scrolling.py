@@ -66,6 +66,10 @@ async def _all_mounted(pilot, screen: TranscriptScreen) -> None:
     assert not screen._pending
 
 
+def _laid_out(screen: TranscriptScreen) -> int:
+    return sum(1 for c in screen.view.children if c.display and not c.has_class("-parked"))
+
+
 async def test_paging_down_far_keeps_mounting_and_parks_what_is_far_above(long_session):
     app = TranscriptsApp(long_session)
     async with app.run_test(size=SIZE) as pilot:
@@ -78,17 +82,15 @@ async def test_paging_down_far_keeps_mounting_and_parks_what_is_far_above(long_s
         mounted = _mounted(screen)
         assert first < len(mounted) < CALLS  # mounted as needed, not all at once
         assert _on_screen(screen, mounted[call_id(100)])
-        # The first calls are parked behind the spacer, not laid out on each frame.
+        # The first calls are parked behind the spacer, not laid out on each frame: all but
+        # those near the screen.
         parked = _parked(screen)
-        assert parked and mounted[call_id(0)] in parked
+        assert parked and mounted[call_id(0)] in parked and mounted[call_id(90)] in parked
+        assert _laid_out(screen) <= 60
         assert not any(_on_screen(screen, w) for w in parked)
         await _page_down_until(pilot, screen, call_id(CALLS - 1))
         await _all_mounted(pilot, screen)
         assert len(_mounted(screen)) == CALLS
-
-
-def _laid_out(screen: TranscriptScreen) -> int:
-    return sum(1 for c in screen.view.children if c.display and not c.has_class("-parked"))
 
 
 async def test_paging_back_up_keeps_only_what_is_near_the_screen_laid_out(long_session):

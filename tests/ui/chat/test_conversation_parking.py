@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
+from workbench.transcripts.events import AssistantMessage, UserMessage
 from workbench.ui.chat.conversation import PARK_AFTER, ConversationView
 from workbench.ui.chat.tool_block import ToolCallBlock
 
@@ -105,7 +106,7 @@ async def _settled(pilot, view: ConversationView, **scroll) -> None:
 
 async def test_scrolling_back_up_parks_what_is_far_below_and_scrolling_down_shows_it_where_it_was(harness):
     async with _long_view(harness, PARK_AFTER * 6) as (view, pilot):
-        last = view.children[-1]
+        last = view.blocks[f"call_{PARK_AFTER * 6 - 1}"]
         last_y = last.virtual_region.y
         height = view.virtual_size.height
         await _settled(pilot, view, home=True)
@@ -145,3 +146,53 @@ async def test_unpark_shows_what_is_parked_above_and_below(harness):
         await pilot.pause()
         assert not view.query_children(".-parked")
         assert view.virtual_size.height == height
+
+
+def mixed_run(turns: int) -> list:
+    """Turns of a typed message, a whole reply and two calls: margins above and below differ
+    (collapsed margins are where the parked heights could go wrong)."""
+    events = [*run_started()]
+    for n in range(turns):
+        events.append(UserMessage(message={"role": "user", "content": f"Step {n}: look again"}))
+        events.append(AssistantMessage(message={"id": f"m{n}", "content": [
+            {"type": "text", "text": f"Reading **file {n}**.\n\n- one\n- two"}]}))
+        events += tool_call(f"call_{n}_a", "Read", {"file_path": f"/src/a{n}.py"}, content="x\n" * (n % 4))
+        events += tool_call(f"call_{n}_b", "Bash", {"command": f"make t{n}"}, content=f"ok {n}")
+    return events
+
+
+async def test_a_far_jump_shows_only_what_is_around_it_and_everything_keeps_its_place(harness):
+    view = ConversationView(park_offscreen=True, whole_replies_static=True)
+    async with harness(view).run_test(size=(80, 24)) as pilot:
+        await view.add_events(mixed_run(40))
+        await pilot.pause()
+        await _settled(pilot, view, home=True)
+        # Every widget's place with everything shown, as the reference.
+        view.unpark()
+        await pilot.pause()
+        await pilot.pause()
+        places = {c: c.virtual_region.y for c in view.children if not isinstance(c, type(view._spacer))}
+        height = view.virtual_size.height
+        middle = view.max_scroll_y // 2
+        # From the end (what is above gets parked), far jumps both ways and shorter ones.
+        await _settled(pilot, view, end=True)
+        for y in (middle, 0, view.max_scroll_y, middle, view.max_scroll_y // 5, view.max_scroll_y):
+            await _settled(pilot, view, y=y)
+            laid_out = [c for c in places if c.display and not c.has_class("-parked")]
+            # Only what is near the screen is laid out (a few screens around it), each at the
+            # place it had with everything shown.
+            top, bottom = view.scroll_y - 3 * 24, view.scroll_y + 5 * 24
+            assert len(laid_out) < len(places) // 2, y
+            assert all(top <= places[c] <= bottom for c in laid_out), y
+            assert all(c.virtual_region.y == places[c] for c in laid_out), y
+            assert view.virtual_size.height == height, y
+            on_screen = [c for c in laid_out if c.region.height and c.region.y < view.region.bottom
+                         and c.region.bottom > view.region.y]
+            assert on_screen, y
+        # A far jump shows what is around where it lands and nothing on the way there (showing
+        # it all would lay it all out in one frame).
+        on_the_way = [c for c, place in places.items() if abs(place - middle) < 24]
+        await _settled(pilot, view, end=True)
+        view.scroll_to(y=0, animate=False, immediate=True)
+        assert all(c.has_class("-parked") for c in on_the_way)
+        assert not view.children[1].has_class("-parked")

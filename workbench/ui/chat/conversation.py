@@ -272,6 +272,10 @@ class ConversationView(VerticalScroll):
         if self._spacer is None:
             self._spacer = _Spacer(classes="parked-spacer")
             await self.mount(self._spacer, before=0)
+        if self._below_spacer is None:
+            # Made now, at no height, so a far jump can park below at once (`_rewindow`).
+            self._below_spacer = _Spacer(classes="parked-spacer")
+            await self.mount(self._below_spacer)
         # A widget's share of the height runs from its top less its top margin to the next one's
         # (margins collapse, so the spacer's end plus the next top margin is where that one sits).
         starts = [c.virtual_region.y - c.styles.margin.top for c in [*park, shown[len(park)]]]
@@ -285,9 +289,17 @@ class ConversationView(VerticalScroll):
         # The spacer, then the parked widgets, then those shown: parking takes the first shown
         # ones, unparking gives back the last parked. Below them, those parked below and their
         # spacer, last (while none is parked below, the spacer may be anywhere, at no height).
+        children = self.children
         start = len(self._parked) + (self._spacer is not None)
-        end = len(self.children) - (len(self._parked_below) + 1 if self._parked_below else 0)
-        return [c for c in self.children[start:end] if c is not self._below_spacer]
+        if self._parked_below:
+            end = len(children) - len(self._parked_below) - 1
+        else:
+            end = len(children)
+            # At no height the bottom spacer stays where it was made, and what is parked above
+            # may run past it.
+            if self._below_spacer is not None and children.index(self._below_spacer) <= start:
+                start += 1
+        return [c for c in children[start:end] if c is not self._below_spacer]
 
     # -- parking widgets far below the viewport (scrolling back up) -------------------------------
 
@@ -364,6 +376,60 @@ class ConversationView(VerticalScroll):
         self._hold_parking = True
         self._displayed_changed()
 
+    def _rewindow(self, scroll_y: float) -> bool:
+        """A far jump (Home, End, a drag of the scrollbar): show just the widgets around the new
+        viewport and put every other one behind the two spacers at once. Unparking all that lies
+        between would lay it all out: 1-2 s on a long transcript. False when it cannot (a spacer
+        is missing, or a shown widget is not laid out yet): the caller unparks step by step."""
+        if self._spacer is None or self._below_spacer is None:
+            return False
+        shown = self._shown_children()
+        if not shown or any(not c.virtual_region.height for c in shown):
+            return False
+        order = [w for w, _ in self._parked] + shown + [w for w, _ in self._parked_below]
+        first_shown, last_shown = len(self._parked), len(self._parked) + len(shown) - 1
+        # Where each widget's share starts (its top less its top margin, as the top spacer counts)
+        # and ends (its bottom and bottom margin, as the bottom spacer counts). Between two
+        # widgets the two differ by the margin they share: collapsed margins count once.
+        def shared(i: int) -> int:
+            return min(order[i].styles.margin.bottom, order[i + 1].styles.margin.top)
+
+        starts = [0] * len(order)
+        ends = [0] * len(order)
+        for i, child in enumerate(shown, first_shown):
+            region = child.virtual_region
+            starts[i] = region.y - child.styles.margin.top
+            ends[i] = region.bottom + child.styles.margin.bottom
+        start = 0
+        for i, (_, share) in enumerate(self._parked):
+            starts[i] = start
+            start += share
+        for i in range(first_shown):
+            ends[i] = starts[i + 1] + shared(i)
+        end = ends[last_shown]
+        for i, (_, share) in enumerate(self._parked_below, last_shown + 1):
+            end += share
+            ends[i] = end
+            starts[i] = ends[i - 1] - shared(i - 1)
+        height = self.size.height
+        low, high = scroll_y - height * ABOVE_SCREENS, scroll_y + height * (1 + BELOW_SCREENS)
+        first = next((i for i, e in enumerate(ends) if e > low), len(order) - 1)
+        last = max([first] + [i for i in range(first, len(order)) if starts[i] < high])
+        for i, child in enumerate(order):
+            inside = first <= i <= last
+            if inside and child.has_class("-parked"):
+                _show(child)
+            elif not inside and not child.has_class("-parked"):
+                _hide(child)
+        self._parked = [(order[i], starts[i + 1] - starts[i]) for i in range(first)]
+        self._parked_below = [(order[i], ends[i] - ends[i - 1]) for i in range(last + 1, len(order))]
+        if self._parked_below and self.children[-1] is not self._below_spacer:
+            self.move_child(self._below_spacer, after=self.children[-1])
+        self._set_parked_height(starts[first] if self._parked else 0)
+        self._set_below_height(end - ends[last] if self._parked_below else 0)
+        self._displayed_changed()
+        return True
+
     def _unpark_ahead(self) -> None:
         self._unpark_above_queued = False
         above = self.scroll_y - self.size.height * ABOVE_SCREENS
@@ -389,6 +455,13 @@ class ConversationView(VerticalScroll):
 
     def _scrolled(self, old_y: float, scroll_y: float) -> None:
         height = self.size.height
+        far = height * (ABOVE_SCREENS + BELOW_SCREENS)
+        shown_end = self.virtual_size.height - self._parked_below_height
+        if ((self._parked and scroll_y < self._parked_height - far)
+                or (self._parked_below and scroll_y + height > shown_end + far)) \
+                and self._rewindow(scroll_y):
+            self._hold_parking = False
+            return
         if scroll_y > old_y and self._parked_below:
             # Scrolling down towards what is parked below: show it again a little ahead.
             shown_end = self.virtual_size.height - self._parked_below_height
