@@ -2,8 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from workbench.paths import bundled_themes_dir
+from workbench.settings import Settings, load_settings
 from workbench.ui.themes import THEME_VARIABLES, load_theme_file, load_themes, user_themes_dir
+
+
+def _user_theme(name: str, text: str) -> Path:
+    """Write a theme file into the user's themes folder (made here); its path."""
+    folder = user_themes_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
+def _watching() -> Settings:
+    """The test settings with the file watchers on (the UI tests turn them off)."""
+    settings = load_settings()
+    settings.watch_files = True
+    return settings
 
 
 def test_at_least_three_bundled_themes_one_light_all_defining_every_variable():
@@ -19,9 +38,7 @@ def test_at_least_three_bundled_themes_one_light_all_defining_every_variable():
 
 
 def test_a_user_theme_is_loaded_and_overrides_a_bundled_one_of_the_same_name():
-    folder = user_themes_dir()
-    folder.mkdir(parents=True)
-    (folder / "mine.yaml").write_text("name: workbench-dark\nprimary: '#ff0000'\ndark: true\n")
+    _user_theme("mine.yaml", "name: workbench-dark\nprimary: '#ff0000'\ndark: true\n")
     loaded = load_themes()
     assert loaded.themes["workbench-dark"].primary == "#ff0000"
     # Variables a user theme leaves out fall back to the defaults, so every pane still works.
@@ -49,9 +66,7 @@ def test_a_theme_file_without_a_name_is_named_after_the_file(tmp_path):
 
 
 async def test_the_app_reports_a_bad_user_theme_and_still_starts(make_app):
-    folder = user_themes_dir()
-    folder.mkdir(parents=True)
-    (folder / "broken.yaml").write_text("primary: [\n")
+    _user_theme("broken.yaml", "primary: [\n")
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
@@ -77,8 +92,6 @@ async def test_the_theme_is_switched_from_the_palette_and_recolours_diagnostics(
 
 async def test_an_unknown_theme_in_the_settings_falls_back_with_a_notification(
         make_app, fixed_settings):
-    from workbench.settings import load_settings
-
     fixed_settings.write_text(fixed_settings.read_text().replace("workbench-dark", "no-such-theme"))
     app = make_app(settings=load_settings())
     async with app.run_test(size=(120, 30)) as pilot:
@@ -124,10 +137,7 @@ async def _reloaded(pilot, path, text) -> None:
 async def test_a_changed_user_theme_file_is_re_applied_when_it_is_the_active_theme(make_app):
     from tests.ui.helpers import settle
 
-    folder = user_themes_dir()
-    folder.mkdir(parents=True)
-    path = folder / "mine.yaml"
-    path.write_text(ACTIVE.format(warning="#111111"))
+    path = _user_theme("mine.yaml", ACTIVE.format(warning="#111111"))
     app = make_app("test-runner.md")
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
@@ -143,10 +153,7 @@ async def test_a_changed_user_theme_file_is_re_applied_when_it_is_the_active_the
 
 
 async def test_a_changed_theme_that_is_not_active_is_registered_without_switching(make_app):
-    folder = user_themes_dir()
-    folder.mkdir(parents=True)
-    path = folder / "other.yaml"
-    path.write_text("name: other\nprimary: '#101010'\n")
+    path = _user_theme("other.yaml", "name: other\nprimary: '#101010'\n")
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
@@ -156,10 +163,7 @@ async def test_a_changed_theme_that_is_not_active_is_registered_without_switchin
 
 
 async def test_a_broken_theme_file_is_reported_and_the_current_theme_stays(make_app):
-    folder = user_themes_dir()
-    folder.mkdir(parents=True)
-    path = folder / "mine.yaml"
-    path.write_text(ACTIVE.format(warning="#111111"))
+    path = _user_theme("mine.yaml", ACTIVE.format(warning="#111111"))
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
@@ -179,15 +183,8 @@ async def test_a_broken_theme_file_is_reported_and_the_current_theme_stays(make_
 async def test_the_watcher_re_applies_a_theme_edited_on_disk(make_app):
     import asyncio
 
-    from workbench.settings import load_settings
-
-    folder = user_themes_dir()
-    folder.mkdir(parents=True)
-    path = folder / "mine.yaml"
-    path.write_text(ACTIVE.format(warning="#111111"))
-    settings = load_settings()
-    settings.watch_files = True
-    app = make_app(settings=settings)
+    path = _user_theme("mine.yaml", ACTIVE.format(warning="#111111"))
+    app = make_app(settings=_watching())
     async with app.run_test(size=(120, 30)) as pilot:
         for _ in range(100):  # the watchers start once the catalog is shown
             await pilot.pause(0.05)
@@ -216,13 +213,9 @@ async def test_a_themes_folder_made_after_launch_is_waited_for(tmp_path):
 
 
 async def test_themes_put_in_a_folder_made_after_launch_are_loaded_live(make_app):
-    from workbench.settings import load_settings
-
     folder = user_themes_dir()
     assert not folder.exists()
-    settings = load_settings()
-    settings.watch_files = True
-    app = make_app(settings=settings)
+    app = make_app(settings=_watching())
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause(0.3)  # the watchers start after the catalog
         staging = folder.parent / "staging"
