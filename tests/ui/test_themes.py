@@ -227,3 +227,18 @@ async def test_themes_put_in_a_folder_made_after_launch_are_loaded_live(make_app
             if "late" in app.available_themes:
                 break
         assert app.get_theme("late").primary == "#123456"
+
+
+async def test_themes_in_a_folder_made_before_the_watcher_starts_are_loaded(make_app):
+    """The folder appears after the launch read but before the watchers start (they wait for the
+    catalog): what it holds is still loaded, not only what changes in it later."""
+    folder = user_themes_dir()
+    app = make_app(settings=_watching())
+    async with app.run_test(size=(120, 30)) as pilot:
+        folder.mkdir(parents=True)
+        (folder / "early.yaml").write_text("name: early\nprimary: '#654321'\n")
+        for _ in range(100):
+            await pilot.pause(0.1)
+            if "early" in app.available_themes:
+                break
+        assert app.get_theme("early").primary == "#654321"

@@ -55,6 +55,9 @@ class WorkbenchApp(App):
         # For benchmarks: exit after the "first-frame", or once the catalog is "loaded" and shown.
         self.exit_after = exit_after
         self._startup_problems = list(self.settings.problems)
+        # Whether the user's themes were there to be read now: if not, the theme watcher loads
+        # what the folder holds once it is made, even if that happens before the watcher starts.
+        self._user_themes_read_at_launch = user_themes_dir().is_dir()
         loaded = load_themes()
         self._startup_problems += loaded.problems
         for theme in loaded.themes.values():
@@ -123,9 +126,9 @@ class WorkbenchApp(App):
             return path.endswith(THEME_SUFFIXES)
 
         try:
-            if not folder.is_dir():
-                # No user themes yet: the folder is watched for from its nearest existing parent,
-                # and what it holds once made (a folder copied in whole) is loaded at once.
+            if not self._user_themes_read_at_launch:
+                # No user themes at launch: the folder is watched for from its nearest existing
+                # parent, and what it holds once made (a folder copied in whole) is loaded at once.
                 if not await wait_for_folder(folder):
                     return
                 found = {p for p in folder.iterdir() if p.name.endswith(THEME_SUFFIXES)}
