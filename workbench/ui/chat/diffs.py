@@ -9,7 +9,8 @@ reads without colour too.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from textual.content import Content
@@ -68,14 +69,49 @@ def edit_hunks(name: str, tool_input: dict[str, Any], detail: dict[str, Any] | N
         original = detail.get("originalFile")
         return hunks_from_texts(original or "", str(tool_input.get("content", "")))
     if name == "Edit":
-        return hunks_from_texts(str(tool_input.get("old_string", "")), str(tool_input.get("new_string", "")))
-    if name == "MultiEdit":
-        hunks: list[Hunk] = []
-        for edit in tool_input.get("edits") or []:
-            if isinstance(edit, dict):
-                hunks += hunks_from_texts(str(edit.get("old_string", "")), str(edit.get("new_string", "")))
+        edits = [tool_input]
+    elif name == "MultiEdit":
+        edits = [edit for edit in tool_input.get("edits") or [] if isinstance(edit, dict)]
+    else:
+        return []
+    text = _file_text(tool_input.get("file_path"))
+    hunks: list[Hunk] = []
+    for edit in edits:
+        old, new = str(edit.get("old_string", "")), str(edit.get("new_string", ""))
+        hunks += _numbered_as_in_file(hunks_from_texts(old, new), old, new, text)
+    return hunks
+
+
+# Files larger than this are not read to number a pending edit's lines (the snippet's own count).
+_MAX_NUMBERING_BYTES = 2_000_000
+
+
+def _file_text(path: object) -> str | None:
+    """The text of the file an edit is for, with \n line ends, when it can be read now."""
+    if not isinstance(path, str) or not path:
+        return None
+    try:
+        file = Path(path)
+        if not file.is_file() or file.stat().st_size > _MAX_NUMBERING_BYTES:
+            return None
+        return file.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+    except (OSError, ValueError):
+        return None
+
+
+def _numbered_as_in_file(hunks: list[Hunk], old: str, new: str, text: str | None) -> list[Hunk]:
+    """Hunks of a snippet renumbered to where the snippet stands in the file: the old text before
+    the edit is made, or the new text once it has been (a finished call without its patch)."""
+    if text is None or not hunks:
         return hunks
-    return []
+    at = text.find(old) if old else -1
+    if at < 0 and new:
+        at = text.find(new)
+    if at < 0:
+        return hunks
+    before = text.count("\n", 0, at)
+    return [replace(hunk, old_start=hunk.old_start + before, new_start=hunk.new_start + before)
+            for hunk in hunks]
 
 
 def diff_stats(hunks: list[Hunk]) -> tuple[int, int]:
