@@ -156,3 +156,54 @@ async def test_an_added_folder_is_inside_the_workspace(fake_api, make_session, t
     await collect(make_session(add_dirs=[extra]))
 
     assert "EXTRA" in _result(fake_api)["content"]
+
+
+async def test_an_edit_bound_to_fail_is_answered_with_its_error_without_asking(
+        fake_api, make_session, workspace):
+    """Nobody is asked to allow an Edit whose old_string the file does not hold (or a file not read
+    first): the call ends in the error the edit itself would give, and the run goes on."""
+    asked = []
+
+    async def ask(request):
+        asked.append(request)
+        return PermissionAnswer("allow")
+
+    (workspace / "a.txt").write_text("alpha\nbeta\n")
+    fake_api.add(
+        Reply.sse([start("m1"), *tool_input(0, "t1", "Read", {"file_path": "a.txt"}), *end("tool_use")]),
+        Reply.sse([start("m2"), *tool_input(0, "t2", "Edit", {"file_path": "a.txt", "old_string": "gamma",
+                                                              "new_string": "GAMMA"}), *end("tool_use")]),
+        Reply.sse([start("m3"), *tool_input(0, "t3", "Write", {"file_path": "b.txt", "content": "new"}),
+                   *end("tool_use")]),
+        text_reply("m4", "Done."),
+    )
+    (workspace / "b.txt").write_text("never read\n")
+    events = await collect(make_session(permission_mode="default", ask_permission=ask))
+
+    assert asked == []
+    finished = of_kind(events, "tool_call_finished")
+    assert [f.status for f in finished] == ["done", "failed", "failed"]
+    assert "old_string not found" in fake_api.bodies()[2]["messages"][-1]["content"][0]["content"]
+    assert "has not been read" in fake_api.bodies()[3]["messages"][-1]["content"][0]["content"]
+    assert (workspace / "a.txt").read_text() == "alpha\nbeta\n"
+    assert (workspace / "b.txt").read_text() == "never read\n"
+
+
+async def test_an_edit_that_can_succeed_is_still_asked_for(fake_api, make_session, workspace):
+    asked = []
+
+    async def ask(request):
+        asked.append(request)
+        return PermissionAnswer("allow")
+
+    (workspace / "a.txt").write_text("alpha\nbeta\n")
+    fake_api.add(
+        Reply.sse([start("m1"), *tool_input(0, "t1", "Read", {"file_path": "a.txt"}), *end("tool_use")]),
+        Reply.sse([start("m2"), *tool_input(0, "t2", "Edit", {"file_path": "a.txt", "old_string": "beta",
+                                                              "new_string": "BETA"}), *end("tool_use")]),
+        text_reply("m3", "Done."),
+    )
+    await collect(make_session(permission_mode="default", ask_permission=ask))
+
+    assert [r.name for r in asked] == ["Edit"]
+    assert (workspace / "a.txt").read_text() == "alpha\nBETA\n"

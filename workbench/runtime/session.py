@@ -459,7 +459,7 @@ class Session:
 
     async def _settle(self, state: _Call, summary: RunSummary) -> None:
         """Ask permission for one begun call, then run it (alone)."""
-        if state.block is not None:
+        if state.block is not None or self._failed_precheck(state, summary):
             return
         refusal = await self._permission(state.tool, state.call_id, state.input)
         if refusal is not None:
@@ -490,12 +490,29 @@ class Session:
                 else:
                     tasks.create_task(run(state))
             for state in waiting:
+                if self._failed_precheck(state, summary):
+                    continue
                 # Checked again: an "always allow" given to an earlier prompt may cover this call.
                 refusal = await self._permission(state.tool, state.call_id, state.input)
                 if refusal is not None:
                     self._answer(state, _error(refusal), summary, status="denied")
                 else:
                     tasks.create_task(run(state))
+
+    def _failed_precheck(self, state: _Call, summary: RunSummary) -> bool:
+        """Answer a call that would ask for permission but is bound to fail (the tool's own checks
+        say so) with that failure, so no one is asked to allow it; True when it was answered."""
+        precheck = getattr(state.tool, "precheck", None)
+        if precheck is None or self.policy.check(state.tool, state.input, self.context).decision != "ask":
+            return False
+        try:
+            failure = precheck(state.input, self.context)
+        except Exception:  # noqa: BLE001 - a check that breaks leaves the call to run as before
+            return False
+        if failure is None:
+            return False
+        self._answer(state, failure, summary)
+        return True
 
     async def _execute(self, state: _Call, summary: RunSummary) -> None:
         """Run a permitted call with its own view of the context (its call id), then answer it."""

@@ -62,6 +62,17 @@ class _EditBase(LocalTool):
             edits = [_with_crlf(edit) for edit in edits]
         return path, original, apply_edits(original, edits, path)
 
+    def precheck(self, tool_input: dict, ctx: ToolContext) -> ToolResult | None:
+        try:
+            path, original, _new = self._plan(tool_input, ctx)
+            if original is not None:
+                check_read_before_edit(path, ctx)
+        except EditRefused as exc:
+            return error(str(exc))
+        except (OutsideWorkspace, OSError):
+            return None  # left to the permission rules and to the run itself
+        return None
+
     def permission_summary(self, tool_input: dict, ctx: ToolContext) -> str:
         try:
             path, original, new = self._plan(tool_input, ctx)

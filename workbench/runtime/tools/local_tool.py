@@ -24,6 +24,11 @@ class LocalTool:
         """Checks a schema cannot express (ranges, combinations); None when fine."""
         return None
 
+    def precheck(self, tool_input: dict, ctx: ToolContext) -> ToolResult | None:
+        """The error the call would end in whatever the answer, found before a person is asked to
+        allow it (an Edit of text the file does not hold); None when nothing rules it out."""
+        return None
+
     def permission_summary(self, tool_input: dict, ctx: ToolContext) -> str:
         """By default, the tool name and its input."""
         shown = ", ".join(f"{k}={v!r}" for k, v in tool_input.items())

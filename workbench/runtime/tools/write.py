@@ -25,6 +25,17 @@ class WriteTool(LocalTool):
     input_schema = {"type": "object", "required": ["file_path", "content"], "properties": {
         "file_path": {"type": "string"}, "content": {"type": "string"}}}
 
+    def precheck(self, tool_input: dict, ctx: ToolContext) -> ToolResult | None:
+        try:
+            path, original = _target(tool_input["file_path"], ctx)
+            if original is not None:
+                check_read_before_edit(path, ctx)
+        except EditRefused as exc:
+            return error(str(exc))
+        except (OutsideWorkspace, OSError):
+            return None  # left to the permission rules and to the run itself
+        return None
+
     def permission_summary(self, tool_input: dict, ctx: ToolContext) -> str:
         try:
             path, original = _target(tool_input["file_path"], ctx)
