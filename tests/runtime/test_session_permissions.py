@@ -207,3 +207,19 @@ async def test_an_edit_that_can_succeed_is_still_asked_for(fake_api, make_sessio
 
     assert [r.name for r in asked] == ["Edit"]
     assert (workspace / "a.txt").read_text() == "alpha\nBETA\n"
+
+
+async def test_a_calls_duration_leaves_out_the_wait_for_the_persons_answer(fake_api, make_session):
+    import asyncio
+
+    async def ask(request):
+        await asyncio.sleep(1.0)  # a person reading the prompt
+        return PermissionAnswer("allow")
+
+    _one_call(fake_api, "Bash", {"command": "echo hi"})
+    events = await collect(make_session(permission_mode="default", ask_permission=ask))
+
+    finished = of_kind(events, "tool_call_finished")[0]
+    assert finished.status == "done"
+    assert finished.permission_wait_ms >= 1000
+    assert finished.duration_ms < 900

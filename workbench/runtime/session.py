@@ -89,6 +89,7 @@ class _Call:
     tool: Tool | None
     started: float
     block: dict[str, Any] | None = None
+    waited: float = 0.0  # seconds spent waiting for a permission answer
 
 
 @dataclass
@@ -424,7 +425,8 @@ class Session:
                     self._emit(ToolCallFinished(
                         call_id=state.call_id, name=state.name, status="cancelled",
                         content="Cancelled by the user.", is_error=True,
-                        duration_ms=(time.monotonic() - state.started) * 1000, **self._event_kw()))
+                        duration_ms=(time.monotonic() - state.started - state.waited) * 1000,
+                        permission_wait_ms=state.waited * 1000, **self._event_kw()))
             # Every tool_use gets its result, cancelled ones included, or the next request is a 400.
             results = {state.call_id: state.block for state in states if state.block is not None}
             answered = [results.get(c["id"]) or {
@@ -461,7 +463,7 @@ class Session:
         """Ask permission for one begun call, then run it (alone)."""
         if state.block is not None or self._failed_precheck(state, summary):
             return
-        refusal = await self._permission(state.tool, state.call_id, state.input)
+        refusal = await self._timed_permission(state)
         if refusal is not None:
             self._answer(state, _error(refusal), summary, status="denied")
         else:
@@ -484,7 +486,7 @@ class Session:
                 if self.policy.check(state.tool, state.input, self.context).decision == "ask":
                     waiting.append(state)
                     continue
-                refusal = await self._permission(state.tool, state.call_id, state.input)
+                refusal = await self._timed_permission(state)
                 if refusal is not None:
                     self._answer(state, _error(refusal), summary, status="denied")
                 else:
@@ -493,7 +495,7 @@ class Session:
                 if self._failed_precheck(state, summary):
                     continue
                 # Checked again: an "always allow" given to an earlier prompt may cover this call.
-                refusal = await self._permission(state.tool, state.call_id, state.input)
+                refusal = await self._timed_permission(state)
                 if refusal is not None:
                     self._answer(state, _error(refusal), summary, status="denied")
                 else:
@@ -538,8 +540,18 @@ class Session:
                        "is_error": result.is_error}
         self._emit(ToolCallFinished(
             call_id=state.call_id, name=state.name, status=status, content=_content_text(result.content),
-            is_error=result.is_error, duration_ms=(time.monotonic() - state.started) * 1000,
+            is_error=result.is_error,
+            duration_ms=(time.monotonic() - state.started - state.waited) * 1000,
+            permission_wait_ms=state.waited * 1000,
             detail=result.detail, **self._event_kw()))
+
+    async def _timed_permission(self, state: _Call) -> str | None:
+        """`_permission` for a call, its wait (a prompt, or its turn behind another) kept apart."""
+        asked = time.monotonic()
+        try:
+            return await self._permission(state.tool, state.call_id, state.input)
+        finally:
+            state.waited += time.monotonic() - asked
 
     async def _permission(self, tool: Tool, call_id: str, tool_input: dict) -> str | None:
         """None when the call may run, else the refusal text that goes back to the model."""

@@ -173,7 +173,8 @@ class PermissionDecided(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class ToolCallFinished(Event):
-    """A call ended. `content` is what went back to the model; `detail` is structured extra
+    """A call ended. `content` is what went back to the model; `duration_ms` is the call's own time,
+    without `permission_wait_ms` (a person deciding); `detail` is structured extra
     (for edits: `{"path", "diff", "structuredPatch"}`; for Bash: `{"exit_code", ...}`)."""
 
     kind: ClassVar[str] = "tool_call_finished"
@@ -184,6 +185,8 @@ class ToolCallFinished(Event):
     is_error: bool = False
     duration_ms: float = 0.0
     detail: dict[str, Any] = field(default_factory=dict)
+    # Time spent waiting for a person's answer to the permission prompt, not in `duration_ms`.
+    permission_wait_ms: float = 0.0
 
 
 @dataclass(frozen=True, kw_only=True)

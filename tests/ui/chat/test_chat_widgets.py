@@ -210,3 +210,20 @@ async def test_a_long_reply_continues_in_new_widgets_and_old_ones_are_folded_kee
         assert shown.endswith(fence) and all(m.source.count("```") % 2 == 0 for m in live)
         everything = "".join(f.source for f in folded) + shown
         assert everything == paragraph * 40 + fence
+
+
+async def test_a_calls_time_and_its_wait_for_permission_are_shown_apart(harness):
+    view = ConversationView()
+    app = harness(view)
+    start = ToolCallStarted(call_id="t1", name="Bash", input={"command": "make"})
+    quick = ToolCallStarted(call_id="t2", name="Bash", input={"command": "ls"})
+    async with app.run_test(size=(100, 24)) as pilot:
+        await feed(app, view, [start, quick], pilot)
+        await feed(app, view, [
+            ToolCallFinished(call_id="t1", name="Bash", status="done", content="x", duration_ms=300,
+                             permission_wait_ms=4200),
+            ToolCallFinished(call_id="t2", name="Bash", status="done", content="x", duration_ms=20,
+                             permission_wait_ms=2)], pilot)
+        header = view.blocks["t1"].header_content().plain
+        assert header.endswith("300ms (+4.2s waiting for permission)")
+        assert view.blocks["t2"].header_content().plain.endswith("20ms")

@@ -106,6 +106,7 @@ class ToolCallBlock(Vertical, can_focus=True):
         self.content_text = ""
         self.detail: dict = {}
         self.duration_ms: float | None = None
+        self.permission_wait_ms = 0.0
         self.reason = ""
         super().__init__(classes=f"-kind-{self.kind} -pending")
         self.has_diff = event.name in DIFF_TOOLS
@@ -152,6 +153,7 @@ class ToolCallBlock(Vertical, can_focus=True):
             self.content_text = event.content or ""
             self.detail = event.detail if isinstance(event.detail, dict) else {}
             self.duration_ms = event.duration_ms or None
+            self.permission_wait_ms = event.permission_wait_ms or 0.0
             status: BlockStatus = finished_status(event)  # type: ignore[assignment]
             # Failures are the calls people need to read: show them whole (Toad's default too).
             if status == "failed":
@@ -220,6 +222,9 @@ class ToolCallBlock(Vertical, can_focus=True):
             parts += ["  ", word]
         if self.duration_ms is not None and self.status in FINISHED:
             parts += ["  ", (_format_duration(self.duration_ms), "$text-muted")]
+            if self.permission_wait_ms >= PERMISSION_WAIT_SHOWN_MS:
+                waited = f" (+{_format_duration(self.permission_wait_ms)} waiting for permission)"
+                parts.append((waited, "$text-muted"))
         return Content.assemble(*parts)
 
     def body_text(self) -> str:
@@ -282,6 +287,10 @@ def _todo_text(tool_input: dict) -> str:
     return "\n".join(
         f"{marks.get(t.get('status'), '[ ]')} {t.get('content', '')}" for t in todos if isinstance(t, dict)
     )
+
+
+# A wait for a permission answer shorter than this is a rule or a mode deciding, not a person.
+PERMISSION_WAIT_SHOWN_MS = 100
 
 
 def _format_duration(ms: float) -> str:
