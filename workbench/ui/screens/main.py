@@ -139,7 +139,16 @@ class MainScreen(Screen):
         """Whether the buffer differs from the file on disk."""
         return self.path is not None and self.editor.text != self.disk_text
 
+    @property
+    def closing(self) -> bool:
+        """Whether the app is exiting (or this screen is gone): work scheduled during start-up,
+        such as mounting the chat pane or showing the catalog, is then skipped, since the widgets
+        it would touch are being taken down."""
+        return not self.is_attached or self._closing or self._closed
+
     def on_mount(self) -> None:
+        if self.closing:
+            return  # quit before the screen was up
         # Cursor blink: the sidebar's filter box, the editor and the chat pane set theirs as they
         # are mounted, all after the first frame.
         self._show_header()
@@ -148,6 +157,8 @@ class MainScreen(Screen):
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
+        if self.closing:
+            return
         # The pane is in place before the catalog is read, so it hears which agent opens.
         self._ensure_chat()
         self._load_catalog()
@@ -157,6 +168,8 @@ class MainScreen(Screen):
         self.post_message(self.CatalogLoaded(Catalog.load(self._scopes)))
 
     def on_main_screen_catalog_loaded(self, message: CatalogLoaded) -> None:
+        if self.closing:
+            return  # read while the app was quitting
         self.catalog = message.catalog
         sidebar = self.query_one(Sidebar)
         sidebar.show_catalog(self.catalog)
@@ -308,6 +321,8 @@ class MainScreen(Screen):
         self.post_message(self.Validated(path, text, diagnostics, touched))
 
     def on_main_screen_validated(self, message: Validated) -> None:
+        if self.closing:
+            return
         if message.path != self.path or message.text != self.editor.text:
             return  # a newer edit is on its way
         self.editor.set_diagnostics(message.diagnostics)
@@ -323,7 +338,10 @@ class MainScreen(Screen):
             if entry is not None and entry.document is not None:
                 description = entry.description_tokens
                 scope_total = self.catalog.description_tokens(entry.scope)
-        self.query_one(EditorHeader).show_state(
+        header = self.query(EditorHeader)
+        if not header:
+            return  # the screen is being taken down
+        header.first(EditorHeader).show_state(
             self.path, self.dirty, description, scope_total,
             self.app.theme_variables.get("diag-warning", "yellow"))
 

@@ -108,6 +108,8 @@ class Sidebar(Vertical):
     def show_catalog(self, catalog: Catalog) -> None:
         """Rebuild the list from the catalog (after load, or when files come and go)."""
         self._catalog = catalog
+        if not self.is_attached:
+            return  # the app is quitting
         if not self.query("#agent-tree"):
             self.query_one("#agent-loading").remove()
             tree: Tree = Tree("agents", id="agent-tree")
@@ -155,7 +157,10 @@ class Sidebar(Vertical):
     def _rebuild(self) -> None:
         if self._catalog is None:
             return  # still reading the folders; the filter applies once the list is there
-        tree = self.tree
+        trees = self.query("#agent-tree")
+        if not trees or not self.is_attached:
+            return  # the app is quitting and the list is being taken down
+        tree = trees.first(Tree)
         cursor = tree.cursor_node.data if tree.cursor_node is not None else None
         tree.clear()
         self._rows.clear()
