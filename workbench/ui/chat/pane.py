@@ -557,7 +557,13 @@ class ChatPane(Vertical):
         from workbench.runtime.session import Session
 
         return Session(agent_text, path=path, model=self.model, cwd=self.cwd or Path.cwd(),
-                       permission_mode=self.permission_mode, ask_permission=ask)
+                       permission_mode=self.permission_mode, ask_permission=ask,
+                       catalog=self._catalog())
+
+    def _catalog(self):
+        """The app's catalog as the sidebar shows it (the agents a delegation may name), or None."""
+        main = getattr(self.app, "main_screen", None)
+        return getattr(main, "catalog", None)
 
     def _show_title(self) -> None:
         title = self.query_one("#chat-title", Static)
