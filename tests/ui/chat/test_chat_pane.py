@@ -257,3 +257,19 @@ async def test_the_permission_prompt_shows_a_described_command_once(fake_api, wo
         assert shown.count(command) == 1 and "Say it" in shown
         await pilot.press("y")
         await until(pilot, lambda: not pane.running)
+
+
+async def test_after_escape_at_a_permission_prompt_typing_goes_to_the_chat_input(fake_api, workspace):
+    fake_api.add(*bash_then_text())
+    app, pane = pane_app(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_task(pilot, pane, "run it")
+        await until(pilot, lambda: bool(pane.query(PermissionPrompt)))
+        await pilot.pause()
+        assert pane.query_one(PermissionPrompt).has_focus
+        await pilot.press("escape")
+        await until(pilot, lambda: not pane.running and not pane.query(PermissionPrompt))
+        await pilot.pause()
+        await pilot.press(*"next")
+        chat_input = pane.query_one("#chat-input", Input)
+        assert chat_input.has_focus and chat_input.value == "next"

@@ -377,7 +377,12 @@ class ChatPane(Vertical):
             if not future.done():
                 future.set_result(_answer("deny", "The person cancelled the run."))
             self._futures.pop(call_id, None)
-        self.query_one("#chat-prompts").remove_children()
+        prompts = self.query_one("#chat-prompts")
+        focused = self.app.focused
+        prompt_had_focus = focused is not None and prompts in focused.ancestors_with_self
+        prompts.remove_children()
+        if prompt_had_focus:  # otherwise focus is lost with the prompt and typing goes nowhere
+            self.query_one("#chat-input", Input).focus()
 
     @property
     def running(self) -> bool:
