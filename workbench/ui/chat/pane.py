@@ -282,6 +282,9 @@ class ChatPane(Vertical):
         if not prompt or previous is None:
             return None
         self.last_prompt = prompt
+        set_mode = getattr(previous.session, "set_permission_mode", None)
+        if set_mode is not None:  # a mode chosen since the last run applies from this request on
+            set_mode(self.permission_mode)
         run = Run(len(self.runs) + 1, prompt, previous.agent_text, previous.path, previous.view,
                   session=previous.session)
         self.runs.append(run)
