@@ -176,6 +176,10 @@ class Session:
             run_agent=self._run_agent,
         )
 
+    def set_permission_mode(self, requested: str | None) -> None:
+        """Change the permission mode from the next request on (None: the agent's, else settings')."""
+        self.policy.mode = self._mode(requested)
+
     def _mode(self, requested: str | None) -> str:
         """The permission mode: the argument (ValueError if unknown), else the agent's, else settings'."""
         if requested:

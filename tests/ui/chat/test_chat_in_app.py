@@ -45,3 +45,45 @@ async def test_without_a_key_the_rest_of_the_app_keeps_working(make_app):
         await pilot.press("f5")
         await pilot.press("f3", "end", *"x")
         assert app.main_screen.dirty and pane.runs == []
+
+
+DELEGATOR = """---
+name: delegator
+description: Hands work to other agents.
+tools: Agent
+---
+You delegate reviews.
+"""
+
+
+async def test_a_delegation_from_the_chat_pane_finds_the_agent_in_the_apps_catalog(
+        fake_api, make_app, agents_dir, monkeypatch):
+    from fake_api import Reply, end, start, tool_input
+
+    from workbench.ui.chat.tool_block import ToolCallBlock
+
+    monkeypatch.chdir(agents_dir.parent.parent)
+    (agents_dir / "delegator.md").write_text(DELEGATOR, encoding="utf-8")
+    fake_api.add(
+        Reply.sse([start("p1"), *tool_input(0, "ta", "Agent", {
+            "description": "review", "prompt": "Review main.py", "subagent_type": "code-reviewer"}),
+            *end("tool_use")]),
+        text_reply("c1", "Looks fine to me."),
+        text_reply("p2", "The reviewer is happy."),
+    )
+    app = make_app("delegator.md")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        pane = app.main_screen.query_one(ChatPane)
+        await pilot.press("f4", *"get a review", "enter")
+        await until(pilot, lambda: pane.runs and not pane.running)
+        bodies = fake_api.bodies()
+        assert len(bodies) == 3
+        assert bodies[1]["system"][0]["text"].startswith("You are a meticulous code reviewer.")
+        result = bodies[2]["messages"][-1]["content"][0]
+        assert result["tool_use_id"] == "ta" and result["content"] == "Looks fine to me."
+        block = pane.runs[0].view.blocks["ta"]
+        assert block.status == "done"
+        assert "Looks fine to me." in " ".join(
+            str(w.render()) for w in block.nested.query("*") if hasattr(w, "render"))
+        assert isinstance(block, ToolCallBlock)

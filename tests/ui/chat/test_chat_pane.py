@@ -241,3 +241,35 @@ async def test_a_retry_and_a_final_error_are_told_in_words_with_what_to_do(fake_
         assert any(w.startswith("Retrying:") and "attempt 1 of" in w for w in words)
         assert any("Error" in w and "ANTHROPIC_API_KEY" in w for w in words)
         assert pane.runs[0].stats.status == "error"
+
+
+async def test_the_permission_prompt_shows_a_described_command_once(fake_api, workspace):
+    command = "echo shown-once"
+    fake_api.add(tool_reply("msg_1", "toolu_b", "Bash", {"command": command, "description": "Say it"}),
+                 text_reply("msg_2", "Done."))
+    app, pane = pane_app(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_task(pilot, pane, "run it")
+        await until(pilot, lambda: bool(pane.query(PermissionPrompt)))
+        await pilot.pause()
+        detail = pane.query_one(PermissionPrompt).query_one(".prompt-detail Static")
+        shown = str(detail.render())
+        assert shown.count(command) == 1 and "Say it" in shown
+        await pilot.press("y")
+        await until(pilot, lambda: not pane.running)
+
+
+async def test_after_escape_at_a_permission_prompt_typing_goes_to_the_chat_input(fake_api, workspace):
+    fake_api.add(*bash_then_text())
+    app, pane = pane_app(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_task(pilot, pane, "run it")
+        await until(pilot, lambda: bool(pane.query(PermissionPrompt)))
+        await pilot.pause()
+        assert pane.query_one(PermissionPrompt).has_focus
+        await pilot.press("escape")
+        await until(pilot, lambda: not pane.running and not pane.query(PermissionPrompt))
+        await pilot.pause()
+        await pilot.press(*"next")
+        chat_input = pane.query_one("#chat-input", Input)
+        assert chat_input.has_focus and chat_input.value == "next"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fake_api import text_reply
 
+from workbench.ui.chat.permission_prompt import PermissionPrompt
+
 from .test_chat_pane import pane_app, type_task, until
 
 
@@ -93,3 +95,26 @@ async def test_the_palette_command_run_new_session_makes_the_next_task_fresh(fak
         command = next(c for c in app.get_system_commands(app.screen) if c.title == "run: new session")
         command.callback()
         assert pane.continuable is None
+
+
+async def test_a_permission_mode_chosen_between_turns_governs_the_follow_up(fake_api, workspace):
+    from .test_chat_pane import tool_reply
+
+    fake_api.add(text_reply("msg_1", "Hello."),
+                 tool_reply("msg_2", "toolu_p", "Bash", {"command": "echo planned"}),
+                 text_reply("msg_3", "Only planning."))
+    app, pane = pane_app(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_task(pilot, pane, "hi")
+        await until(pilot, lambda: pane.runs and not pane.running)
+        pane.choose_permission_mode()
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "enter")  # the agent's, default, acceptEdits, plan
+        await pilot.pause()
+        assert pane.permission_mode == "plan"
+        await type_task(pilot, pane, "now run echo")
+        await until(pilot, lambda: len(pane.runs) == 2 and not pane.running)
+        first, follow_up = pane.runs
+        assert follow_up.session is first.session
+        assert not pane.query(PermissionPrompt)
+        assert follow_up.view.blocks["toolu_p"].status == "denied"

@@ -282,6 +282,9 @@ class ChatPane(Vertical):
         if not prompt or previous is None:
             return None
         self.last_prompt = prompt
+        set_mode = getattr(previous.session, "set_permission_mode", None)
+        if set_mode is not None:  # a mode chosen since the last run applies from this request on
+            set_mode(self.permission_mode)
         run = Run(len(self.runs) + 1, prompt, previous.agent_text, previous.path, previous.view,
                   session=previous.session)
         self.runs.append(run)
@@ -377,7 +380,12 @@ class ChatPane(Vertical):
             if not future.done():
                 future.set_result(_answer("deny", "The person cancelled the run."))
             self._futures.pop(call_id, None)
-        self.query_one("#chat-prompts").remove_children()
+        prompts = self.query_one("#chat-prompts")
+        focused = self.app.focused
+        prompt_had_focus = focused is not None and prompts in focused.ancestors_with_self
+        prompts.remove_children()
+        if prompt_had_focus:  # otherwise focus is lost with the prompt and typing goes nowhere
+            self.query_one("#chat-input", Input).focus()
 
     @property
     def running(self) -> bool:
@@ -557,7 +565,13 @@ class ChatPane(Vertical):
         from workbench.runtime.session import Session
 
         return Session(agent_text, path=path, model=self.model, cwd=self.cwd or Path.cwd(),
-                       permission_mode=self.permission_mode, ask_permission=ask)
+                       permission_mode=self.permission_mode, ask_permission=ask,
+                       catalog=self._catalog())
+
+    def _catalog(self):
+        """The app's catalog as the sidebar shows it (the agents a delegation may name), or None."""
+        main = getattr(self.app, "main_screen", None)
+        return getattr(main, "catalog", None)
 
     def _show_title(self) -> None:
         title = self.query_one("#chat-title", Static)

@@ -94,7 +94,12 @@ class PermissionPrompt(Vertical, can_focus=True):
             return Content.assemble((path, "bold"), "\n", render_diff(hunks, path or None))
         if request.name == "Bash":
             command = str(request.input.get("command", ""))
-            extra = f"\n{request.summary}" if request.summary and request.summary != command else ""
+            summary = request.summary or ""
+            # The summary repeats the command (plus its description): show only what it adds.
+            if summary.startswith(command):
+                extra = summary[len(command):]
+            else:
+                extra = f"\n{summary}" if summary else ""
             return Content.assemble(("$ ", "$text-muted"), (command, "bold"), (extra, "$text-muted"))
         if request.summary:
             return Content(request.summary)
