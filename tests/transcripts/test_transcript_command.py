@@ -51,3 +51,38 @@ def test_list_shows_sessions_under_claude_config_dir(rich_session, monkeypatch, 
     assert main(["transcript", "list", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["title"] for r in rows] == ["Fix the greeting"]
+
+
+def _not_transcripts(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# A project\n\nSome words.\n", encoding="utf-8")
+    binary = tmp_path / "image.bin"
+    binary.write_bytes(bytes(range(256)) * 4)
+    other_json = tmp_path / "data.jsonl"
+    other_json.write_text('{"name": "x"}\n[1, 2]\n', encoding="utf-8")
+    return {readme: "not a transcript", binary: "not a transcript",
+            other_json: "not a transcript", tmp_path: "is a folder",
+            tmp_path / "gone.jsonl": "no such file"}
+
+
+def test_a_file_that_is_not_a_transcript_is_one_line_and_exit_2(tmp_path, capsys):
+    for path, reason in _not_transcripts(tmp_path).items():
+        for argv in (["show", str(path), "--text"], ["show", str(path)],
+                     ["export", str(path)], ["stats", str(path)]):
+            assert main(["transcript", *argv]) == 2, (argv, path)
+            captured = capsys.readouterr()
+            assert captured.out == ""
+            assert captured.err == f"workbench transcript: {path}: {reason}\n" or (
+                captured.err.startswith(f"workbench transcript: {path}: {reason}")
+                and captured.err.count("\n") == 1
+            ), captured.err
+
+
+def test_an_empty_transcript_says_it_is_empty(tmp_path, capsys):
+    empty = tmp_path / "session.jsonl"
+    empty.write_bytes(b"")
+    for argv in (["show", str(empty), "--text"], ["export", str(empty)], ["stats", str(empty)]):
+        assert main(["transcript", *argv]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert captured.err == f"workbench transcript: {empty}: the transcript is empty\n"

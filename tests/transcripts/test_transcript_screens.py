@@ -170,3 +170,21 @@ async def test_a_big_session_mounts_what_is_near_the_screen_and_more_on_the_way_
         last = app.focused.call_id
         await pilot.press("n")  # past it: more are mounted, not a wrap to the top
         assert app.focused.call_id == f"c{int(last[1:]) + 1}"
+
+
+@pytest.mark.parametrize("name, content, said", [
+    ("empty.jsonl", b"", "The transcript is empty."),
+    ("gone.jsonl", None, "The transcript could not be opened."),
+])
+async def test_a_filter_on_an_empty_or_missing_file_does_not_say_still_being_read(
+        tmp_path, name, content, said):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    app = TranscriptsApp(path)
+    async with app.run_test(size=(80, 20)) as pilot:
+        await _loaded(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert messages == [said]

@@ -46,10 +46,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the chosen action; a file that cannot be read is reported in one line (exit 2)."""
+    """Run the chosen action; a file that cannot be read, is empty or is not a transcript is
+    reported in one line (exit 2)."""
     from workbench.transcripts.reader import TranscriptError
 
     try:
+        if getattr(args, "file", None) is not None:
+            from workbench.transcripts.reader import check_transcript
+
+            check_transcript(args.file)
         return _ACTIONS[args.action](args)
     except TranscriptError as exc:
         print(f"workbench transcript: {exc}", file=sys.stderr)
@@ -64,9 +69,6 @@ def _prices() -> dict[str, dict[str, float]]:
 
 def _show(args: argparse.Namespace) -> int:
     if not args.text and sys.stdout.isatty():
-        if not args.file.is_file():
-            print(f"workbench transcript: {args.file}: no such file", file=sys.stderr)
-            return 2
         from workbench.ui.transcripts_app import TranscriptsApp
 
         return _after_viewer(TranscriptsApp(args.file).run())

@@ -70,6 +70,23 @@ def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
         raise TranscriptError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
+def check_transcript(path: Path) -> None:
+    """Raise `TranscriptError` unless `path` is a readable file with at least one transcript line
+    (a JSON object of a known entry type): an empty file, or one that is not a transcript (text,
+    binary), gets its own one-line message instead of an empty rendering."""
+    if path.is_dir():
+        raise TranscriptError(f"{path}: is a folder, not a transcript file")
+    blank = True
+    for _, raw in iter_lines(path):
+        blank = False
+        data = parse_line(raw)
+        if isinstance(data, dict) and data.get("type") in KNOWN_TYPES:
+            return
+    if blank:
+        raise TranscriptError(f"{path}: the transcript is empty")
+    raise TranscriptError(f"{path}: not a transcript (no line is a transcript entry)")
+
+
 def claude_roots() -> list[Path]:
     """Claude Code's config folders: `CLAUDE_CONFIG_DIR` (comma-separated, several allowed), else
     `~/.claude` and `~/.config/claude`."""

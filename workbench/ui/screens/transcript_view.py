@@ -360,13 +360,22 @@ class TranscriptScreen(Screen):
     def origin(self) -> RunOrigin | None:
         """The agent and prompt of this workbench run; says why on screen when there are none."""
         if self.transcript is None:
-            self.notify("The transcript is still being read.", severity="warning")
+            self.notify(self._not_ready(), severity="warning")
             return None
         origin = run_origin(self.transcript)
         if origin is None:
             self.notify("Only workbench runs record the agent they ran; this is a Claude Code "
                         "session.", severity="warning")
         return origin
+
+    def _not_ready(self) -> str:
+        """Why there is nothing to act on: still reading, could not open, or nothing in it (an
+        empty file is read at once; saying "still being read" would never come true)."""
+        if not self.loaded:
+            return "The transcript is still being read."
+        if self.transcript is None:
+            return "The transcript could not be opened."
+        return "The transcript is empty."
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A Claude Code session records no agent: its footer does not offer the run's agent.
@@ -401,7 +410,7 @@ class TranscriptScreen(Screen):
         """Show only what `wanted` matches, in a view of its own; None: the whole view again, where
         the reader left it, or at the call that had the focus in the filtered view."""
         if wanted is not None and not self._events:
-            self.notify("The transcript is still being read.", severity="warning")
+            self.notify(self._not_ready(), severity="warning")
             return
         whole = self.query_one("#transcript-conversation", ConversationView)
         focused = self.focused.call_id if isinstance(self.focused, ToolCallBlock) else None
