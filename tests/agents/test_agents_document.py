@@ -164,3 +164,17 @@ def test_read_agent_file_parses_a_huge_file(tmp_path):
     path.write_text(GOOD + "lorem ipsum dolor " * 300_000, encoding="utf-8")
     doc = read_agent_file(path)
     assert doc.name == "code-reviewer" and len(doc.body) > 5_000_000
+
+
+@pytest.mark.parametrize(("encoding", "name"), [
+    ("utf-16", "UTF-16LE"),  # with a BOM, as Windows editors save it
+    ("utf-16-le", "UTF-16LE"),
+    ("utf-16-be", "UTF-16BE"),
+])
+def test_a_utf16_agent_file_is_called_utf16_not_binary(tmp_path, encoding, name):
+    path = tmp_path / "a.md"
+    path.write_bytes("---\nname: a\ndescription: d\n---\nBody.\n".encode(encoding))
+    with pytest.raises(AgentFileError) as error:
+        read_agent_file(path)
+    message = str(error.value)
+    assert name in message and "save it as UTF-8" in message and "binary" not in message

@@ -330,3 +330,20 @@ def test_any_sequence_of_one_file_updates_matches_a_full_reload(operations):
         assert {n: str(e.path) for n, e in catalog.winners().items()} == {
             n: str(e.path) for n, e in reloaded.winners().items()
         }
+
+
+def test_a_command_line_folder_that_is_already_a_scope_is_not_added_as_extra(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    agents = repo / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "x.md").write_text("---\nname: x\ndescription: d\n---\nbody\n")
+    home = tmp_path / "home"
+    (home / ".claude" / "agents").mkdir(parents=True)
+    # `workbench .claude/agents/x.md` run inside the project, and the user folder named as well.
+    from workbench.commands.app import resolve_paths
+
+    folders, open_path, problems = resolve_paths([str(agents / "x.md"), str(home / ".claude" / "agents")])
+    assert problems == [] and open_path == agents / "x.md"
+    scopes = default_scopes(repo, home=home, extra=folders, bundled=False)
+    assert [s.kind for s in scopes] == [ScopeKind.PROJECT, ScopeKind.USER]

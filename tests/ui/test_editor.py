@@ -45,6 +45,8 @@ async def test_typing_a_mistake_is_reported_and_fixing_it_clears_it(make_app):
         await pilot.press("comma", "space", *"LS")
         await settle(pilot)
         assert codes(screen) == ["AG132"]
+        # One warning is "1 warning", not "1 warnings".
+        assert "0 errors · 1 warning · 0 info" in screen.query_one(ProblemsList).border_title
         assert screen.dirty
         await pilot.press("backspace", "backspace", "backspace", "backspace")
         await settle(pilot)

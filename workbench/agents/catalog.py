@@ -132,7 +132,14 @@ def default_scopes(
     user = home / ".claude" / "agents"
     if _is_dir(user):
         scopes.append(Scope(ScopeKind.USER, user))
-    scopes.extend(Scope(ScopeKind.EXTRA, Path(p)) for p in extra if _is_dir(Path(p)))
+    # A folder given on the command line that is already a project or user scope (say the file
+    # argument `.claude/agents/x.md` inside the project) is not added again as an empty "extra".
+    seen = {s.root.resolve() for s in scopes}
+    for p in extra:
+        folder = Path(p)
+        if _is_dir(folder) and folder.resolve() not in seen:
+            seen.add(folder.resolve())
+            scopes.append(Scope(ScopeKind.EXTRA, folder))
     if bundled and _is_dir(bundled_agents_dir()):
         scopes.append(Scope(ScopeKind.BUNDLED, bundled_agents_dir()))
     return scopes

@@ -252,6 +252,10 @@ def read_agent_file(path: str | Path) -> AgentDocument:
     except OSError as exc:
         raise AgentFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if data.find(b"\x00", 0, 8192) != -1:
+        # UTF-16 text (what some Windows editors save) is full of NUL bytes too, but it is text.
+        utf16 = _utf16_variant(data)
+        if utf16:
+            raise AgentFileError(f"{path}: {utf16} text, not UTF-8; save it as UTF-8")
         raise AgentFileError(f"{path}: binary file, not an agent definition")
     try:
         text = data.decode("utf-8")
@@ -260,6 +264,22 @@ def read_agent_file(path: str | Path) -> AgentDocument:
             f"{path}: not UTF-8 text (invalid byte at offset {exc.start}); save it as UTF-8"
         ) from None
     return _parse(text, path)
+
+
+def _utf16_variant(data: bytes) -> str | None:
+    """"UTF-16" (with its byte order) when `data` looks like UTF-16 text, by its BOM or, without
+    one, by NUL bytes in every other place of mostly-ASCII text; else None."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16LE" if data[:2] == b"\xff\xfe" else "UTF-16BE"
+    sample = data[:8192]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) == 0:
+        return "UTF-16LE"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) == 0:
+        return "UTF-16BE"
+    return None
 
 
 def _split_values(value: str) -> list[str]:

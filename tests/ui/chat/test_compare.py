@@ -90,7 +90,7 @@ async def test_both_columns_stream_their_own_variant(fake_api, workspace, tmp_pa
         texts = {run.view.query_one("Markdown.reply").source for run in screen.runs}
         assert texts == {"One answer.", "Another answer."}
         summaries = [str(s.render()) for s in screen.query(".compare-summary")]
-        assert all("completed" in s and "1 turns" in s for s in summaries)
+        assert all("completed" in s and "1 turn ·" in s for s in summaries)
 
 
 async def test_the_differing_tool_call_is_marked_in_its_column():

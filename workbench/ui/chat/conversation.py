@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Collapsible, Markdown
 from textual.widgets.markdown import MarkdownStream
 
+from workbench.plural import plural
 from workbench.transcripts.events import (
     AssistantMessage,
     ErrorOccurred,
@@ -640,8 +641,8 @@ class ConversationView(VerticalScroll):
             "error": "✘ Ended with an error",
         }.get(event.status, event.status)
         footer = SettledStatic(
-            f"{words} · {event.turns} turn{'s' if event.turns != 1 else ''} · "
-            f"{event.tool_calls} tool call{'s' if event.tool_calls != 1 else ''} · "
+            f"{words} · {plural(event.turns, 'turn')} · "
+            f"{plural(event.tool_calls, 'tool call')} · "
             f"{event.duration_ms / 1000:.1f}s",
             classes="run-footer",
         )

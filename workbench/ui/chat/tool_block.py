@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.events import Click
 
+from workbench.plural import plural
 from workbench.transcripts.events import (
     PermissionDecided,
     PermissionRequested,
@@ -275,7 +276,7 @@ def _preview(text: str, expanded: bool) -> Content:
     return Content.assemble(
         "\n".join(lines[:PREVIEW_LINES]),
         "\n",
-        (f"… {hidden} more line{'s' if hidden != 1 else ''} (Enter to expand)", "italic $text-muted"),
+        (f"… {plural(hidden, 'more line')} (Enter to expand)", "italic $text-muted"),
     )
 
 

@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from workbench.plural import plural
 from workbench.ui.chat.pane import ChatPane, Run, SessionFactory
 from workbench.ui.chat.run_stats import CallSummary, RunStats
 
@@ -68,8 +69,8 @@ def summary_content(stats: RunStats, differs: set[int]) -> Content:
     seconds = (stats.duration_ms or 0) / 1000
     lines: list[Content] = [Content.assemble(
         (stats.status.replace("_", " "), "bold"),
-        f" · {stats.turns} turns · in {usage.input_tokens} out {usage.output_tokens}"
-        f" · ${stats.cost_usd:.4f} · {seconds:.1f}s · {len(stats.calls)} tool calls",
+        f" · {plural(stats.turns, 'turn')} · in {usage.input_tokens} out {usage.output_tokens}"
+        f" · ${stats.cost_usd:.4f} · {seconds:.1f}s · {plural(len(stats.calls), 'tool call')}",
     )]
     for index, call in enumerate(stats.calls):
         mark = ("≠ ", "bold $warning") if index in differs else ("  ", "")

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Static
 
 from workbench.agents.catalog import AgentEntry, Catalog, Scope, ScopeKind
 from workbench.agents.diagnostics import Diagnostic, Fix
+from workbench.plural import plural
 from workbench.ui import agent_files
 from workbench.ui.agent_files import AgentFileProblem
 from workbench.ui.frontmatter_edit import FrontmatterEditError, set_field
@@ -412,7 +413,7 @@ class MainScreen(Screen):
             self.notify("no safe fixes to apply")
             return
         self.editor.replace_text_keeping_history(new_text)
-        self.notify(f"applied {len(fixed)} safe fix{'es' if len(fixed) != 1 else ''}")
+        self.notify(f"applied {plural(len(fixed), 'safe fix', 'safe fixes')}")
 
     # -- form helpers ------------------------------------------------------------------------
 

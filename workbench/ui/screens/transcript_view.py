@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
+from workbench.plural import plural
 from workbench.transcripts.events import (
     Event,
     PermissionDecided,
@@ -523,12 +524,12 @@ def header_content(tx: Transcript, stats: TranscriptStats | None) -> Content:
             f"{stats.cache_creation_input_tokens:,} cache write · "
             f"{stats.cache_read_input_tokens:,} cache read",
             f"${stats.cost_usd:,.4f}",
-            f"{sum(stats.tool_calls.values())} calls",
+            plural(sum(stats.tool_calls.values()), "call"),
         ]
         if stats.errors:
-            facts.append(f"{stats.errors} errors")
+            facts.append(plural(stats.errors, "error"))
     if tx.skipped_lines:
-        facts.append(f"{tx.skipped_lines} unknown entries skipped")
+        facts.append(f"{plural(tx.skipped_lines, 'unknown entry', 'unknown entries')} skipped")
     parts += ["\n", (" · ".join(f for f in facts if f), "$text-muted")]
     return Content.assemble(*parts)
 

@@ -7,6 +7,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from workbench.agents.diagnostics import Diagnostic, LineIndex
+from workbench.plural import plural
 
 
 class ProblemsList(DataTable):
@@ -58,7 +59,8 @@ class ProblemsList(DataTable):
         self._measure_now()
         counts = {s: sum(1 for d in ordered if d.severity.value == s) for s in ("error", "warning", "info")}
         self.border_title = (
-            f"Problems  {counts['error']} errors · {counts['warning']} warnings · {counts['info']} info"
+            f"Problems  {plural(counts['error'], 'error')} · {plural(counts['warning'], 'warning')}"
+            f" · {counts['info']} info"
             if ordered else "Problems  none")
 
     def _measure_now(self) -> None:
