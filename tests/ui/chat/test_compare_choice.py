@@ -90,8 +90,13 @@ async def test_the_choice_offers_each_agent_claude_code_would_load_once(make_app
     (user / "planner.md").write_text(
         "---\nname: planner\ndescription: Plans the work.\n---\n\nYou plan.\n", encoding="utf-8")
     (user / "notes.md").write_text("Just notes, no frontmatter.\n", encoding="utf-8")  # skipped
+    bundled = tmp_path / "bundled"  # workbench's examples: Claude Code does not read them
+    bundled.mkdir()
+    (bundled / "example.md").write_text(helper.replace("helper", "example").format("it"),
+                                        encoding="utf-8")
     app = make_app("code-reviewer.md",
-                   scopes=[Scope(ScopeKind.PROJECT, agents_dir), Scope(ScopeKind.USER, user)])
+                   scopes=[Scope(ScopeKind.PROJECT, agents_dir), Scope(ScopeKind.USER, user),
+                           Scope(ScopeKind.BUNDLED, bundled)])
     async with app.run_test(size=(140, 36)) as pilot:
         await settle(pilot)
         dialog = await _open_choice(pilot, app, "review main.py")
@@ -99,7 +104,9 @@ async def test_the_choice_offers_each_agent_claude_code_would_load_once(make_app
         labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         against = sorted(label.removeprefix("this agent vs ") for label in labels
                          if label.startswith("this agent vs ") and " under " not in label)
-        loaded = sorted(name for name in app.main_screen.catalog.winners() if name != "code-reviewer")
+        assert "example" in app.main_screen.catalog.winners()
+        loaded = sorted(name for name, entry in app.main_screen.catalog.winners().items()
+                        if name not in ("code-reviewer", "example"))
         assert against == loaded
         assert "helper" in against and "planner" in against and "notes" not in against
         assert len(against) == len(set(against))
