@@ -87,3 +87,23 @@ async def test_f4_and_f5_are_bound_for_the_chat_pane_and_harmless_before_it(make
         await pilot.press("f4", "f5")
         await pilot.pause()
         assert app.main_screen.editor.text  # still there, nothing broke
+
+
+async def test_f1_names_the_keys_table_and_shows_keys_as_typed(make_app, fixed_settings):
+    # Issue 11: the title read "under , by id" ([keys] eaten as markup) and keys showed as
+    # "ctrl+full_stop".
+    fixed_settings.write_text(fixed_settings.read_text() + '\n[keys]\nprevious_run = "shift+f9"\n')
+    app = make_app(settings=load_settings())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "settings file under [keys], by id" in screen_text(app)
+        table = app.screen.query_one(DataTable)
+        shown = {str(table.get_row_at(i)[1]): str(table.get_row_at(i)[0])
+                 for i in range(table.row_count)}
+        assert shown["quick_fix"] == "ctrl+."
+        assert shown["previous_run"] == "shift+f9"
+        assert shown["transcripts.filter"] == "/"
+        assert shown["transcripts.back"] == "escape"

@@ -113,3 +113,18 @@ def test_compare_snapshot(snap_compare):
         await pilot.pause()
 
     assert snap_compare(CompareHarness(recorded_compare()), terminal_size=(140, 44), run_before=run_before)
+
+
+async def test_esc_leaves_compare_even_with_a_column_focused():
+    # Issue 11: the chat column took Esc, so only ctrl+q got out of Compare.
+    screen = recorded_compare()
+    app = CompareHarness(screen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: all(r is not None and not r.active for r in screen.runs))
+        await pilot.pause()
+        screen.panes[0].focus()
+        await pilot.pause()
+        assert app.focused is not None and screen.panes[0] in app.focused.ancestors_with_self
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not screen

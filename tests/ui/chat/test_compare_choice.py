@@ -76,3 +76,37 @@ async def test_comparing_two_agents_runs_each_definition_in_its_own_column(fake_
         assert all(body["messages"][0]["content"][0]["text"] == "check main.py" for body in fake_api.bodies())
         # The main chat pane did not run anything: both runs belong to the comparison's columns.
         assert app.main_screen.query_one(ChatPane).runs == []
+
+
+async def test_the_choice_offers_each_agent_claude_code_would_load_once(make_app, agents_dir, tmp_path):
+    # Issue 11: Compare listed names twice and offered agents Claude Code would not load.
+    from workbench.agents.catalog import Scope, ScopeKind
+
+    user = tmp_path / "home" / ".claude" / "agents"
+    user.mkdir(parents=True)
+    helper = "---\nname: helper\ndescription: Helps with {0}.\n---\n\nYou help with {0}.\n"
+    (agents_dir / "helper.md").write_text(helper.format("the project"), encoding="utf-8")
+    (user / "helper.md").write_text(helper.format("anything"), encoding="utf-8")  # shadowed
+    (user / "planner.md").write_text(
+        "---\nname: planner\ndescription: Plans the work.\n---\n\nYou plan.\n", encoding="utf-8")
+    (user / "notes.md").write_text("Just notes, no frontmatter.\n", encoding="utf-8")  # skipped
+    bundled = tmp_path / "bundled"  # workbench's examples: Claude Code does not read them
+    bundled.mkdir()
+    (bundled / "example.md").write_text(helper.replace("helper", "example").format("it"),
+                                        encoding="utf-8")
+    app = make_app("code-reviewer.md",
+                   scopes=[Scope(ScopeKind.PROJECT, agents_dir), Scope(ScopeKind.USER, user),
+                           Scope(ScopeKind.BUNDLED, bundled)])
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        dialog = await _open_choice(pilot, app, "review main.py")
+        options = dialog.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        against = sorted(label.removeprefix("this agent vs ") for label in labels
+                         if label.startswith("this agent vs ") and " under " not in label)
+        assert "example" in app.main_screen.catalog.winners()
+        loaded = sorted(name for name, entry in app.main_screen.catalog.winners().items()
+                        if name not in ("code-reviewer", "example"))
+        assert against == loaded
+        assert "helper" in against and "planner" in against and "notes" not in against
+        assert len(against) == len(set(against))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
@@ -414,9 +415,10 @@ class ChatPane(Vertical):
             event.input.clear()
 
     def action_cancel(self) -> None:
-        """Esc: cancel the running turn."""
-        if self.running:
-            self.cancel()
+        """Esc: cancel the running turn; with none, Esc goes on to the screen (Compare closes)."""
+        if not self.running:
+            raise SkipAction()
+        self.cancel()
 
     def action_previous_run(self) -> None:
         """Show the run before the one shown."""

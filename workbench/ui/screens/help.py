@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.keys import format_key
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from workbench.ui.keymap import ALL_KEYS
+
+
+def readable_keys(keys: str) -> str:
+    """Binding keys as a person types them: "ctrl+full_stop,slash" -> "ctrl+., /".
+
+    Named keys that stand for one ASCII character show as that character; the rest (escape,
+    enter, f9) keep their names.
+    """
+    shown = []
+    for key in keys.split(","):
+        *modifiers, name = key.strip().split("+")
+        char = format_key(name)
+        if len(char) == 1 and char.isascii() and char.isprintable():
+            name = char
+        shown.append("+".join([*modifiers, name]))
+    return ", ".join(shown)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -27,7 +46,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Keys — remap any of them in the settings file under [keys], by id")
+            # Escaped: "[keys]" is otherwise read as Rich markup and vanishes.
+            yield Label(escape("Keys — remap any of them in the settings file under [keys], by id"))
             yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
             yield Label("ctrl+p opens the command palette: agent, fix, edit, file, theme, view …")
 
@@ -35,7 +55,9 @@ class HelpScreen(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.add_columns("key", "id", "does")
         for spec in ALL_KEYS:
-            table.add_row(self._keys.get(spec.id, spec.key), spec.id, spec.help)
+            # Text, not str: a DataTable reads str cells as markup, and a key may be "ctrl+[".
+            table.add_row(Text(readable_keys(self._keys.get(spec.id, spec.key))), spec.id,
+                          spec.help)
 
     def action_close(self) -> None:
         self.dismiss(None)
