@@ -90,7 +90,7 @@ async def test_the_choice_offers_each_agent_claude_code_would_load_once(make_app
     (user / "planner.md").write_text(
         "---\nname: planner\ndescription: Plans the work.\n---\n\nYou plan.\n", encoding="utf-8")
     (user / "notes.md").write_text("Just notes, no frontmatter.\n", encoding="utf-8")  # skipped
-    bundled = tmp_path / "bundled"  # workbench's examples: Claude Code does not read them
+    bundled = tmp_path / "bundled"  # workbench's examples: offered too, once
     bundled.mkdir()
     (bundled / "example.md").write_text(helper.replace("helper", "example").format("it"),
                                         encoding="utf-8")
@@ -106,7 +106,8 @@ async def test_the_choice_offers_each_agent_claude_code_would_load_once(make_app
                          if label.startswith("this agent vs ") and " under " not in label)
         assert "example" in app.main_screen.catalog.winners()
         loaded = sorted(name for name, entry in app.main_screen.catalog.winners().items()
-                        if name not in ("code-reviewer", "example"))
+                        if name != "code-reviewer" and entry.document is not None)
         assert against == loaded
-        assert "helper" in against and "planner" in against and "notes" not in against
+        assert "helper" in against and "planner" in against and "example" in against
+        assert "notes" not in against
         assert len(against) == len(set(against))

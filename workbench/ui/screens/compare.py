@@ -158,15 +158,11 @@ def choose_variants(main, chat: ChatPane) -> None:
     if path is not None and path.is_file() and path.read_text(encoding="utf-8") != text:
         options.append(("saved file vs editor buffer", "saved"))
     options += [(f"this agent under {a} vs {b}", f"models:{a}:{b}") for a, b in MODEL_PAIRS]
-    # Each agent Claude Code would load, once, as the definition it would use: not the files it
-    # skips, nor the ones a higher scope shadows or a same-scope duplicate loses to, nor the
-    # bundled examples and extra folders, which Claude Code does not read.
-    from workbench.agents.catalog import ScopeKind
-
+    # Each agent of the sidebar once, as the definition that would be used: not the files Claude
+    # Code skips, nor the ones a higher scope shadows or a same-scope duplicate loses to. The
+    # bundled examples and named folders stay: they are what a new user has to compare.
     winners = main.catalog.winners() if main.catalog else {}
-    others = [e for e in winners.values()
-              if e.document is not None and e.path != path
-              and e.scope.kind in (ScopeKind.PROJECT, ScopeKind.USER)]
+    others = [e for e in winners.values() if e.document is not None and e.path != path]
     options += [(f"this agent vs {e.name}", f"agent:{i}") for i, e in enumerate(others)]
 
     def chosen(choice: str | None) -> None:
