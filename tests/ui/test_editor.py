@@ -98,6 +98,22 @@ async def test_the_quick_fix_key_applies_the_fix_under_the_cursor(make_app):
         assert editor.text == BROKEN_AGENT
 
 
+async def test_f7_applies_the_quick_fix_and_is_the_key_the_footer_shows(make_app):
+    # Issue 11: tmux and GNOME Terminal never send ctrl+., yet the footer offered only that.
+    app = make_app("test-runner.md")
+    async with app.run_test(size=(160, 32)) as pilot:
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "f7 Fix" in footer
+        assert "^. Fix" not in footer
+        editor = app.main_screen.editor
+        editor.focus()
+        editor.move_cursor_to_offset(editor.text.index("MultiEdit") + 2)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert "tools: Read, LS, Edit, Bash" in editor.text
+
+
 async def test_several_fixes_on_a_line_ask_which_one(make_app):
     app = make_app("test-runner.md")
     async with app.run_test(size=(140, 32)) as pilot:

@@ -103,7 +103,7 @@ async def test_f1_names_the_keys_table_and_shows_keys_as_typed(make_app, fixed_s
         table = app.screen.query_one(DataTable)
         shown = {str(table.get_row_at(i)[1]): str(table.get_row_at(i)[0])
                  for i in range(table.row_count)}
-        assert shown["quick_fix"] == "ctrl+."
+        assert shown["quick_fix"] == "f7, ctrl+."
         assert shown["previous_run"] == "shift+f9"
         assert shown["transcripts.filter"] == "/"
         assert shown["transcripts.back"] == "escape"

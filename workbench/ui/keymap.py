@@ -36,7 +36,9 @@ APP_KEYS: tuple[KeySpec, ...] = (
     KeySpec("save", "ctrl+s", "save", "Save", "save the agent (atomic write)", priority=True),
     KeySpec("new_agent", "ctrl+n", "new_agent", "New", "create an agent from a template",
             priority=True),
-    KeySpec("quick_fix", "ctrl+full_stop", "quick_fix", "Fix",
+    # F7 first: every terminal sends it (tmux and GNOME Terminal never send ctrl+.), and the footer
+    # and F1 show a binding's first key; ctrl+. stays as a second key where it can be typed.
+    KeySpec("quick_fix", "f7,ctrl+full_stop", "quick_fix", "Fix",
             "apply the fix of the problem under the cursor", priority=True),
     KeySpec("next_problem", "f8", "next_problem", "Next problem",
             "move the cursor to the next problem", show=False),
