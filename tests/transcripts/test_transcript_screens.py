@@ -94,7 +94,7 @@ async def test_the_browser_filters_rows_as_you_type_and_opens_one(claude_root, t
         await _loaded(pilot)
         browser = app.screen
         assert {r.title for r in browser.visible_runs()} == {"Fix the greeting", "Write the release notes"}
-        await pilot.press("slash", *"release")
+        await pilot.press("down", "slash", *"release")  # to the table, and "/" back to the box
         assert [r.title for r in browser.visible_runs()] == ["Write the release notes"]
         await pilot.press("escape", "enter")
         await pilot.pause()
@@ -102,12 +102,39 @@ async def test_the_browser_filters_rows_as_you_type_and_opens_one(claude_root, t
         assert app.screen.path.name == "second.jsonl"
 
 
+async def test_the_browser_starts_in_the_box_enter_opens_the_highlighted_row_down_goes_to_the_table(
+        claude_root, tmp_path):
+    app = _browser_app(claude_root, tmp_path)
+    async with app.run_test(size=(120, 20)) as pilot:
+        await _loaded(pilot)
+        browser = app.screen
+        assert browser.focused is browser.query_one("#browser-query")
+        await pilot.press(*"release")  # no "/" first: typing goes straight into the box
+        assert [r.title for r in browser.visible_runs()] == ["Write the release notes"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptScreen)
+        assert app.screen.path.name == "second.jsonl"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is browser
+        await pilot.press("ctrl+a", "ctrl+k")  # clear the box: both rows again
+        assert len(browser.visible_runs()) == 2
+        await pilot.press("down")
+        assert browser.focused is browser.query_one("#browser-table")
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptScreen)
+        assert app.screen.path == Path(browser.visible_runs()[1].path)
+
+
 async def test_enter_in_the_box_searches_the_full_text_subagents_included(claude_root, tmp_path):
     app = _browser_app(claude_root, tmp_path)
     async with app.run_test(size=(120, 20)) as pilot:
         await _loaded(pilot)
         # Only the subagent file of the first session says "toolu_sub_read".
-        await pilot.press("slash", *"TOOLU_SUB_READ", "enter")
+        # No title says it, so Enter in the box searches the files instead of opening a row.
+        await pilot.press(*"TOOLU_SUB_READ", "enter")
         for _ in range(100):
             await pilot.pause()
             if app.screen.matches is not None:

@@ -58,6 +58,8 @@ TRANSCRIPT_KEYS: tuple[KeySpec, ...] = (
             "transcript browser: move to the filter and search box"),
     KeySpec("transcripts.back", "escape", "back", "Back",
             "transcript browser: back to the table, or leave the browser"),
+    KeySpec("transcripts.to_table", "down", "focus_table", "Table",
+            "transcript browser: from the filter box down to the table", show=False),
     KeySpec("transcript.next_call", "n", "next_call", "Next call", "transcript: next tool call"),
     KeySpec("transcript.previous_call", "p", "previous_call", "Prev call",
             "transcript: previous tool call"),

@@ -1,8 +1,9 @@
 """TranscriptBrowser: every workbench run and Claude Code session, by project and date.
 
-Typing in the box filters the rows by title, project, agent, model or session id at once; Enter in
-the box searches the full text of every file (ripgrep) and keeps the sessions that contain it. Enter
-on a row opens it in a `TranscriptScreen`.
+The browser opens with focus in the box, so typing filters at once: the rows by title, project,
+agent, model or session id. Enter in the box opens the highlighted row; when the filter leaves no
+row, Enter searches the full text of every file instead (ripgrep) and keeps the sessions that contain
+it. Down moves from the box to the table; Enter on a row opens it in a `TranscriptScreen`.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ class TranscriptBrowser(Screen):
         self.loaded = False
 
     def compose(self):
-        yield Input(placeholder="filter by title, project, agent, model · Enter: search the full text",
+        yield Input(placeholder="filter by title, project, agent, model · Enter: open · no row: search the text",
                     id="browser-query")
         yield Static("Looking for transcripts …", id="browser-status")
         table = DataTable(cursor_type="row", zebra_stripes=True, id="browser-table")
@@ -71,7 +72,8 @@ class TranscriptBrowser(Screen):
 
     def on_mount(self) -> None:
         self._discover()
-        self.query_one(DataTable).focus()
+        # Start in the box: typing filters straight away (Enter opens the highlighted row).
+        self.query_one("#browser-query", Input).focus()
 
     @work(thread=True, exclusive=True, group="transcripts-discover")
     def _discover(self) -> None:
@@ -92,6 +94,8 @@ class TranscriptBrowser(Screen):
         self._refill()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self._open_highlighted():
+            return
         query = event.value.strip()
         if query:
             self.query_one("#browser-status", Static).update(f"Searching for {query!r} …")
@@ -144,6 +148,21 @@ class TranscriptBrowser(Screen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:
             self.app.push_screen(TranscriptScreen(Path(event.row_key.value)))
+
+    def _open_highlighted(self) -> bool:
+        """Open the table's highlighted row, if there is one."""
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return False
+        row_key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key
+        if not row_key.value:
+            return False
+        self.app.push_screen(TranscriptScreen(Path(row_key.value)))
+        return True
+
+    def action_focus_table(self) -> None:
+        """From the box down to the table."""
+        self.query_one(DataTable).focus()
 
     def action_focus_query(self) -> None:
         """Move to the filter box."""
