@@ -80,6 +80,19 @@ async def test_f2_and_f3_move_between_the_list_and_the_editor(make_app):
         assert app.focused.id == "editor"
 
 
+async def test_shift_f2_reaches_the_agent_filter_from_the_editor_and_typing_filters(make_app):
+    app = make_app()
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3", "shift+f2")
+        assert app.focused.id == "agent-filter"
+        before = app.main_screen.editor.text
+        await pilot.press(*"review")
+        await pilot.pause(0.2)
+        assert app.focused.value == "review"
+        assert app.main_screen.editor.text == before  # the keys went to the box, not the editor
+
+
 async def test_f4_and_f5_are_bound_for_the_chat_pane_and_harmless_before_it(make_app):
     app = make_app()
     async with app.run_test(size=(160, 30)) as pilot:

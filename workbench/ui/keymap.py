@@ -27,6 +27,8 @@ class KeySpec:
 APP_KEYS: tuple[KeySpec, ...] = (
     KeySpec("help", "f1", "help", "Help", "show every key and what it does", on_app=True),
     KeySpec("focus_sidebar", "f2", "focus_sidebar", "Agents", "move to the agent list"),
+    KeySpec("filter_agents", "shift+f2", "filter_agents", "Filter agents",
+            "move to the agent list's filter box", show=False),
     KeySpec("focus_editor", "f3", "focus_editor", "Editor", "move to the editor"),
     KeySpec("focus_chat", "f4", "focus_chat", "Chat", "move to the chat input"),
     KeySpec("run_agent", "f5", "run_agent", "Run", "run or re-run the agent in the chat pane"),

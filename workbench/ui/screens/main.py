@@ -721,6 +721,14 @@ class MainScreen(Screen):
         """F2: the agent list."""
         self.query_one(Sidebar).tree.focus()
 
+    def action_filter_agents(self) -> None:
+        """Shift+F2: the agent list's filter box (there once the catalog is shown)."""
+        box = self.query("#agent-filter")
+        if box:
+            box.first().focus()
+        else:
+            self.notify("the agent list is still being read", timeout=3)
+
     def action_focus_editor(self) -> None:
         """F3: the editor."""
         self.editor.focus()
