@@ -107,3 +107,41 @@ def load_settings(path: Path | None = None) -> Settings:
             if value is not None:
                 setattr(settings, key, value)
     return settings
+
+
+def save_theme(path: Path, theme: str) -> None:
+    """Remember the theme in the settings file: only its top-level `theme = …` line is written
+    (added before the first table when missing); comments, other settings and tables stay as they
+    are. The file is replaced atomically, and made (with its folder) when missing. OSError on
+    failure, with the old file intact."""
+    import json
+    import os
+    import re
+    import tempfile
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    except FileNotFoundError:
+        lines = []
+    value = json.dumps(theme)  # a JSON string is a valid TOML basic string
+    first_table = next((i for i, text in enumerate(lines) if text.lstrip().startswith("[")),
+                       len(lines))
+    top = re.compile(r"""^\s*theme\s*=\s*(?:"[^"]*"|'[^']*'|[^#\s]*)(?P<rest>.*?)(?P<end>\r?\n?)$""")
+    for index in range(first_table):
+        match = top.match(lines[index])
+        if match:  # what follows the value (a comment) and the line end are kept
+            lines[index] = f"theme = {value}{match['rest']}{match['end'] or chr(10)}"
+            break
+    else:
+        if first_table and not lines[first_table - 1].endswith("\n"):
+            lines[first_table - 1] += "\n"
+        lines.insert(first_table, f"theme = {value}\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write("".join(lines))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

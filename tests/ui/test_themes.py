@@ -90,6 +90,43 @@ async def test_the_theme_is_switched_from_the_palette_and_recolours_diagnostics(
         assert styles["diag.warning"].color.name == "#9a6700"
 
 
+async def test_the_theme_chosen_in_the_palette_is_remembered_for_the_next_start(
+        make_app, fixed_settings):
+    from tests.ui.helpers import settle
+
+    before = fixed_settings.read_text()
+    app = make_app("test-runner.md", settings=load_settings())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"theme: workbench-light")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert load_settings().theme == "workbench-light"
+    # Only the theme line changed: every other line of the file is as it was.
+    after = fixed_settings.read_text()
+    assert [line for line in after.splitlines() if not line.startswith("theme")] == \
+        [line for line in before.splitlines() if not line.startswith("theme")]
+
+
+def test_saving_the_theme_touches_only_its_line_or_adds_one_before_the_tables(tmp_path):
+    from workbench.settings import save_theme
+
+    path = tmp_path / "settings.toml"
+    path.write_text('# mine\ntheme = "workbench-dark"  # the usual\ndefault_model = "opus"\n\n'
+                    '[keys]\ntheme = "not this one"\n')
+    save_theme(path, "workbench-light")
+    assert path.read_text() == ('# mine\ntheme = "workbench-light"  # the usual\n'
+                                'default_model = "opus"\n\n[keys]\ntheme = "not this one"\n')
+    path.write_text('default_model = "opus"\n[keys]\nsave = "ctrl+w"\n')
+    save_theme(path, "sea")
+    assert path.read_text() == 'default_model = "opus"\ntheme = "sea"\n[keys]\nsave = "ctrl+w"\n'
+    fresh = tmp_path / "new" / "settings.toml"
+    save_theme(fresh, "sea")
+    assert load_settings(fresh).theme == "sea"
+
+
 async def test_an_unknown_theme_in_the_settings_falls_back_with_a_notification(
         make_app, fixed_settings):
     fixed_settings.write_text(fixed_settings.read_text().replace("workbench-dark", "no-such-theme"))

@@ -156,6 +156,21 @@ class WorkbenchApp(App):
             if theme.name == self.theme:
                 self.reapply_theme()
 
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen while the app runs (the palette's "theme: …") is remembered in the
+        settings file, for the next start; the file's other lines stay as they are."""
+        if not self.is_running or theme == self.settings.theme or self.settings.path is None:
+            return
+        from workbench.settings import save_theme
+
+        try:
+            save_theme(self.settings.path, theme)
+        except OSError as error:
+            self.notify(f"theme {theme!r} is in use but not remembered: cannot write "
+                        f"{self.settings.path} ({error.strerror or error})", severity="warning")
+            return
+        self.settings.theme = theme
+
     def reapply_theme(self) -> None:
         """Apply the active theme again after its definition was replaced under the same name:
         setting `theme` to its own value would change nothing."""
