@@ -271,6 +271,7 @@ class ChatPane(Vertical):
         await self.query_one(ContentSwitcher).add_content(view, set_current=True)
         self.shown = run
         self._show_title()
+        self._show_status()  # "starting…" at once, until the run's first event
         collector.hold()
         self.run_worker(self._drive(run), group="chat-run", name=f"chat run {run.number}")
         return run
@@ -291,6 +292,7 @@ class ChatPane(Vertical):
         self.runs.append(run)
         self.shown = run
         self._show_title()
+        self._show_status()  # "starting…" at once, until the run's first event
         collector.hold()
         self.run_worker(self._drive(run), group="chat-run", name=f"chat run {run.number}")
         return run
@@ -456,6 +458,10 @@ class ChatPane(Vertical):
         ended = False
         try:
             if run.session is None:
+                if self.session_factory == self._runtime_session:
+                    # The SDK's imports take seconds: load them off the event loop, so the screen
+                    # paints "starting…" and keeps answering keys meanwhile.
+                    await asyncio.to_thread(_load_sdk)
                 run.session = self.session_factory(run.agent_text, run.path, ask)
             async for event in run.session.send(run.prompt):
                 ended = ended or (isinstance(event, RunEnded) and event.depth == 0)
@@ -603,6 +609,10 @@ class ChatPane(Vertical):
         collector.refreeze()
         if self.shown is not None and self.shown.active:
             self._show_status()
+
+
+def _load_sdk() -> None:
+    import anthropic  # noqa: F401  (lazy: cached in sys.modules for the session that follows)
 
 
 async def _close(session: RunnableSession) -> None:
