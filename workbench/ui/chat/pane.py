@@ -283,6 +283,12 @@ class ChatPane(Vertical):
         previous = self.continuable
         if not prompt or previous is None:
             return None
+        source = self._agent_source()
+        if source is not None and source[1] != previous.path:
+            # Another agent is on screen: its task must not land in the previous agent's session.
+            name = source[1].stem if source[1] is not None else "the agent on screen"
+            self.app.notify(f"New session for {name}: the previous one belongs to another agent.")
+            return None
         self.last_prompt = prompt
         set_mode = getattr(previous.session, "set_permission_mode", None)
         if set_mode is not None:  # a mode chosen since the last run applies from this request on
