@@ -87,3 +87,27 @@ async def test_a_delegation_from_the_chat_pane_finds_the_agent_in_the_apps_catal
         assert "Looks fine to me." in " ".join(
             str(w.render()) for w in block.nested.query("*") if hasattr(w, "render"))
         assert isinstance(block, ToolCallBlock)
+
+
+async def test_a_task_after_opening_another_agent_goes_to_a_new_session_of_that_agent(
+        fake_api, make_app, agents_dir, monkeypatch):
+    monkeypatch.chdir(agents_dir.parent.parent)
+    (agents_dir / "summarizer.md").write_text(
+        "---\nname: summarizer\ndescription: Summarises files.\n---\nYou write short summaries.\n",
+        encoding="utf-8")
+    fake_api.add(text_reply("msg_1", "Reviewed."), text_reply("msg_2", "Summarised."))
+    app = make_app("code-reviewer.md")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        pane = app.main_screen.query_one(ChatPane)
+        await pilot.press("f4", *"review main.py", "enter")
+        await until(pilot, lambda: pane.runs and not pane.running)
+        assert app.main_screen.open_agent(agents_dir / "summarizer.md")
+        await settle(pilot)
+        pane.query_one("#chat-input").focus()
+        await pilot.press(*"summarise main.py", "enter")
+        await until(pilot, lambda: len(pane.runs) == 2 and not pane.running)
+        second = fake_api.bodies()[1]
+        assert len(second["messages"]) == 1 and "short summaries" in json.dumps(second["system"])
+        assert pane.runs[1].session is not pane.runs[0].session
+        assert any("New session for summarizer" in n.message for n in app._notifications)

@@ -273,3 +273,17 @@ async def test_after_escape_at_a_permission_prompt_typing_goes_to_the_chat_input
         await pilot.press(*"next")
         chat_input = pane.query_one("#chat-input", Input)
         assert chat_input.has_focus and chat_input.value == "next"
+
+
+async def test_a_run_says_starting_at_once_until_its_first_event(fake_api, workspace):
+    fake_api.add(text_reply("msg_1", "Hello."))
+    app, pane = pane_app(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        run = await pane.start_run("say hello")
+        # Before the worker has loaded the SDK or sent a request: no event yet, yet a sign of life.
+        assert run is not None and not run.events
+        assert "starting…" in str(pane.query_one(StatusLine).render())
+        await until(pilot, lambda: not pane.running)
+        await pilot.pause()
+        status = str(pane.query_one(StatusLine).render())
+        assert "starting…" not in status and "turns 1" in status

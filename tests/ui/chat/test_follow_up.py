@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from fake_api import text_reply
 
+from workbench.ui.chat.pane import ChatPane
 from workbench.ui.chat.permission_prompt import PermissionPrompt
 
-from .test_chat_pane import pane_app, type_task, until
+from .conftest import ChatHarness
+from .test_chat_pane import Editor, pane_app, type_task, until
 
 
 def _texts(message: dict) -> str:
@@ -118,3 +120,23 @@ async def test_a_permission_mode_chosen_between_turns_governs_the_follow_up(fake
         assert follow_up.session is first.session
         assert not pane.query(PermissionPrompt)
         assert follow_up.view.blocks["toolu_p"].status == "denied"
+
+
+async def test_enter_after_switching_agents_starts_a_new_session_and_says_so(fake_api, workspace):
+    fake_api.add(text_reply("msg_1", "Paris."), text_reply("msg_2", "Rome."))
+    first_path, second_path = workspace / "geographer.md", workspace / "historian.md"
+    editor = Editor()
+    editor.path = first_path
+    pane = ChatPane(agent_source=lambda: (editor.text, editor.path), cwd=workspace)
+    app = ChatHarness(pane)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_task(pilot, pane, "capital of France?")
+        await until(pilot, lambda: pane.runs and not pane.running)
+        editor.path = second_path  # another agent opened in the editor
+        await type_task(pilot, pane, "capital of Italy?")
+        await until(pilot, lambda: len(pane.runs) == 2 and not pane.running)
+        second = fake_api.bodies()[1]["messages"]
+        assert len(second) == 1 and "capital of Italy?" in _texts(second[0])
+        first, new = pane.runs
+        assert new.session is not first.session and new.path == second_path
+        assert any("New session for historian" in n.message for n in app._notifications)

@@ -271,6 +271,7 @@ class ChatPane(Vertical):
         await self.query_one(ContentSwitcher).add_content(view, set_current=True)
         self.shown = run
         self._show_title()
+        self._show_status()  # "starting…" at once, until the run's first event
         collector.hold()
         self.run_worker(self._drive(run), group="chat-run", name=f"chat run {run.number}")
         return run
@@ -282,6 +283,12 @@ class ChatPane(Vertical):
         previous = self.continuable
         if not prompt or previous is None:
             return None
+        source = self._agent_source()
+        if source is not None and source[1] != previous.path:
+            # Another agent is on screen: its task must not land in the previous agent's session.
+            name = source[1].stem if source[1] is not None else "the agent on screen"
+            self.app.notify(f"New session for {name}: the previous one belongs to another agent.")
+            return None
         self.last_prompt = prompt
         set_mode = getattr(previous.session, "set_permission_mode", None)
         if set_mode is not None:  # a mode chosen since the last run applies from this request on
@@ -291,6 +298,7 @@ class ChatPane(Vertical):
         self.runs.append(run)
         self.shown = run
         self._show_title()
+        self._show_status()  # "starting…" at once, until the run's first event
         collector.hold()
         self.run_worker(self._drive(run), group="chat-run", name=f"chat run {run.number}")
         return run
@@ -456,6 +464,10 @@ class ChatPane(Vertical):
         ended = False
         try:
             if run.session is None:
+                if self.session_factory == self._runtime_session:
+                    # The SDK's imports take seconds: load them off the event loop, so the screen
+                    # paints "starting…" and keeps answering keys meanwhile.
+                    await asyncio.to_thread(_load_sdk)
                 run.session = self.session_factory(run.agent_text, run.path, ask)
             async for event in run.session.send(run.prompt):
                 ended = ended or (isinstance(event, RunEnded) and event.depth == 0)
@@ -603,6 +615,10 @@ class ChatPane(Vertical):
         collector.refreeze()
         if self.shown is not None and self.shown.active:
             self._show_status()
+
+
+def _load_sdk() -> None:
+    import anthropic  # noqa: F401  (lazy: cached in sys.modules for the session that follows)
 
 
 async def _close(session: RunnableSession) -> None:

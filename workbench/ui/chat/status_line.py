@@ -32,6 +32,9 @@ def status_content(stats: RunStats, session_cost: float, elapsed_s: float | None
     if elapsed_s is not None:
         # Whole seconds while running, so the line repaints once a second, not on every event.
         parts.append(f" · {elapsed_s:.0f}s" if stats.status == "running" else f" · {elapsed_s:.1f}s")
+    if stats.status == "idle":
+        # Shown for a run that has no event yet (the SDK still loading, the first request out).
+        return Content.assemble(("starting…", "bold"), f" · ${session_cost:.4f} session")
     if stats.status not in ("idle", "completed"):
         style = "$error" if stats.status == "error" else "$text-muted"
         parts += [" · ", (stats.status.replace("_", " "), style)]
