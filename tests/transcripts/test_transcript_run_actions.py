@@ -52,7 +52,7 @@ async def test_a_remapped_key_moves_between_calls_and_f1_lists_the_transcript_ke
         assert isinstance(app.screen, HelpScreen)
         rows = [app.screen.query_one("#help-keys").get_row_at(i)
                 for i in range(app.screen.query_one("#help-keys").row_count)]
-        assert ["j", "transcript.next_call"] in [row[:2] for row in rows]
+        assert ["j", "transcript.next_call"] in [[str(cell) for cell in row[:2]] for row in rows]
 
 
 # -- the subagent's prompt ------------------------------------------------------------------------

@@ -96,7 +96,9 @@ async def test_the_browser_filters_rows_as_you_type_and_opens_one(claude_root, t
         assert {r.title for r in browser.visible_runs()} == {"Fix the greeting", "Write the release notes"}
         await pilot.press("down", "slash", *"release")  # to the table, and "/" back to the box
         assert [r.title for r in browser.visible_runs()] == ["Write the release notes"]
-        await pilot.press("escape", "enter")
+        await pilot.press("escape")  # Esc in the box clears it first: both rows again
+        assert len(browser.visible_runs()) == 2 and app.screen is browser
+        await pilot.press(*"release", "enter")
         await pilot.pause()
         assert isinstance(app.screen, TranscriptScreen)
         assert app.screen.path.name == "second.jsonl"

@@ -169,9 +169,10 @@ class TranscriptBrowser(Screen):
         self.query_one("#browser-query", Input).focus()
 
     def action_back(self) -> None:
-        """Back to the table from the box; from the table, leave."""
-        if isinstance(self.focused, Input):
-            self.query_one(DataTable).focus()
+        """Esc: in the box, clear what is typed there; otherwise (or with the box empty), leave."""
+        box = self.query_one("#browser-query", Input)
+        if self.focused is box and box.value:
+            box.value = ""
         elif len(self.app.screen_stack) > 1:
             self.app.pop_screen()
         else:
