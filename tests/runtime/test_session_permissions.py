@@ -18,6 +18,22 @@ def _one_call(fake_api, name: str, value: dict) -> None:
                  text_reply("m2", "Done."))
 
 
+def _allowing():
+    """A person who allows every call, and the list of what they were asked."""
+    asked = []
+
+    async def ask(request):
+        asked.append(request)
+        return PermissionAnswer("allow")
+
+    return asked, ask
+
+
+def _call(message_id: str, call_id: str, name: str, value: dict) -> Reply:
+    """A response that makes one tool call."""
+    return Reply.sse([start(message_id), *tool_input(0, call_id, name, value), *end("tool_use")])
+
+
 def _result(fake_api) -> dict:
     return fake_api.bodies()[1]["messages"][-1]["content"][0]
 
@@ -36,11 +52,7 @@ async def test_default_mode_headless_refuses_a_write_with_a_result_saying_permis
 
 
 async def test_default_mode_asks_and_runs_the_write_when_the_person_allows_it(fake_api, make_session, workspace):
-    asked = []
-
-    async def ask(request):
-        asked.append(request)
-        return PermissionAnswer("allow")
+    asked, ask = _allowing()
 
     _one_call(fake_api, "Write", {"file_path": "out.txt", "content": "hello"})
     events = await collect(make_session(permission_mode="default", ask_permission=ask))
@@ -162,19 +174,13 @@ async def test_an_edit_bound_to_fail_is_answered_with_its_error_without_asking(
         fake_api, make_session, workspace):
     """Nobody is asked to allow an Edit whose old_string the file does not hold (or a file not read
     first): the call ends in the error the edit itself would give, and the run goes on."""
-    asked = []
-
-    async def ask(request):
-        asked.append(request)
-        return PermissionAnswer("allow")
+    asked, ask = _allowing()
 
     (workspace / "a.txt").write_text("alpha\nbeta\n")
     fake_api.add(
-        Reply.sse([start("m1"), *tool_input(0, "t1", "Read", {"file_path": "a.txt"}), *end("tool_use")]),
-        Reply.sse([start("m2"), *tool_input(0, "t2", "Edit", {"file_path": "a.txt", "old_string": "gamma",
-                                                              "new_string": "GAMMA"}), *end("tool_use")]),
-        Reply.sse([start("m3"), *tool_input(0, "t3", "Write", {"file_path": "b.txt", "content": "new"}),
-                   *end("tool_use")]),
+        _call("m1", "t1", "Read", {"file_path": "a.txt"}),
+        _call("m2", "t2", "Edit", {"file_path": "a.txt", "old_string": "gamma", "new_string": "GAMMA"}),
+        _call("m3", "t3", "Write", {"file_path": "b.txt", "content": "new"}),
         text_reply("m4", "Done."),
     )
     (workspace / "b.txt").write_text("never read\n")
@@ -190,17 +196,12 @@ async def test_an_edit_bound_to_fail_is_answered_with_its_error_without_asking(
 
 
 async def test_an_edit_that_can_succeed_is_still_asked_for(fake_api, make_session, workspace):
-    asked = []
-
-    async def ask(request):
-        asked.append(request)
-        return PermissionAnswer("allow")
+    asked, ask = _allowing()
 
     (workspace / "a.txt").write_text("alpha\nbeta\n")
     fake_api.add(
-        Reply.sse([start("m1"), *tool_input(0, "t1", "Read", {"file_path": "a.txt"}), *end("tool_use")]),
-        Reply.sse([start("m2"), *tool_input(0, "t2", "Edit", {"file_path": "a.txt", "old_string": "beta",
-                                                              "new_string": "BETA"}), *end("tool_use")]),
+        _call("m1", "t1", "Read", {"file_path": "a.txt"}),
+        _call("m2", "t2", "Edit", {"file_path": "a.txt", "old_string": "beta", "new_string": "BETA"}),
         text_reply("m3", "Done."),
     )
     await collect(make_session(permission_mode="default", ask_permission=ask))

@@ -25,6 +25,18 @@ def _watching() -> Settings:
     return settings
 
 
+async def _choose_in_palette(pilot, command: str) -> None:
+    """Once the app has settled, run a palette command as a person types it."""
+    from tests.ui.helpers import settle
+
+    await settle(pilot)
+    await pilot.press("ctrl+p")
+    await pilot.press(*command)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 def test_at_least_three_bundled_themes_one_light_all_defining_every_variable():
     loaded = load_themes([bundled_themes_dir()])
     assert loaded.problems == []
@@ -75,16 +87,9 @@ async def test_the_app_reports_a_bad_user_theme_and_still_starts(make_app):
 
 
 async def test_the_theme_is_switched_from_the_palette_and_recolours_diagnostics(make_app):
-    from tests.ui.helpers import settle
-
     app = make_app("test-runner.md")
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.press(*"theme: workbench-light")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await _choose_in_palette(pilot, "theme: workbench-light")
         assert app.theme == "workbench-light"
         styles = app.main_screen.editor._theme.syntax_styles
         assert styles["diag.warning"].color.name == "#9a6700"
@@ -92,17 +97,10 @@ async def test_the_theme_is_switched_from_the_palette_and_recolours_diagnostics(
 
 async def test_the_theme_chosen_in_the_palette_is_remembered_for_the_next_start(
         make_app, fixed_settings):
-    from tests.ui.helpers import settle
-
     before = fixed_settings.read_text()
     app = make_app("test-runner.md", settings=load_settings())
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.press(*"theme: workbench-light")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await _choose_in_palette(pilot, "theme: workbench-light")
     assert load_settings().theme == "workbench-light"
     # Only the theme line changed: every other line of the file is as it was.
     after = fixed_settings.read_text()

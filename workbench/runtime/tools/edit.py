@@ -7,7 +7,7 @@ from pathlib import Path
 from workbench.runtime.tools.base import ToolContext, ToolResult
 from workbench.runtime.tools.confine import OutsideWorkspace, resolve_in_roots
 from workbench.runtime.tools.diffs import structured_patch, unified_diff
-from workbench.runtime.tools.fileio import EditRefused, check_read_before_edit, read_text, write_text
+from workbench.runtime.tools.fileio import EditRefused, edit_precheck, read_text, write_text
 from workbench.runtime.tools.local_tool import LocalTool, error
 
 _EDIT_PROPERTIES = {"old_string": {"type": "string"}, "new_string": {"type": "string"},
@@ -62,16 +62,9 @@ class _EditBase(LocalTool):
             edits = [_with_crlf(edit) for edit in edits]
         return path, original, apply_edits(original, edits, path)
 
-    def precheck(self, tool_input: dict, ctx: ToolContext) -> ToolResult | None:
-        try:
-            path, original, _new = self._plan(tool_input, ctx)
-            if original is not None:
-                check_read_before_edit(path, ctx)
-        except EditRefused as exc:
-            return error(str(exc))
-        except (OutsideWorkspace, OSError):
-            return None  # left to the permission rules and to the run itself
-        return None
+    def refusal(self, tool_input: dict, ctx: ToolContext) -> None:
+        path, original, _new = self._plan(tool_input, ctx)
+        edit_precheck(path, original, ctx)
 
     def permission_summary(self, tool_input: dict, ctx: ToolContext) -> str:
         try:
@@ -84,8 +77,7 @@ class _EditBase(LocalTool):
     async def run(self, tool_input: dict, ctx: ToolContext) -> ToolResult:
         try:
             path, original, new = self._plan(tool_input, ctx)
-            if original is not None:
-                check_read_before_edit(path, ctx)
+            edit_precheck(path, original, ctx)
             write_text(path, new, ctx)
         except (OutsideWorkspace, EditRefused) as exc:
             return error(str(exc))

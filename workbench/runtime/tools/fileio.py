@@ -13,6 +13,13 @@ class EditRefused(Exception):
     """An edit cannot go ahead; the message goes back to the model."""
 
 
+def edit_precheck(path: Path, original: str | None, ctx: ToolContext) -> None:
+    """What an edit of an existing file needs before anyone is asked to allow it: a full read in
+    this run, with the file unchanged since (EditRefused otherwise). A new file needs nothing."""
+    if original is not None:
+        check_read_before_edit(path, ctx)
+
+
 def check_read_before_edit(path: Path, ctx: ToolContext) -> None:
     """Refuse an edit of an existing file not fully read in this run, or changed on disk since."""
     seen = ctx.read_state.get(str(path))

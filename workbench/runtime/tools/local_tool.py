@@ -26,8 +26,22 @@ class LocalTool:
 
     def precheck(self, tool_input: dict, ctx: ToolContext) -> ToolResult | None:
         """The error the call would end in whatever the answer, found before a person is asked to
-        allow it (an Edit of text the file does not hold); None when nothing rules it out."""
+        allow it (an Edit of text the file does not hold); None when nothing rules it out.
+        Tools that can tell define `refusal`; what it cannot decide (a path outside the
+        workspace, an unreadable file) is left to the permission rules and to the run."""
+        from workbench.runtime.tools.confine import OutsideWorkspace
+        from workbench.runtime.tools.fileio import EditRefused
+
+        try:
+            self.refusal(tool_input, ctx)
+        except EditRefused as exc:
+            return error(str(exc))
+        except (OutsideWorkspace, OSError):
+            return None
         return None
+
+    def refusal(self, tool_input: dict, ctx: ToolContext) -> None:
+        """Raise EditRefused when the call is bound to fail (each tool that can tell)."""
 
     def permission_summary(self, tool_input: dict, ctx: ToolContext) -> str:
         """By default, the tool name and its input."""

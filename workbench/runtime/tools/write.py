@@ -7,7 +7,7 @@ from pathlib import Path
 from workbench.runtime.tools.base import ToolContext, ToolResult
 from workbench.runtime.tools.confine import OutsideWorkspace, resolve_in_roots
 from workbench.runtime.tools.diffs import structured_patch, unified_diff
-from workbench.runtime.tools.fileio import EditRefused, check_read_before_edit, read_text, write_text
+from workbench.runtime.tools.fileio import EditRefused, edit_precheck, read_text, write_text
 from workbench.runtime.tools.local_tool import LocalTool, error
 
 
@@ -25,16 +25,8 @@ class WriteTool(LocalTool):
     input_schema = {"type": "object", "required": ["file_path", "content"], "properties": {
         "file_path": {"type": "string"}, "content": {"type": "string"}}}
 
-    def precheck(self, tool_input: dict, ctx: ToolContext) -> ToolResult | None:
-        try:
-            path, original = _target(tool_input["file_path"], ctx)
-            if original is not None:
-                check_read_before_edit(path, ctx)
-        except EditRefused as exc:
-            return error(str(exc))
-        except (OutsideWorkspace, OSError):
-            return None  # left to the permission rules and to the run itself
-        return None
+    def refusal(self, tool_input: dict, ctx: ToolContext) -> None:
+        edit_precheck(*_target(tool_input["file_path"], ctx), ctx)
 
     def permission_summary(self, tool_input: dict, ctx: ToolContext) -> str:
         try:
@@ -48,8 +40,7 @@ class WriteTool(LocalTool):
     async def run(self, tool_input: dict, ctx: ToolContext) -> ToolResult:
         try:
             path, original = _target(tool_input["file_path"], ctx)
-            if original is not None:
-                check_read_before_edit(path, ctx)
+            edit_precheck(path, original, ctx)
             content = tool_input["content"]
             write_text(path, content, ctx)
         except (OutsideWorkspace, EditRefused) as exc:
