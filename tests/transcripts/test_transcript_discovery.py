@@ -125,7 +125,8 @@ def test_a_claude_session_is_credited_to_the_agent_it_ran_with_not_its_subagents
     # Claude Code records `claude --agent planner` as an agent-setting line (here at the end, past
     # the head a scan reads); the subagent sidecar says "reviewer", which is not the session's agent.
     lines = session.read_bytes().rstrip(b"\n").rsplit(b"\n", 1)[0]  # without the truncated line
-    session.write_bytes(lines + b'\n{"type": "agent-setting", "agentSetting": "planner", "sessionId": "5e55-1111"}\n')
+    setting = {"type": "agent-setting", "agentSetting": "planner", "sessionId": "5e55-1111"}
+    session.write_bytes(lines + b"\n" + json.dumps(setting).encode() + b"\n")
     [row] = discover(claude_dirs=[claude_root / "projects"], cache_path=claude_root / "cache.json")
     assert row.agent == "planner" and row.subagents == 2
 
@@ -142,7 +143,8 @@ def _delegating_run(path):
         AssistantMessage(message={"id": "m1", "role": "assistant", "model": "claude-haiku-4-5",
                                   "content": [{"type": "tool_use", "id": "toolu_agent", "name": "Agent",
                                                "input": {"subagent_type": "helper", "prompt": "look"}}],
-                                  "stop_reason": "tool_use", "usage": {"input_tokens": 5, "output_tokens": 2}}),
+                                  "stop_reason": "tool_use",
+                                  "usage": {"input_tokens": 5, "output_tokens": 2}}),
         RunStarted(run_id="run-9a", session_id="sub-1", agent=AgentSnapshot("helper", None, ""),
                    system_prompt="", model="claude-haiku-4-5", tools=("Read",), cwd="/work/app/sub",
                    prompt="look", **nested),

@@ -2,9 +2,10 @@
 
 Text output prints each reply once (streamed on a terminal; piped, when its response is complete,
 so a retried response never repeats it), one line per tool call, a closing usage line, and each
-retry as one line on stderr; `--output jsonl` prints every event as JSON. Exit status: 0 when the run ends normally (refused tools included),
-1 when it cannot finish (API failure after retries, maxTurns reached, a cut-off response),
-2 for bad arguments or a missing key, 130 when cancelled. Failures are one line on stderr.
+retry as one line on stderr; `--output jsonl` prints every event as JSON. Exit status: 0 when the
+run ends normally (refused tools included), 1 when it cannot finish (API failure after retries,
+maxTurns reached, a cut-off response), 2 for bad arguments or a missing key, 130 when cancelled.
+Failures are one line on stderr.
 """
 
 from __future__ import annotations

@@ -180,7 +180,8 @@ async def test_picking_a_folder_without_the_name_offers_to_save_there(fake_api, 
         assert "already exists in project" in str(screen.query_one("#generate-status").render())
         screen.query_one("#generate-folder", Select).value = "1"
         await pilot.pause()
-        assert f"Ctrl+S saves {user / 'test-triager.md'}" in str(screen.query_one("#generate-status").render())
+        status = str(screen.query_one("#generate-status").render())
+        assert f"Ctrl+S saves {user / 'test-triager.md'}" in status
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert app.saved == [user / "test-triager.md"]
