@@ -7,7 +7,8 @@ Each POST /v1/messages consumes the next scripted reply:
 Every response carries a `request-id` header, `req_fake_<n>` for the n-th request (1-based; also in
 `requests[n - 1]["request_id"]`), unless the reply's `headers` name another.
 - `Reply.reset()`: the connection closes with no response at all.
-The builders (`start`, `text`, `tool`, `thinking`, `end`) write frames the way the API does.
+The builders (`start`, `text`, `tool`, `thinking`, `end`) write frames the way the API does;
+`cut_text_reply` is a response whose connection drops partway through its text.
 """
 
 from __future__ import annotations
@@ -114,6 +115,14 @@ class Reply:
 def text_reply(msg_id: str, *pieces: str, stop_reason: str = "end_turn") -> Reply:
     """A complete text response."""
     return Reply.sse([start(msg_id), *text(0, *pieces), *end(stop_reason)])
+
+
+def cut_text_reply(msg_id: str, *pieces: str) -> Reply:
+    """A text response whose connection closes mid-text, before `message_stop` (a dropped stream)."""
+    return Reply.sse([start(msg_id), sse("content_block_start", index=0,
+                                         content_block={"type": "text", "text": ""}),
+                      *[sse("content_block_delta", index=0, delta={"type": "text_delta", "text": p})
+                        for p in pieces]])
 
 
 class FakeMessagesAPI:

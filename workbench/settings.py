@@ -31,6 +31,7 @@ watch_files = true
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,6 +101,11 @@ def load_settings(path: Path | None = None) -> Settings:
     keys = take(data, "keys", dict, "")
     if keys:
         settings.keys = {k: v for k, v in keys.items() if isinstance(v, str)}
+        for key_id, value in keys.items():
+            if not isinstance(value, str):
+                shown = json.dumps(value, default=str)
+                settings.problems.append(f'[keys] {key_id} = {shown}: a key must be a string, e.g. "ctrl+q"; '
+                                         f"{key_id} keeps its default key")
     ui = take(data, "ui", dict, "")
     if ui:
         for key in ("cursor_blink", "watch_files"):
@@ -114,7 +120,6 @@ def save_theme(path: Path, theme: str) -> None:
     (added before the first table when missing); comments, other settings and tables stay as they
     are. The file is replaced atomically, and made (with its folder) when missing. OSError on
     failure, with the old file intact."""
-    import json
     import os
     import re
     import tempfile

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import signal
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from fake_api import Reply, end, error_body, start, text, text_reply, tool_input
+from fake_api import Reply, cut_text_reply, end, error_body, start, text, text_reply, tool_input
 
 from workbench.cli import main
 from workbench.transcripts.reader import read_transcript
@@ -103,6 +104,48 @@ def test_api_failure_after_retries_exits_non_zero_with_one_line(fake_api, tmp_pa
     failure = [line for line in err.splitlines() if line.startswith("workbench:")]
     assert len(failure) == 1 and "overloaded_error" in failure[0]
     assert err.count("retrying in") == 4
+
+
+def _two_dropped_then_whole(fake_api) -> None:
+    fake_api.add(cut_text_reply("m1", "The answer ", "is"), cut_text_reply("m2", "The answer "),
+                 text_reply("m3", "The answer ", "is 42."))
+
+
+def test_piped_text_output_holds_a_retried_reply_once(fake_api, tmp_path, workspace):
+    agent = _setup(tmp_path, workspace)
+    _two_dropped_then_whole(fake_api)
+    done = _run(_command(agent, workspace, "--transcript", str(tmp_path / "t.jsonl")),
+                WORKBENCH_RETRY_DELAY_SCALE="0")
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "The answer is 42."
+    assert done.stdout.count("The answer") == 1
+    retries = [line for line in done.stderr.splitlines() if line.startswith("retrying in")]
+    assert len(retries) == 2 and all("ended before" in line for line in retries)
+
+
+def test_on_a_terminal_a_retried_reply_restarts_on_a_clean_line(fake_api, tmp_path, workspace):
+    agent = _setup(tmp_path, workspace)
+    _two_dropped_then_whole(fake_api)
+    primary, secondary = pty.openpty()
+    proc = subprocess.Popen(_command(agent, workspace, "--transcript", str(tmp_path / "t.jsonl")),
+                            stdout=secondary, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+                            env={**os.environ, "WORKBENCH_RETRY_DELAY_SCALE": "0"})
+    os.close(secondary)
+    shown = b""
+    try:
+        while chunk := os.read(primary, 4096):
+            shown += chunk
+    except OSError:  # the terminal's far end closed: the process has exited
+        pass
+    finally:
+        os.close(primary)
+    err = proc.communicate(timeout=60)[1]
+
+    assert proc.returncode == 0, err
+    # What each attempt said, each from the start of a line and never run together.
+    assert shown.decode().splitlines()[:3] == ["The answer is", "The answer ", "The answer is 42."]
+    assert len([line for line in err.splitlines() if line.startswith("retrying in")]) == 2
 
 
 def _wait_for(predicate, timeout: float = 30.0) -> None:

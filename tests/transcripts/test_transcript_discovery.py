@@ -6,7 +6,16 @@ import os
 import pytest
 from transcript_fixtures import Lines, usage, write_rich_session
 
-from workbench.transcripts.discovery import discover, listing_text
+from workbench.transcripts.discovery import CACHE_VERSION, discover, listing_text
+from workbench.transcripts.events import (
+    AgentSnapshot,
+    AssistantMessage,
+    RunEnded,
+    RunStarted,
+    UsageTotals,
+    UserMessage,
+)
+from workbench.transcripts.writer import TranscriptWriter
 
 
 @pytest.fixture
@@ -40,7 +49,7 @@ def test_sessions_are_summarised_with_title_model_tokens_cost_calls_and_subagent
     assert row.tool_calls == 7 and row.subagents == 2
     assert (row.input_tokens, row.output_tokens) == (174, 134)
     assert row.cost_usd == pytest.approx(0.005202)
-    assert row.agent == "reviewer"  # from the subagent sidecar
+    assert row.agent == ""  # the main thread ran no agent; reviewer is a subagent it delegated to
     assert row.duration_s == pytest.approx(17.0)
 
 
@@ -98,7 +107,7 @@ def test_a_broken_cache_file_is_ignored(claude_root, tmp_path):
     cache = tmp_path / "cache.json"
     cache.write_text("{not json")
     assert len(discover(claude_dirs=[claude_root / "projects"], cache_path=cache)) == 1
-    assert json.loads(cache.read_text())["version"] == 1
+    assert json.loads(cache.read_text())["version"] == CACHE_VERSION
 
 
 def test_the_listing_text_groups_rows_by_project(claude_root, tmp_path):
@@ -109,3 +118,56 @@ def test_the_listing_text_groups_rows_by_project(claude_root, tmp_path):
     assert text.index("/home/dev/project") < text.index("/work/app")
     assert "Fix the greeting" in text and "fixer" in text
     assert listing_text([]) == "no transcripts found"
+
+
+def test_a_claude_session_is_credited_to_the_agent_it_ran_with_not_its_subagents(claude_root):
+    session = next((claude_root / "projects").rglob("5e55-1111.jsonl"))
+    # Claude Code records `claude --agent planner` as an agent-setting line (here at the end, past
+    # the head a scan reads); the subagent sidecar says "reviewer", which is not the session's agent.
+    lines = session.read_bytes().rstrip(b"\n").rsplit(b"\n", 1)[0]  # without the truncated line
+    setting = {"type": "agent-setting", "agentSetting": "planner", "sessionId": "5e55-1111"}
+    session.write_bytes(lines + b"\n" + json.dumps(setting).encode() + b"\n")
+    [row] = discover(claude_dirs=[claude_root / "projects"], cache_path=claude_root / "cache.json")
+    assert row.agent == "planner" and row.subagents == 2
+
+
+def _delegating_run(path):
+    """A workbench run of `fixer` whose Agent call ran `helper` (the real writer's lines)."""
+    writer = TranscriptWriter(path, "run-9")
+    nested = {"depth": 1, "parent_call_id": "toolu_agent"}
+    for event in [
+        RunStarted(run_id="run-9", session_id="run-9", agent=AgentSnapshot("fixer", None, ""),
+                   system_prompt="", model="claude-haiku-4-5", tools=("Agent",), cwd="/work/app",
+                   prompt="fix it", timestamp=1.0),
+        UserMessage(message={"role": "user", "content": "fix it"}),
+        AssistantMessage(message={"id": "m1", "role": "assistant", "model": "claude-haiku-4-5",
+                                  "content": [{"type": "tool_use", "id": "toolu_agent", "name": "Agent",
+                                               "input": {"subagent_type": "helper", "prompt": "look"}}],
+                                  "stop_reason": "tool_use",
+                                  "usage": {"input_tokens": 5, "output_tokens": 2}}),
+        RunStarted(run_id="run-9a", session_id="sub-1", agent=AgentSnapshot("helper", None, ""),
+                   system_prompt="", model="claude-haiku-4-5", tools=("Read",), cwd="/work/app/sub",
+                   prompt="look", **nested),
+        RunEnded(status="completed", turns=1, usage=UsageTotals(1, 1), cost_usd=0.0, duration_ms=100,
+                 tool_calls=0, **nested),
+        RunEnded(status="completed", turns=2, usage=UsageTotals(6, 3), cost_usd=0.0, duration_ms=900,
+                 tool_calls=1),
+    ]:
+        writer.write(event)
+    writer.close()
+    return path
+
+
+def test_a_workbench_run_is_credited_to_the_agent_run_not_the_one_it_delegated_to(tmp_path, capsys,
+                                                                                  monkeypatch):
+    from workbench.cli import main
+
+    runs = tmp_path / "data" / "transcripts"
+    _delegating_run(runs / "2026-11-22" / "run-9.jsonl")
+    [row] = discover(claude_dirs=[], runs_dir=runs, cache_path=tmp_path / "cache.json")
+    assert (row.agent, row.project, row.duration_s) == ("fixer", "/work/app", 0.9)
+
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "data"))
+    assert main(["transcript", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "fixer" in listed and "helper" not in listed

@@ -1,9 +1,11 @@
 """`workbench run AGENT PROMPT`: run an agent headless against the Anthropic API.
 
-Text output streams the reply, one line per tool call and a closing usage line; `--output jsonl`
-prints every event as JSON. Exit status: 0 when the run ends normally (refused tools included),
-1 when it cannot finish (API failure after retries, maxTurns reached, a cut-off response),
-2 for bad arguments or a missing key, 130 when cancelled. Failures are one line on stderr.
+Text output prints each reply once (streamed on a terminal; piped, when its response is complete,
+so a retried response never repeats it), one line per tool call, a closing usage line, and each
+retry as one line on stderr; `--output jsonl` prints every event as JSON. Exit status: 0 when the
+run ends normally (refused tools included), 1 when it cannot finish (API failure after retries,
+maxTurns reached, a cut-off response), 2 for bad arguments or a missing key, 130 when cancelled.
+Failures are one line on stderr.
 """
 
 from __future__ import annotations
@@ -172,17 +174,38 @@ async def _ask_on_terminal(request: Any) -> Any:
 
 
 class _TextView:
-    """The human-readable rendering: reply text as it streams, a line per tool call, a usage line."""
+    """The human-readable rendering: reply text as it streams, a line per tool call, a usage line.
 
-    def __init__(self, out: TextIO):
+    A retried response says its reply again from the start, so each reply must appear once: piped,
+    a reply's text is held until its response completes (a retry drops what the failed attempt said);
+    on a terminal it streams, and after a retry the new attempt starts on a clean line.
+    """
+
+    def __init__(self, out: TextIO, err: TextIO | None = None):
         self.out = out
+        self.err = err or sys.stderr
+        self.streaming = out.isatty()
         self.at_line_start = True
+        self.pending: list[str] = []
         self.inputs: dict[str, dict] = {}
+
+    def _write(self, text: str) -> None:
+        if text:
+            self.out.write(text)
+            self.out.flush()
+            self.at_line_start = text.endswith("\n")
+
+    def _flush_reply(self) -> None:
+        """Print the text held for the current response (piped output)."""
+        text, self.pending = "".join(self.pending), []
+        self._write(text)
 
     def _line(self, text: str, stream: TextIO | None = None) -> None:
         target = stream or self.out
-        if not self.at_line_start and target is self.out:
-            self.out.write("\n")
+        if target is self.out:
+            self._flush_reply()
+            if not self.at_line_start:
+                self.out.write("\n")
         target.write(text + "\n")
         target.flush()
         if target is self.out:
@@ -192,10 +215,13 @@ class _TextView:
         kind = event.kind
         indent = "  " * event.depth
         if kind == "text_delta" and event.depth == 0:
-            self.out.write(event.text)
-            self.out.flush()
-            self.at_line_start = event.text.endswith("\n")
-        elif kind == "tool_call_started":
+            if self.streaming:
+                self._write(event.text)
+            else:
+                self.pending.append(event.text)
+        elif kind in ("assistant_message", "run_ended") and event.depth == 0:
+            self._flush_reply()
+        if kind == "tool_call_started":
             self.inputs[event.call_id] = event.input
             if event.name in ("Agent", "Task"):
                 self._line(f"{indent}⏺ {_call_label(event.name, event.input)} started")
@@ -203,10 +229,15 @@ class _TextView:
             label = _call_label(event.name, self.inputs.pop(event.call_id, {}))
             self._line(f"{indent}⏺ {label} → {_outcome(event)}")
         elif kind == "retry":
+            if event.depth == 0:
+                # The failed attempt's text is not the reply: drop it, or (already shown) end its line.
+                self.pending = []
+                if not self.at_line_start:
+                    self._write("\n")
             self._line(f"{indent}retrying in {event.delay_s:.1f} s ({event.attempt}/{event.max_attempts}): "
-                       f"{event.reason}", sys.stderr)
+                       f"{event.reason}", self.err)
         elif kind == "warning":
-            self._line(f"{indent}warning: {event.message}", sys.stderr)
+            self._line(f"{indent}warning: {event.message}", self.err)
         elif kind == "run_ended" and event.depth == 0:
             u = event.usage
             self._line(

@@ -18,9 +18,10 @@ from typing import Any
 
 from workbench.paths import data_dir
 from workbench.transcripts.pricing import cost_usd
-from workbench.transcripts.reader import claude_roots, parse_line, read_meta
+from workbench.transcripts.reader import claude_roots, parse_line
 
-CACHE_VERSION = 1
+# 2: a session is credited to its top-level agent, never to a subagent it delegated to.
+CACHE_VERSION = 2
 TITLE_CHARS = 80
 
 
@@ -33,7 +34,7 @@ class RunSummary:
     project: str
     session_id: str
     title: str = ""
-    agent: str = ""
+    agent: str = ""  # the top-level agent (a run's, a session's --agent), never a subagent's
     model: str = ""
     started: str = ""
     ended: str = ""
@@ -197,9 +198,6 @@ def summarise(path: Path, subagent_files: list[Path], *, source: str, project: s
         summary.duration_s = scan.run_duration_ms / 1000
     else:
         summary.duration_s = _seconds_between(scan.started, scan.ended)
-    if source == "claude" and not summary.agent:
-        metas = [read_meta(f).get("agentType") for f in subagent_files]
-        summary.agent = ", ".join(sorted({m for m in metas if isinstance(m, str)}))
     return summary
 
 
@@ -212,7 +210,7 @@ def _scan_lines(lines: Iterable[bytes], scan: _Scan, *, main: bool) -> None:
         # Only the head of the file (until a first prompt is found), responses, titles and
         # workbench events are parsed; big tool results are skipped unread.
         wanted = (main and not scan.prompt) or b'"assistant"' in raw or b'"summary"' in raw
-        if not wanted and not (main and b'"workbench"' in raw):
+        if not wanted and not (main and (b'"workbench"' in raw or b'"agent-setting"' in raw)):
             continue
         data = parse_line(raw)
         if not isinstance(data, dict):
@@ -255,16 +253,20 @@ def _note(data: dict[str, Any], scan: _Scan, main: bool) -> None:
             scan.prompt = " ".join(t for t in texts if isinstance(t, str))
     elif kind == "summary" and main and not scan.title and isinstance(data.get("summary"), str):
         scan.title = data["summary"]
-    elif kind == "workbench" and main:
+    elif kind == "agent-setting" and main and isinstance(data.get("agentSetting"), str):
+        # The `--agent` a Claude Code session ran with; subagents it delegated to are not its agent.
+        scan.agent = data["agentSetting"]
+    elif kind == "workbench" and main and not data.get("isSidechain"):
         _note_event(data.get("event"), scan)
 
 
 def _note_event(event: Any, scan: _Scan) -> None:
-    if not isinstance(event, dict):
+    # A nested run (an Agent call) writes its own run_started and run_ended into the same file.
+    if not isinstance(event, dict) or event.get("depth") or event.get("parent_call_id"):
         return
     if event.get("event") == "run_started":
         agent = event.get("agent")
-        if isinstance(agent, dict) and isinstance(agent.get("name"), str):
+        if not scan.agent and isinstance(agent, dict) and isinstance(agent.get("name"), str):
             scan.agent = agent["name"]
         if isinstance(event.get("cwd"), str) and event["cwd"]:
             scan.cwd = event["cwd"]

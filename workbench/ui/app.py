@@ -12,7 +12,8 @@ from textual.screen import Screen
 
 from workbench.agents.catalog import Catalog, Scope
 from workbench.settings import Settings, load_settings
-from workbench.ui.keymap import bindings, effective_keys, unknown_key_ids
+from workbench.ui.key_settings import check_keymap
+from workbench.ui.keymap import bindings, effective_keys
 from workbench.ui.screens.main import MainScreen
 from workbench.ui.themes import (
     THEME_SUFFIXES,
@@ -67,11 +68,11 @@ class WorkbenchApp(App):
             self._startup_problems.append(f"theme {wanted!r} not found; using {DEFAULT_THEME}")
             wanted = DEFAULT_THEME
         self.theme = wanted
-        unknown = unknown_key_ids(self.settings.keys)
-        if unknown:
-            self._startup_problems.append(
-                f"settings [keys]: no binding with id {', '.join(unknown)}; see F1 for the ids")
-        self.set_keymap(self.settings.keys)
+        # A bad [keys] entry is named and left out, so its binding keeps its default key.
+        checked = check_keymap(self.settings.keys)
+        self._startup_problems += checked.problems
+        self.keys_in_force = checked.keys
+        self.set_keymap(checked.keys)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """Defaults for our variables, so Textual's own themes work with our TCSS too."""
@@ -87,7 +88,7 @@ class WorkbenchApp(App):
 
     def on_mount(self) -> None:
         for problem in self._startup_problems:
-            self.notify(problem, title="Settings", severity="warning", timeout=8)
+            self.notify(problem, title="Settings", severity="warning", timeout=8, markup=False)
         if self.exit_after == "first-frame":
             self.call_after_refresh(self.exit)
 
@@ -186,7 +187,7 @@ class WorkbenchApp(App):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
             return
-        self.push_screen(HelpScreen(effective_keys(self.settings.keys)))
+        self.push_screen(HelpScreen(effective_keys(self.keys_in_force)))
 
     def action_browse_transcripts(self) -> None:
         """Ctrl+T: the transcript browser over the main screen (Esc comes back)."""

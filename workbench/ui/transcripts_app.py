@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from workbench.settings import Settings, load_settings
 from workbench.transcripts.origin import RunOrigin
+from workbench.ui.key_settings import check_keymap
 from workbench.ui.keymap import bindings, effective_keys
 from workbench.ui.screens.transcript_view import TranscriptScreen
 from workbench.ui.screens.transcripts import TranscriptBrowser
@@ -39,7 +40,14 @@ class TranscriptsApp(App[RunOrigin]):
             self.register_theme(theme)
         self.theme = self.settings.theme if self.settings.theme in self.available_themes \
             else DEFAULT_THEME
-        self.set_keymap(self.settings.keys)
+        checked = check_keymap(self.settings.keys)
+        self._key_problems = checked.problems
+        self.keys_in_force = checked.keys
+        self.set_keymap(checked.keys)
+
+    def on_mount(self) -> None:
+        for problem in self._key_problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=8, markup=False)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """The tool palette and the other variables our TCSS uses."""
@@ -57,7 +65,7 @@ class TranscriptsApp(App[RunOrigin]):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
         else:
-            self.push_screen(HelpScreen(effective_keys(self.settings.keys)))
+            self.push_screen(HelpScreen(effective_keys(self.keys_in_force)))
 
     def on_transcript_screen_rerun_requested(self, message: TranscriptScreen.RerunRequested) -> None:
         self.exit(message.origin)

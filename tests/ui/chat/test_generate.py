@@ -138,3 +138,50 @@ async def test_the_palette_opens_generate_and_the_saved_agent_opens_in_the_edito
         await settle(pilot)
         assert app.main_screen.path == agents_dir / "test-triager.md"
         assert "test triager" in app.main_screen.editor.text
+
+
+async def test_a_name_that_exists_is_said_at_once_and_ctrl_s_asks_for_another(fake_api, tmp_path):
+    from workbench.ui.screens.text_prompt import TextPromptDialog
+
+    fake_api.add(text_reply("msg_1", reply_with(DEFINITION)))
+    folder = tmp_path / "agents"
+    folder.mkdir()
+    existing = folder / "test-triager.md"
+    existing.write_text("---\nname: test-triager\ndescription: Mine.\n---\nMine.\n")
+    screen = GenerateScreen([("project", folder)])
+    app = GenerateHarness(screen)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await generate(pilot, screen, "triage failing tests")
+        status = str(screen.query_one("#generate-status").render())
+        assert "test-triager.md already exists in project" in status and "Ctrl+S saves" not in status
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPromptDialog)
+        assert app.screen.query_one("#prompt-input").value == "test-triager-2"
+        await pilot.press("enter")
+        await pilot.pause()
+    saved = folder / "test-triager-2.md"
+    assert app.saved == [saved]
+    assert AgentDocument.parse(saved.read_text(), saved).name == "test-triager-2"
+    assert existing.read_text().endswith("Mine.\n")
+
+
+async def test_picking_a_folder_without_the_name_offers_to_save_there(fake_api, tmp_path):
+    from textual.widgets import Select
+
+    fake_api.add(text_reply("msg_1", reply_with(DEFINITION)))
+    project, user = tmp_path / "project", tmp_path / "user"
+    project.mkdir()
+    (project / "test-triager.md").write_text("---\nname: test-triager\ndescription: Mine.\n---\nMine.\n")
+    screen = GenerateScreen([("project", project), ("user", user)])
+    app = GenerateHarness(screen)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await generate(pilot, screen, "triage failing tests")
+        assert "already exists in project" in str(screen.query_one("#generate-status").render())
+        screen.query_one("#generate-folder", Select).value = "1"
+        await pilot.pause()
+        status = str(screen.query_one("#generate-status").render())
+        assert f"Ctrl+S saves {user / 'test-triager.md'}" in status
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.saved == [user / "test-triager.md"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from textual import work
@@ -225,9 +225,26 @@ class GenerateScreen(ModalScreen[Path | None]):
     def _show_findings(self) -> None:
         errors = [d for d in self.diagnostics if d.severity == Severity.ERROR]
         lines = [f"{d.code} {d.severity.value}: {d.message}" for d in self.diagnostics]
-        verdict = ("Errors must be fixed before saving; press Enter to generate again."
-                   if errors else f"Ctrl+S saves {self.target}.")
-        self._status("\n".join([*lines, verdict]), error=bool(errors))
+        target = self.target
+        if errors:
+            verdict = "Errors must be fixed before saving; press Enter to generate again."
+        elif target.exists():
+            verdict = (f"{target.name} already exists in {self._folder_label()} ({target.parent}): "
+                       "Ctrl+S asks for another name, or pick another folder above.")
+        else:
+            verdict = f"Ctrl+S saves {target}."
+        self._status("\n".join([*lines, verdict]), error=bool(errors) or target.exists())
+
+    def _folder_label(self) -> str:
+        return self.folders[int(self.query_one("#generate-folder", Select).value)][0]
+
+    def _rename(self, name: str) -> None:
+        """Give the generated agent another name (its file follows) and check it again."""
+        self._definition = replace(self._definition, identifier=name)
+        self.text = agent_text(self._definition)
+        self.diagnostics = check(self.text, self.target)
+        self.query_one("#generate-text", Static).update(Content(self.text))
+        self._show_findings()
 
     def action_save(self) -> None:
         """Save the checked definition (never over an existing file)."""
@@ -241,12 +258,32 @@ class GenerateScreen(ModalScreen[Path | None]):
             self._status("Not saved: the definition has errors (listed above).", error=True)
             return
         if target.exists():
-            self._status(f"Not saved: {target} already exists; choose another folder or generate again.",
-                         error=True)
+            self._ask_new_name(target)
             return
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, self.text)
         self.dismiss(target)
+
+    def _ask_new_name(self, taken: Path) -> None:
+        """`taken` exists: ask for a free name, then save under it (never over the file)."""
+        from workbench.ui.screens.new_agent import check_name
+        from workbench.ui.screens.text_prompt import TextPromptDialog
+
+        folder = taken.parent
+        stem, number = taken.stem, 2
+        while (folder / f"{stem}-{number}.md").exists():
+            number += 1
+
+        def named(name: str | None) -> None:
+            if not name:
+                self._show_findings()
+                return
+            self._rename(name)
+            if not any(d.severity == Severity.ERROR for d in self.diagnostics):
+                self.action_save()
+
+        self.app.push_screen(TextPromptDialog(f"{taken.name} already exists in {folder}: a new name",
+                                              f"{stem}-{number}", lambda n: check_name(n, folder)), named)
 
     def action_close(self) -> None:
         """Close without saving."""
