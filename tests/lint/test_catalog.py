@@ -294,6 +294,25 @@ def test_a_file_outside_every_scope_is_not_added(tmp_path):
     assert catalog.entry(stray) is None
 
 
+def test_a_scope_folder_made_after_the_load_takes_its_place_in_the_precedence(tmp_path):
+    user = _scope(tmp_path / "home" / "agents", ScopeKind.USER)
+    bundled = _scope(tmp_path / "bundled", ScopeKind.BUNDLED)
+    shipped = _agent(bundled.root / "alpha.md", "alpha")
+    _agent(user.root / "beta.md", "beta")
+    catalog = Catalog.load([user, bundled])
+    project = _scope(tmp_path / "project" / ".claude" / "agents", ScopeKind.PROJECT)
+    catalog.add_scope(project)
+    assert catalog.scopes == [project, user, bundled]
+    copy = _agent(project.root / "alpha.md", "alpha")
+    catalog.update(copy)
+    assert catalog.entry(copy).status == "active"
+    assert catalog.entry(shipped).status == "shadowed" and catalog.entry(shipped).winner.path == copy
+    assert [e.path for e in catalog.entries][0] == copy
+    reloaded = Catalog.load([project, user, bundled])
+    assert [(e.path, e.status) for e in catalog.entries] == [
+        (e.path, e.status) for e in reloaded.entries]
+
+
 _NAMES = ["alpha", "beta", "gamma"]
 _OPERATION = st.tuples(
     st.integers(0, 1),  # scope

@@ -289,6 +289,21 @@ class Catalog:
 
     # -- incremental updates ---------------------------------------------------------------
 
+    def add_scope(self, scope: Scope) -> None:
+        """Take in a scope folder made after the load (a project's first `.claude/agents/`), empty
+        until `update` adds its files: before every scope of its kind and the ones below it, as
+        the nearest folder of its kind."""
+        if scope in self._rank:
+            return
+        order = list(ScopeKind)
+        rank = order.index(scope.kind)
+        index = next((i for i, s in enumerate(self.scopes) if order.index(s.kind) >= rank),
+                     len(self.scopes))
+        self.scopes.insert(index, scope)
+        self._rank = {s: i for i, s in enumerate(self.scopes)}
+        self._members[scope] = set()
+        self._tokens[scope] = 0
+
     def update(self, path: str | os.PathLike[str], text: str | None = None) -> list[AgentEntry]:
         """Re-read one file (or take its unsaved `text`) and return every entry still in the catalog
         whose findings or status may have changed. A file not in the catalog is added when a scope
