@@ -366,3 +366,14 @@ def test_a_command_line_folder_that_is_already_a_scope_is_not_added_as_extra(tmp
     assert problems == [] and open_path == agents / "x.md"
     scopes = default_scopes(repo, home=home, extra=folders, bundled=False)
     assert [s.kind for s in scopes] == [ScopeKind.PROJECT, ScopeKind.USER]
+
+
+def test_a_bundled_example_named_on_the_command_line_stays_in_the_bundled_scope(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    from workbench.commands.app import resolve_paths
+
+    folders, open_path, _ = resolve_paths([str(bundled_agents_dir() / "debugger.md")])
+    scopes = default_scopes(repo, home=tmp_path / "home", extra=folders)
+    assert [(s.kind, s.root) for s in scopes] == [(ScopeKind.BUNDLED, bundled_agents_dir())]
+    assert Catalog.load(scopes).scope_of(open_path).kind is ScopeKind.BUNDLED

@@ -148,6 +148,7 @@ async def test_a_copy_never_overwrites_a_file_and_the_other_scope_can_be_chosen(
         title, options = dialog_text(app)
         assert "code-reviewer.md already exists in" in title and "not overwritten" in title
         assert len(options) == 1 and options[0].startswith("user")
+        assert "overwritten." in screen_text(app)  # the long title wraps, not cut off
         assert (agents_dir / "code-reviewer.md").read_bytes() == mine
         await pilot.press("enter")
         await settle(pilot)
@@ -155,6 +156,9 @@ async def test_a_copy_never_overwrites_a_file_and_the_other_scope_can_be_chosen(
         assert copy.read_text() == edited
         assert app.main_screen.path == copy
         assert (agents_dir / "code-reviewer.md").read_bytes() == mine
+        # The project's code-reviewer still wins the name, so the notice does not say the copy does.
+        notice = [n.message for n in app._notifications if "saved a copy" in n.message][-1]
+        assert "takes the place" not in notice
 
 
 async def test_escape_in_the_save_a_copy_dialog_writes_nothing_and_keeps_the_edits(agents_dir,

@@ -135,6 +135,10 @@ def default_scopes(
     # A folder given on the command line that is already a project or user scope (say the file
     # argument `.claude/agents/x.md` inside the project) is not added again as an empty "extra".
     seen = {s.root.resolve() for s in scopes}
+    # Nor is the bundled folder (`workbench <a bundled example>`): it stays the read-only bundled
+    # scope, listed once.
+    if bundled:
+        seen.add(bundled_agents_dir().resolve())
     for p in extra:
         folder = Path(p)
         if _is_dir(folder) and folder.resolve() not in seen:

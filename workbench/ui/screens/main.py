@@ -650,7 +650,8 @@ class MainScreen(Screen):
             self.path = None  # the edits went into the copy; nothing to keep aside
         self._library_changed(target)
         shipped = self.catalog.entry(source) if self.catalog is not None else None
-        shadowed = shipped is not None and shipped.status == "shadowed"
+        winner = shipped.winner if shipped is not None else None
+        shadowed = winner is not None and winner.path == target
         self.notify(f"saved a copy of {name} to {short_folder(target)}"
                     + ("; it now takes the place of the bundled example" if shadowed else ""),
                     timeout=6)
