@@ -294,6 +294,25 @@ def test_a_file_outside_every_scope_is_not_added(tmp_path):
     assert catalog.entry(stray) is None
 
 
+def test_a_scope_folder_made_after_the_load_takes_its_place_in_the_precedence(tmp_path):
+    user = _scope(tmp_path / "home" / "agents", ScopeKind.USER)
+    bundled = _scope(tmp_path / "bundled", ScopeKind.BUNDLED)
+    shipped = _agent(bundled.root / "alpha.md", "alpha")
+    _agent(user.root / "beta.md", "beta")
+    catalog = Catalog.load([user, bundled])
+    project = _scope(tmp_path / "project" / ".claude" / "agents", ScopeKind.PROJECT)
+    catalog.add_scope(project)
+    assert catalog.scopes == [project, user, bundled]
+    copy = _agent(project.root / "alpha.md", "alpha")
+    catalog.update(copy)
+    assert catalog.entry(copy).status == "active"
+    assert catalog.entry(shipped).status == "shadowed" and catalog.entry(shipped).winner.path == copy
+    assert [e.path for e in catalog.entries][0] == copy
+    reloaded = Catalog.load([project, user, bundled])
+    assert [(e.path, e.status) for e in catalog.entries] == [
+        (e.path, e.status) for e in reloaded.entries]
+
+
 _NAMES = ["alpha", "beta", "gamma"]
 _OPERATION = st.tuples(
     st.integers(0, 1),  # scope
@@ -347,3 +366,14 @@ def test_a_command_line_folder_that_is_already_a_scope_is_not_added_as_extra(tmp
     assert problems == [] and open_path == agents / "x.md"
     scopes = default_scopes(repo, home=home, extra=folders, bundled=False)
     assert [s.kind for s in scopes] == [ScopeKind.PROJECT, ScopeKind.USER]
+
+
+def test_a_bundled_example_named_on_the_command_line_stays_in_the_bundled_scope(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    from workbench.commands.app import resolve_paths
+
+    folders, open_path, _ = resolve_paths([str(bundled_agents_dir() / "debugger.md")])
+    scopes = default_scopes(repo, home=tmp_path / "home", extra=folders)
+    assert [(s.kind, s.root) for s in scopes] == [(ScopeKind.BUNDLED, bundled_agents_dir())]
+    assert Catalog.load(scopes).scope_of(open_path).kind is ScopeKind.BUNDLED

@@ -182,6 +182,18 @@ def test_unsafe_fixes_are_applied_only_when_asked(tmp_path, capsys):
     assert "AG123" not in {d["code"] for d in json.loads(out)["diagnostics"]}
 
 
+def test_fix_never_rewrites_the_bundled_examples(tmp_path, capsys, monkeypatch):
+    bundled = tmp_path / "package" / "agents"
+    agent = write(bundled / "helper.md", WARN_ONLY)
+    monkeypatch.setattr("workbench.paths.bundled_agents_dir", lambda: bundled)
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    monkeypatch.chdir(project)
+    status, out, _ = lint(capsys, "--fix")
+    assert agent.read_text() == WARN_ONLY
+    assert f"{agent}:" in out and "AG171" in out and "fixed" not in out
+
+
 # -- bad input ------------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from textual.widget import Widget
 from tests.ui.conftest import BROKEN_AGENT, CLEAN_AGENT
 from tests.ui.helpers import run_command, screen_text, settle
 from workbench.agents.catalog import Scope, ScopeKind
+from workbench.ui.app import WorkbenchApp
 from workbench.ui.messages import AgentSelected
 from workbench.ui.screens.confirm import ConfirmDialog
 from workbench.ui.screens.new_agent import NewAgentDialog
@@ -153,3 +154,23 @@ async def test_delete_asks_first_and_no_keeps_the_file(make_app, agents_dir):
         assert not (agents_dir / "code-reviewer.md").exists()
         assert app.main_screen.path is None
         assert "code-reviewer" not in screen_text(app)
+
+
+async def test_a_new_agent_in_a_project_without_an_agents_folder_is_listed(tmp_path, monkeypatch):
+    project = tmp_path / "fresh"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    user = tmp_path / "home" / ".claude" / "agents"
+    user.mkdir(parents=True)
+    (user / "code-reviewer.md").write_text(CLEAN_AGENT)
+    app = WorkbenchApp([Scope(ScopeKind.USER, user)], open_path=user / "code-reviewer.md")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press(*"doc-writer", "tab", *"Use this agent when docs need writing.", "enter")
+        await settle(pilot)
+        path = project / ".claude" / "agents" / "doc-writer.md"
+        assert path.is_file() and app.main_screen.path == path
+        assert app.main_screen.catalog.entry(path).status == "active"
+        assert "▼ project 1" in screen_text(app) and "doc-writer" in screen_text(app)

@@ -135,6 +135,10 @@ def default_scopes(
     # A folder given on the command line that is already a project or user scope (say the file
     # argument `.claude/agents/x.md` inside the project) is not added again as an empty "extra".
     seen = {s.root.resolve() for s in scopes}
+    # Nor is the bundled folder (`workbench <a bundled example>`): it stays the read-only bundled
+    # scope, listed once.
+    if bundled:
+        seen.add(bundled_agents_dir().resolve())
     for p in extra:
         folder = Path(p)
         if _is_dir(folder) and folder.resolve() not in seen:
@@ -288,6 +292,21 @@ class Catalog:
         return None
 
     # -- incremental updates ---------------------------------------------------------------
+
+    def add_scope(self, scope: Scope) -> None:
+        """Take in a scope folder made after the load (a project's first `.claude/agents/`), empty
+        until `update` adds its files: before every scope of its kind and the ones below it, as
+        the nearest folder of its kind."""
+        if scope in self._rank:
+            return
+        order = list(ScopeKind)
+        rank = order.index(scope.kind)
+        index = next((i for i, s in enumerate(self.scopes) if order.index(s.kind) >= rank),
+                     len(self.scopes))
+        self.scopes.insert(index, scope)
+        self._rank = {s: i for i, s in enumerate(self.scopes)}
+        self._members[scope] = set()
+        self._tokens[scope] = 0
 
     def update(self, path: str | os.PathLike[str], text: str | None = None) -> list[AgentEntry]:
         """Re-read one file (or take its unsaved `text`) and return every entry still in the catalog

@@ -165,13 +165,15 @@ def _scopes(paths: list[str]) -> tuple[list, list[str]]:
 
 
 def _apply_fixes(catalog, codes: frozenset[str], unsafe: bool, fixed: dict[str, list]) -> list[str]:
-    """Apply the fixes of every file in place (atomically) and re-validate it; returns problems."""
+    """Apply the fixes of every file in place (atomically) and re-validate it; returns problems.
+    The bundled examples of the default scopes are the package's own files: never rewritten."""
+    from workbench.agents.catalog import ScopeKind
     from workbench.agents.fixes import fix_text
     from workbench.agents.writer import write_atomic
 
     problems = []
     for entry in catalog.entries:
-        if entry.document is None or not any(
+        if entry.document is None or entry.scope.kind is ScopeKind.BUNDLED or not any(
             d.fix is not None and (d.fix.safe or unsafe) and d.code in codes
             for d in entry.file_diagnostics
         ):

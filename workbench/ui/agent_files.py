@@ -1,6 +1,9 @@
 """Reading an agent into the editor and the file operations of the library: new, duplicate, rename,
 delete. Textual-free; every failure is an `AgentFileProblem` with a one-line message for the app.
-The agents modules are imported on first use, so they stay off the app's first frame."""
+The agents modules are imported on first use, so they stay off the app's first frame.
+
+Nothing here writes into the package's bundled agents folder: with an editable install those are
+the project's own source files, so every write path refuses them here, below any UI."""
 
 from __future__ import annotations
 
@@ -13,8 +16,25 @@ from workbench.ui.frontmatter_edit import FrontmatterEditError, set_field
 MAX_EDITABLE_BYTES = 1_000_000
 
 
+BUNDLED_READ_ONLY = "bundled example agents are read-only; duplicate it to change it"
+
+
 class AgentFileProblem(Exception):
     """A file operation that could not be done; the message says why, in one line."""
+
+
+def is_bundled(path: Path) -> bool:
+    """Whether the path is the bundled example agents folder that ships with the package, or in it."""
+    from workbench.paths import bundled_agents_dir
+
+    folder = os.path.realpath(bundled_agents_dir())
+    real = os.path.realpath(path)
+    return real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _refuse_bundled(path: Path) -> None:
+    if is_bundled(path):
+        raise AgentFileProblem(f"{path.name}: {BUNDLED_READ_ONLY}")
 
 
 def _os_reason(error: OSError) -> str:
@@ -40,9 +60,11 @@ def read_for_editing(path: Path) -> str:
 
 
 def save(path: Path, text: str) -> None:
-    """Write the buffer atomically (temporary file beside it, fsync, rename)."""
+    """Write the buffer atomically (temporary file beside it, fsync, rename); never into the
+    bundled agents folder."""
     from workbench.agents.writer import write_atomic
 
+    _refuse_bundled(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, text)
@@ -67,9 +89,10 @@ def with_name(text: str, name: str) -> str:
         raise AgentFileProblem(f"cannot set the name: {error}") from None
 
 
-def duplicate(path: Path, text: str, name: str) -> Path:
-    """Save a copy of `text` named `name` as `<name>.md` beside `path`; returns the new path."""
-    target = path.parent / f"{name}.md"
+def duplicate(path: Path, text: str, name: str, folder: Path | None = None) -> Path:
+    """Save a copy of `text` named `name` as `<name>.md` in `folder` (default: beside `path`);
+    returns the new path."""
+    target = (folder or path.parent) / f"{name}.md"
     create(target, with_name(text, name))
     return target
 
@@ -79,6 +102,7 @@ def rename(path: Path, text: str, name: str) -> Path:
 
     The new file is written first, so a failure leaves the old one in place.
     """
+    _refuse_bundled(path)
     target = path.parent / f"{name}.md"
     new_text = with_name(text, name)
     if target == path:
@@ -91,6 +115,7 @@ def rename(path: Path, text: str, name: str) -> Path:
 
 def delete(path: Path) -> None:
     """Remove an agent file."""
+    _refuse_bundled(path)
     try:
         os.unlink(path)
     except FileNotFoundError:

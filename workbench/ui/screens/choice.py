@@ -18,6 +18,7 @@ class ChoiceDialog(ModalScreen[str | None]):
     ChoiceDialog { align: center middle; }
     ChoiceDialog > Vertical { width: 64; height: auto; max-height: 80%; border: thick $primary; background: $surface; padding: 0 1; }
     ChoiceDialog OptionList { height: auto; max-height: 20; border: none; }
+    ChoiceDialog > Vertical > Label { width: 100%; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 

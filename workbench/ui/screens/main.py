@@ -24,7 +24,7 @@ from workbench.plural import plural
 from workbench.ui import agent_files
 from workbench.ui.agent_files import AgentFileProblem
 from workbench.ui.frontmatter_edit import FrontmatterEditError, set_field
-from workbench.ui.keymap import bindings
+from workbench.ui.keymap import bindings, effective_keys
 from workbench.ui.messages import AgentSelected
 from workbench.ui.screens.choice import ChoiceDialog
 from workbench.ui.widgets.conflict_banner import ConflictBanner
@@ -342,9 +342,13 @@ class MainScreen(Screen):
         header = self.query(EditorHeader)
         if not header:
             return  # the screen is being taken down
+        note = None
+        if self._is_bundled(self.path):
+            key = effective_keys(getattr(self.app.settings, "keys", {}))["save"]
+            note = f"read-only bundled example · {key} saves a copy"
         header.first(EditorHeader).show_state(
             self.path, self.dirty, description, scope_total,
-            self.app.theme_variables.get("diag-warning", "yellow"))
+            self.app.theme_variables.get("diag-warning", "yellow"), read_only=note)
 
     def on_problems_list_problem_chosen(self, event: ProblemsList.ProblemChosen) -> None:
         self.editor.move_cursor_to_offset(event.diagnostic.start)
@@ -519,8 +523,12 @@ class MainScreen(Screen):
     # -- saving and the disk -----------------------------------------------------------------
 
     def action_save(self) -> None:
-        """Save the buffer atomically; on failure the buffer stays and says why."""
+        """Save the buffer atomically; on failure the buffer stays and says why. A bundled example
+        is never written: its buffer is saved as a copy in a scope of the person's choice."""
         if self.path is None:
+            return
+        if self._is_bundled(self.path):
+            self._save_copy()
             return
         text = self.editor.text
         try:
@@ -605,17 +613,82 @@ class MainScreen(Screen):
             self.query_one(Sidebar).set_dirty(self.path, self.dirty)
             self._show_header()
 
+    @work(exclusive=True, group="save-copy")
+    async def _save_copy(self) -> None:
+        """Save the bundled example's buffer as `<file>.md` in a writable scope (the copy then
+        shadows the example), never over a file there; open the copy, the example left as shipped."""
+        source, text = self.path, self.editor.text
+        entry = self.catalog.entry(source) if self.catalog is not None else None
+        name = entry.display_name if entry is not None else source.stem
+        scopes = self._writable()
+        title = f"Save a copy of {name} to:"
+        while True:
+            options = [(f"{s.kind.value}  {short_folder(s.root)}", str(i))
+                       for i, s in enumerate(scopes)]
+            choice = await self.app.push_screen_wait(ChoiceDialog(title, options))
+            if choice is None:
+                return
+            scope = scopes.pop(int(choice))
+            target = scope.root / source.name
+            if not target.exists():
+                break
+            taken = f"{source.name} already exists in {short_folder(scope.root)}; not overwritten."
+            if not scopes:
+                self.notify(taken, title="No copy saved", severity="warning", timeout=8)
+                return
+            title = f"{taken} Save the copy of {name} to (esc cancels):"
+        try:
+            agent_files.create(target, text)
+        except AgentFileProblem as problem:
+            self.notify(str(problem), title="No copy saved", severity="error", timeout=8)
+            return
+        if self.catalog is not None:
+            self.catalog.update(source)  # the example's entry as shipped, not the edited buffer
+        self._buffers.pop(source, None)
+        self.query_one(Sidebar).set_dirty(source, False)
+        if self.path == source:
+            self.path = None  # the edits went into the copy; nothing to keep aside
+        self._library_changed(target)
+        shipped = self.catalog.entry(source) if self.catalog is not None else None
+        winner = shipped.winner if shipped is not None else None
+        shadowed = winner is not None and winner.path == target
+        self.notify(f"saved a copy of {name} to {short_folder(target)}"
+                    + ("; it now takes the place of the bundled example" if shadowed else ""),
+                    timeout=6)
+
+    def _is_bundled(self, path: Path | None) -> bool:
+        """Whether the path is one of the package's bundled example agents (read-only)."""
+        if path is None:
+            return False
+        scope = self.catalog.scope_of(path) if self.catalog is not None else None
+        return (scope is not None and scope.kind is ScopeKind.BUNDLED) or agent_files.is_bundled(path)
+
+    def _refuse_bundled(self) -> bool:
+        """Say why the open agent cannot be renamed or deleted when it is a bundled example."""
+        if not self._is_bundled(self.path):
+            return False
+        self.notify(agent_files.BUNDLED_READ_ONLY, title="Read-only", severity="warning")
+        return True
+
     # -- library operations ------------------------------------------------------------------
+
+    def _writable(self) -> list[Scope]:
+        """The folders an agent can be written to: the catalog's project scopes (else the working
+        folder's `.claude/agents/`, made when first written), the user's (~/.claude/agents, even
+        before it exists), then named folders; never the bundled examples."""
+        scopes = [s for s in (self.catalog.scopes if self.catalog else [])
+                  if s.kind is not ScopeKind.BUNDLED and s.files is None
+                  and not agent_files.is_bundled(s.root)]
+        if not any(s.kind is ScopeKind.PROJECT for s in scopes):
+            scopes.insert(0, Scope(ScopeKind.PROJECT, Path.cwd() / ".claude" / "agents"))
+        if not any(s.kind is ScopeKind.USER for s in scopes):
+            projects = sum(s.kind is ScopeKind.PROJECT for s in scopes)
+            scopes.insert(projects, Scope(ScopeKind.USER, Path.home() / ".claude" / "agents"))
+        return scopes
 
     def writable_scopes(self) -> list[tuple[str, Path]]:
         """(label, folder) of the scopes a new agent can go to; the project's by default."""
-        scopes = [(f"{s.kind.value}  {short_folder(s.root)}", s.root)
-                  for s in (self.catalog.scopes if self.catalog else [])
-                  if s.kind is not ScopeKind.BUNDLED and s.files is None]
-        if not any(label.startswith("project") for label, _ in scopes):
-            folder = Path.cwd() / ".claude" / "agents"
-            scopes.insert(0, (f"project  {short_folder(folder)}", folder))
-        return scopes
+        return [(f"{s.kind.value}  {short_folder(s.root)}", s.root) for s in self._writable()]
 
     def action_new_agent(self) -> None:
         """Create an agent from the template in a chosen scope and open it."""
@@ -633,32 +706,34 @@ class MainScreen(Screen):
 
         self.app.push_screen(NewAgentDialog(self.writable_scopes()), chosen)
 
-    def _ask_name(self, title: str, default: str, then) -> None:
+    def _ask_name(self, title: str, default: str, then, folder: Path | None = None) -> None:
         from workbench.ui.screens.new_agent import check_name
         from workbench.ui.screens.text_prompt import TextPromptDialog
 
-        folder = self.path.parent if self.path else None
+        folder = folder or (self.path.parent if self.path else None)
         self.app.push_screen(TextPromptDialog(title, default, lambda n: check_name(n, folder)), then)
 
     def action_duplicate_agent(self) -> None:
-        """Save a copy of the open agent under a new name and open it."""
+        """Save a copy of the open agent under a new name and open it (beside it; a bundled
+        example's copy goes to the project's scope)."""
         if self.path is None:
             return
+        folder = self._writable()[0].root if self._is_bundled(self.path) else self.path.parent
 
         def named(name: str | None) -> None:
             if name:
                 try:
-                    target = agent_files.duplicate(self.path, self.editor.text, name)
+                    target = agent_files.duplicate(self.path, self.editor.text, name, folder)
                 except AgentFileProblem as problem:
                     self.notify(str(problem), severity="error")
                     return
                 self._library_changed(target)
 
-        self._ask_name("Name of the copy", f"{self.path.stem}-copy", named)
+        self._ask_name("Name of the copy", f"{self.path.stem}-copy", named, folder)
 
     def action_rename_agent(self) -> None:
         """Rename the open agent; the file follows the name."""
-        if self.path is None:
+        if self.path is None or self._refuse_bundled():
             return
 
         def named(name: str | None) -> None:
@@ -679,7 +754,7 @@ class MainScreen(Screen):
 
     def action_delete_agent(self) -> None:
         """Delete the open agent's file after a confirmation."""
-        if self.path is None:
+        if self.path is None or self._refuse_bundled():
             return
         path = self.path
 
@@ -710,6 +785,13 @@ class MainScreen(Screen):
 
     def _library_changed(self, open_path: Path) -> None:
         if self.catalog is not None:
+            if self.catalog.scope_of(open_path) is None:
+                # The first agent of a writable folder made just now (a project's first
+                # .claude/agents/): the folder becomes a scope, listed and watched.
+                made = [s for s in self._writable() if s.root == open_path.parent]
+                if made:
+                    self.catalog.add_scope(made[0])
+                    self.app.start_watching(self.catalog)
             self.catalog.update(open_path)
             self.query_one(Sidebar).show_catalog(self.catalog)
         self.open_agent(open_path)

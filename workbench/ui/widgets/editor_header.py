@@ -35,8 +35,10 @@ class EditorHeader(Widget):
             self.refresh()
 
     def show_state(self, path: Path | None, dirty: bool, description_tokens: int | None,
-                   scope_tokens: int | None, warn_colour: str = "yellow") -> None:
-        """Redraw with the open file's state; the scope total turns to warn colour over budget."""
+                   scope_tokens: int | None, warn_colour: str = "yellow",
+                   read_only: str | None = None) -> None:
+        """Redraw with the open file's state; the scope total turns to warn colour over budget.
+        `read_only`, for a file that is never saved in place, says so right after the name."""
         text = Text(no_wrap=True, overflow="ellipsis")
         if path is None:
             text.append("no agent open — F2 to pick one, ctrl+n for a new one", style="dim")
@@ -44,6 +46,8 @@ class EditorHeader(Widget):
             return
         text.append(path.name, style="bold")
         text.append(" ●" if dirty else "  ", style="bold")
+        if read_only:
+            text.append(f" {read_only}", style=f"italic {warn_colour}")
         if description_tokens is not None:
             text.append(f"   description ≈ {description_tokens:,} tokens")
         if scope_tokens is not None:
