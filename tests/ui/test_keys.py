@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import sys
 
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -142,7 +143,7 @@ def our_dom_classes() -> list[type[DOMNode]]:
     for module in pkgutil.walk_packages(workbench.ui.__path__, "workbench.ui."):
         importlib.import_module(module.name)
     found = set()
-    for name, module in list(importlib.sys.modules.items()):
+    for name, module in list(sys.modules.items()):
         if not name.startswith("workbench.ui"):
             continue
         for _, cls in inspect.getmembers(module, inspect.isclass):
@@ -213,3 +214,25 @@ async def test_f1_groups_the_keys_by_where_they_work_with_the_chat_keys_readable
     assert heading_of["chat.permission.yes"] == "place:Permission prompt"
     assert heading_of["chat.cancel"] == "place:Chat"
     assert heading_of["quit"] == "place:App"
+
+
+async def test_a_dialog_key_remapped_in_the_settings_file_works_and_f1_shows_it(
+        make_app, fixed_settings):
+    from workbench.ui.screens.new_agent import NewAgentDialog
+
+    fixed_settings.write_text(fixed_settings.read_text() + '\n[keys]\n"dialog.cancel" = "ctrl+g"\n')
+    app = make_app(settings=load_settings())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, NewAgentDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, NewAgentDialog)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert app.screen is app.main_screen
+        await pilot.press("f1")
+        await pilot.pause()
+        assert f1_rows(app)["dialog.cancel"][0] == "ctrl+g"
