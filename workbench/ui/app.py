@@ -251,7 +251,7 @@ class WorkbenchApp(App):
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)
         if screen is not main:
-            yield SystemCommand("view: close this screen", "back to the screen below, as Esc",
+            yield SystemCommand("view: close this screen", "leave it for the screen below, as Esc does",
                                 lambda: self.close_screen(screen))
         for name in sorted(self.available_themes):
             yield SystemCommand(f"theme: {name}", "switch to this theme",
