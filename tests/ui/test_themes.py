@@ -92,7 +92,8 @@ async def test_the_theme_is_switched_from_the_palette_and_recolours_diagnostics(
         await _choose_in_palette(pilot, "theme: workbench-light")
         assert app.theme == "workbench-light"
         styles = app.main_screen.editor._theme.syntax_styles
-        assert styles["diag.warning"].color.name == "#9a6700"
+        light = load_theme_file(bundled_themes_dir() / "workbench-light.yaml")
+        assert styles["diag.warning"].color.name == light.variables["diag-warning"]
 
 
 async def test_the_theme_chosen_in_the_palette_is_remembered_for_the_next_start(

@@ -196,6 +196,13 @@ class WorkbenchApp(App):
         if not any(isinstance(s, TranscriptBrowser) for s in self.screen_stack):
             self.push_screen(TranscriptBrowser())
 
+    def close_screen(self, screen: Screen) -> None:
+        """The palette's "close this screen": leave `screen` at once, where Esc may first clear a
+        filter or cancel runs (a closed screen's runs stop with it: their workers are cancelled and
+        the chat panes close their sessions); a dialog answers as if nothing was chosen."""
+        if screen is self.screen:
+            screen.dismiss(None)
+
     async def on_transcript_screen_rerun_requested(self, message) -> None:
         """From a transcript: its first prompt again, in the chat pane, with today's definition."""
         from workbench.ui.transcript_rerun import rerun_in_app
@@ -244,6 +251,9 @@ class WorkbenchApp(App):
         ]
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)
+        if screen is not main:
+            yield SystemCommand("view: close this screen", "leave it for the screen below, as Esc does",
+                                lambda: self.close_screen(screen))
         for name in sorted(self.available_themes):
             yield SystemCommand(f"theme: {name}", "switch to this theme",
                                 lambda name=name: setattr(self, "theme", name))

@@ -79,7 +79,69 @@ TRANSCRIPT_KEYS: tuple[KeySpec, ...] = (
             "transcript: clear the filter, or leave the transcript"),
 )
 
-ALL_KEYS: tuple[KeySpec, ...] = APP_KEYS + TRANSCRIPT_KEYS
+# The chat pane's keys and those of its parts (also in the compare screen and the transcript
+# viewer, which show the same blocks).
+CHAT_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("chat.cancel", "escape", "cancel", "Cancel run",
+            "cancel the running turn (with none running, Esc goes on to the screen)"),
+    KeySpec("chat.previous_run", "f9", "previous_run", "Previous run",
+            "show the run before the one shown"),
+    KeySpec("chat.next_run", "shift+f9", "next_run", "Next run",
+            "show the run after the one shown"),
+    KeySpec("chat.block.toggle", "enter", "toggle", "Expand/collapse",
+            "tool call or thinking block under the cursor (chat, compare, transcript): expand or "
+            "collapse it"),
+    KeySpec("chat.permission.yes", "y", "answer('allow')", "Allow once",
+            "allow this call once"),
+    KeySpec("chat.permission.always", "a", "answer('allow_always')", "Always allow",
+            "allow this tool (or command prefix) for the rest of the session"),
+    KeySpec("chat.permission.no", "n", "deny", "Deny",
+            "deny; type a reason for the model and Enter sends it"),
+    KeySpec("chat.permission.no_reason", "escape", "deny_without_reason", "No reason",
+            "while typing a reason: deny without one", show=False),
+)
+
+# The keys of the screens and dialogs pushed over the main screen.
+SCREEN_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("help.close", "escape,f1,q", "close", "Close", "close this table"),
+    KeySpec("compare.close", "escape", "cancel_or_close", "Cancel / close",
+            "cancel the two runs while they go, then close the comparison"),
+    KeySpec("generate.save", "ctrl+s", "save", "Save",
+            "save the checked definition", priority=True),
+    KeySpec("generate.close", "escape", "close", "Close", "close, not saving"),
+    KeySpec("dialog.cancel", "escape", "cancel", "Cancel",
+            "pickers, new agent and name prompts: close without choosing"),
+    KeySpec("confirm.yes", "y", "answer(True)", "Yes", "yes"),
+    KeySpec("confirm.no", "n,escape", "answer(False)", "No", "no"),
+    KeySpec("diff.close", "escape,q", "close", "Close",
+            "close, back to the banner's choice"),
+    KeySpec("agent_as_run.close", "escape", "close", "Back",
+            "back to the transcript"),
+)
+
+ALL_KEYS: tuple[KeySpec, ...] = APP_KEYS + TRANSCRIPT_KEYS + CHAT_KEYS + SCREEN_KEYS
+
+# Where each binding works, by the part of its id before the last dot; F1 groups the keys so.
+PLACES: dict[str, str] = {
+    "": "App",
+    "chat": "Chat",
+    "chat.block": "Chat blocks",
+    "chat.permission": "Permission prompt",
+    "transcripts": "Transcript browser",
+    "transcript": "Transcript",
+    "agent_as_run": "Definition as run",
+    "compare": "Compare",
+    "generate": "Generate agent",
+    "diff": "Difference view",
+    "confirm": "Yes/no question",
+    "dialog": "Dialogs",
+    "help": "Keys (F1)",
+}
+
+
+def place(spec: KeySpec) -> str:
+    """Where `spec` works, as F1 names it: "App" for the app's and the main screen's keys."""
+    return PLACES[spec.id.rpartition(".")[0]]
 
 
 def bindings(on_app: bool) -> list[Binding]:
@@ -92,11 +154,12 @@ def bindings(on_app: bool) -> list[Binding]:
 
 
 def screen_bindings(prefix: str) -> list[Binding]:
-    """The bindings of the transcript screen whose ids start with `prefix` ("transcript.")."""
+    """The bindings whose ids are `prefix` and a name ("transcript." gives "transcript.next_call",
+    not "transcripts.filter" nor "chat.block.toggle" for "chat.")."""
     return [
         Binding(spec.key, spec.action, spec.label, show=spec.show, priority=spec.priority,
                 id=spec.id)
-        for spec in TRANSCRIPT_KEYS if spec.id.startswith(prefix)
+        for spec in ALL_KEYS if spec.id.rpartition(".")[0] + "." == prefix
     ]
 
 

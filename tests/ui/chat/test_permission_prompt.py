@@ -73,3 +73,23 @@ async def test_a_write_shows_the_new_content_as_added_lines():
         await pilot.pause()
         detail = prompt.query_one(".prompt-detail Static").render().plain
         assert "/p/new.md" in detail and "+ # Title" in detail and "+ Body" in detail
+
+
+async def test_the_answer_keys_are_remapped_by_their_ids():
+    # Issue 11: y/a/n had no ids, so the settings' [keys] could not move them.
+    prompt = PermissionPrompt(bash_request())
+    app = AnsweringHarness(prompt)
+    app.set_keymap({"chat.permission.yes": "o", "chat.permission.no_reason": "ctrl+g"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        prompt.focus()
+        await pilot.press("y", "n", "ctrl+g")
+        await pilot.pause()
+        assert app.answers == [("b1", "deny", "")]  # y no longer answers; ctrl+g leaves no reason
+    prompt = PermissionPrompt(bash_request())
+    app = AnsweringHarness(prompt)
+    app.set_keymap({"chat.permission.yes": "o"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        prompt.focus()
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.answers == [("b1", "allow", "")]

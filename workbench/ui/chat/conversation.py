@@ -45,6 +45,7 @@ from workbench.transcripts.events import (
 from workbench.ui.chat.notice import Notice
 from workbench.ui.chat.settled import SettledStatic, settled_size
 from workbench.ui.chat.tool_block import ToolCallBlock
+from workbench.ui.keymap import screen_bindings
 
 # Characters after which a streamed reply continues in a new Markdown widget (at a paragraph break).
 SEGMENT_CHARS = 2000
@@ -673,7 +674,7 @@ class ThinkingTitle(SettledStatic, can_focus=True):
     """The line that names a thinking block and opens it (drawn like a Collapsible's title)."""
 
     ALLOW_SELECT = False
-    BINDINGS = [("enter", "toggle", "Expand/collapse")]
+    BINDINGS = screen_bindings("chat.block.")
 
     def action_toggle(self) -> None:
         if isinstance(self.parent, WholeThinking):

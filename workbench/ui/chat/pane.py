@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from textual.actions import SkipAction
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
@@ -40,6 +39,7 @@ from workbench.ui.chat.conversation import ConversationView
 from workbench.ui.chat.permission_prompt import PermissionPrompt
 from workbench.ui.chat.run_stats import RunStats
 from workbench.ui.chat.status_line import StatusLine
+from workbench.ui.keymap import screen_bindings
 
 # Typed alone (or before a task) in the input: the next task starts a fresh session.
 NEW_SESSION_COMMAND = "/new"
@@ -147,11 +147,7 @@ class ChatPane(Vertical):
     ChatPane.-no-input > #chat-input { display: none; }
     """
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel run", id="chat.cancel"),
-        Binding("f9", "previous_run", "Previous run", id="chat.previous_run"),
-        Binding("shift+f9", "next_run", "Next run", id="chat.next_run"),
-    ]
+    BINDINGS = screen_bindings("chat.")
 
     class EventsReady(Message):
         """The worker queued events of `run` for rendering."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from textual.binding import Binding
+from textual.actions import SkipAction
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 from workbench.transcripts.events import PermissionDecision, PermissionRequested
 from workbench.ui.chat.diffs import edit_hunks, render_diff
 from workbench.ui.chat.toolkinds import DIFF_TOOLS, main_argument, tool_kind
+from workbench.ui.keymap import screen_bindings
 
 
 class PermissionPrompt(Vertical, can_focus=True):
@@ -39,11 +40,7 @@ class PermissionPrompt(Vertical, can_focus=True):
     PermissionPrompt.-asking-reason > Input { display: block; }
     """
 
-    BINDINGS = [
-        Binding("y", "answer('allow')", "Allow once"),
-        Binding("a", "answer('allow_always')", "Always allow"),
-        Binding("n", "deny", "Deny"),
-    ]
+    BINDINGS = screen_bindings("chat.permission.")
 
     class Answered(Message):
         """The person answered: `decision` is allow, allow_always or deny; `reason` goes to the model."""
@@ -119,10 +116,12 @@ class PermissionPrompt(Vertical, can_focus=True):
         event.stop()
         self._send("deny", event.value.strip())
 
-    def on_key(self, event) -> None:
-        if event.key == "escape" and self.has_class("-asking-reason"):
-            event.stop()
-            self._send("deny")
+    def action_deny_without_reason(self) -> None:
+        """Esc while the reason line is open: deny with no reason. Otherwise Esc goes on (the
+        chat pane cancels the run)."""
+        if not self.has_class("-asking-reason"):
+            raise SkipAction()
+        self._send("deny")
 
     def _send(self, decision: PermissionDecision, reason: str = "") -> None:
         if self.answered:

@@ -23,6 +23,7 @@ from workbench.ui.chat.diffs import diff_stats, edit_hunks, render_diff
 from workbench.ui.chat.settled import SettledStatic, settled_size
 from workbench.ui.chat.toolkinds import DIFF_TOOLS, main_argument, secondary_arguments, tool_kind
 from workbench.ui.colours import swatch_colour
+from workbench.ui.keymap import screen_bindings
 
 BlockStatus = Literal["pending", "running", "done", "failed", "denied", "cancelled"]
 
@@ -93,7 +94,7 @@ class ToolCallBlock(Vertical, can_focus=True):
     ToolCallBlock .tool-prompt { height: auto; margin: 0 0 1 0; color: $text-muted; }
     """
 
-    BINDINGS = [("enter", "toggle", "Expand/collapse")]
+    BINDINGS = screen_bindings("chat.block.")
 
     virtual_size = settled_size()
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
 from workbench.transcripts.origin import RunOrigin
+from workbench.ui.keymap import screen_bindings
 
 
 class AgentAsRunScreen(Screen):
@@ -25,7 +25,7 @@ class AgentAsRunScreen(Screen):
     AgentAsRunScreen > TextArea { height: 1fr; }
     """
 
-    BINDINGS = [Binding("escape", "close", "Back", id="dialog.close")]
+    BINDINGS = screen_bindings("agent_as_run.")
 
     def __init__(self, origin: RunOrigin) -> None:
         super().__init__()

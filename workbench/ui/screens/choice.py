@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
+
+from workbench.ui.keymap import screen_bindings
 
 
 class ChoiceDialog(ModalScreen[str | None]):
@@ -20,7 +21,7 @@ class ChoiceDialog(ModalScreen[str | None]):
     ChoiceDialog OptionList { height: auto; max-height: 20; border: none; }
     ChoiceDialog > Vertical > Label { width: 100%; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = screen_bindings("dialog.")
 
     def __init__(self, title: str, options: list[tuple[str | Text, str]],
                  current: str | None = None) -> None:

@@ -11,7 +11,6 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -20,6 +19,7 @@ from textual.widgets import Footer, Static
 from workbench.plural import plural
 from workbench.ui.chat.pane import ChatPane, Run, SessionFactory
 from workbench.ui.chat.run_stats import CallSummary, RunStats
+from workbench.ui.keymap import screen_bindings
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,7 @@ class CompareScreen(Screen):
     """Two runs of one task, side by side."""
 
     CSS_PATH = "compare.tcss"
-    BINDINGS = [
-        Binding("escape", "cancel_or_close", "Cancel / close", id="compare.close"),
-    ]
+    BINDINGS = screen_bindings("compare.")
 
     def __init__(self, variants: list[Variant], prompt: str, *, cwd: Path | None = None,
                  model: str | None = None, session_factory: SessionFactory | None = None) -> None:

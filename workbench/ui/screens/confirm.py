@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
+
+from workbench.ui.keymap import screen_bindings
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -18,10 +19,7 @@ class ConfirmDialog(ModalScreen[bool]):
     ConfirmDialog Horizontal { height: auto; margin-top: 1; }
     ConfirmDialog Button { margin-right: 2; }
     """
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="dialog.yes"),
-        Binding("n,escape", "answer(False)", "No", id="dialog.no"),
-    ]
+    BINDINGS = screen_bindings("confirm.")
 
     def __init__(self, question: str, confirm_label: str = "Delete") -> None:
         super().__init__()

@@ -6,10 +6,11 @@ import difflib
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
+
+from workbench.ui.keymap import screen_bindings
 
 
 def unified_diff(disk: str, buffer: str, name: str) -> str:
@@ -29,7 +30,7 @@ class DiffScreen(ModalScreen[None]):
     DiffScreen > Vertical { width: 90%; height: 80%; border: thick $primary; background: $surface; }
     DiffScreen VerticalScroll { height: 1fr; }
     """
-    BINDINGS = [Binding("escape,q", "close", "Close", id="dialog.close")]
+    BINDINGS = screen_bindings("diff.")
 
     def __init__(self, disk: str, buffer: str, name: str) -> None:
         super().__init__()

@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from textual import work
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -22,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from workbench.agents.diagnostics import Diagnostic, Severity
+from workbench.ui.keymap import screen_bindings
 
 GENERATOR_PROMPT = """You design Claude Code subagents: Markdown files whose YAML frontmatter names the \
 agent and says when to use it, and whose body is the agent's system prompt.
@@ -99,10 +99,7 @@ class GenerateScreen(ModalScreen[Path | None]):
     """Describe, generate, check, save. Dismisses with the saved path (or None)."""
 
     CSS_PATH = "generate.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="generate.save"),
-        Binding("escape", "close", "Close", id="generate.close"),
-    ]
+    BINDINGS = screen_bindings("generate.")
 
     class Streamed(Message):
         """A fragment of the model's answer."""

@@ -5,20 +5,19 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.keys import format_key
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
-from workbench.ui.keymap import ALL_KEYS
+from workbench.ui.keymap import ALL_KEYS, place, screen_bindings
 
 
 def readable_keys(keys: str) -> str:
-    """Binding keys as a person types them: "ctrl+full_stop,slash" -> "ctrl+., /".
+    """Binding keys as a person types them: "ctrl+full_stop,slash,escape" -> "ctrl+., /, esc".
 
-    Named keys that stand for one ASCII character show as that character; the rest (escape,
-    enter, f9) keep their names.
+    Named keys that stand for one ASCII character show as that character; escape shows as the
+    key cap's "esc"; the rest (enter, f9) keep their names.
     """
     shown = []
     for key in keys.split(","):
@@ -26,6 +25,8 @@ def readable_keys(keys: str) -> str:
         char = format_key(name)
         if len(char) == 1 and char.isascii() and char.isprintable():
             name = char
+        elif name == "escape":
+            name = "esc"
         shown.append("+".join([*modifiers, name]))
     return ", ".join(shown)
 
@@ -35,10 +36,10 @@ class HelpScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > Vertical { width: 90; height: auto; max-height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
-    HelpScreen DataTable { height: auto; max-height: 24; }
+    HelpScreen > Vertical { width: 96%; max-width: 130; height: auto; max-height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
+    HelpScreen DataTable { height: auto; max-height: 80vh; }
     """
-    BINDINGS = [Binding("escape,f1,q", "close", "Close", id="dialog.close")]
+    BINDINGS = screen_bindings("help.")
 
     def __init__(self, keys: dict[str, str]) -> None:
         super().__init__()
@@ -54,10 +55,16 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("key", "id", "does")
+        places: dict[str, list] = {}
         for spec in ALL_KEYS:
-            # Text, not str: a DataTable reads str cells as markup, and a key may be "ctrl+[".
-            table.add_row(Text(readable_keys(self._keys.get(spec.id, spec.key))), spec.id,
-                          spec.help)
+            places.setdefault(place(spec), []).append(spec)
+        for where, specs in places.items():
+            # A heading row per place the keys work; the rows are keyed by binding id.
+            table.add_row(Text(where, style="bold"), "", "", key=f"place:{where}")
+            for spec in specs:
+                # Text, not str: a DataTable reads str cells as markup, and a key may be "ctrl+[".
+                table.add_row(Text(readable_keys(self._keys.get(spec.id, spec.key))), spec.id,
+                              spec.help, key=spec.id)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from workbench.ui.cursor import apply_cursor_blink
 from workbench.ui.frontmatter_edit import yaml_scalar
+from workbench.ui.keymap import screen_bindings
 
 # The name rule of AG113: what Claude Code's wizard accepted and the docs recommend.
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$")
@@ -63,7 +63,7 @@ class NewAgentDialog(ModalScreen[NewAgentRequest | None]):
     NewAgentDialog Horizontal { height: auto; margin-top: 1; }
     NewAgentDialog Button { margin-right: 2; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = screen_bindings("dialog.")
 
     def __init__(self, folders: list[tuple[str, Path]]) -> None:
         super().__init__()

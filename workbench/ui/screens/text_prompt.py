@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from workbench.ui.cursor import apply_cursor_blink
+from workbench.ui.keymap import screen_bindings
 
 
 class TextPromptDialog(ModalScreen[str | None]):
@@ -21,7 +21,7 @@ class TextPromptDialog(ModalScreen[str | None]):
     TextPromptDialog > Vertical { width: 64; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
     TextPromptDialog #prompt-error { color: $error; height: auto; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = screen_bindings("dialog.")
 
     def __init__(self, title: str, value: str = "",
                  check: Callable[[str], str | None] | None = None) -> None:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, SelectionList
@@ -15,6 +14,7 @@ from textual.widgets.selection_list import Selection
 from workbench.agents.toolnames import (
     CURRENT_TOOLS, DEPRECATED_TOOLS, MCP_PATTERN, UNAVAILABLE_TO_SUBAGENTS,
 )
+from workbench.ui.keymap import screen_bindings
 
 # agent-format.md §6.2: the wizard's buckets (only tools usable by custom agents are listed).
 READ_ONLY = ("Glob", "Grep", "ExitPlanMode", "Read", "WebFetch", "TodoWrite", "WebSearch",
@@ -105,7 +105,7 @@ class ToolPickerDialog(ModalScreen[ToolChoice | None]):
     ToolPickerDialog Horizontal { height: auto; }
     ToolPickerDialog Button { margin-right: 2; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = screen_bindings("dialog.")
 
     def __init__(self, current: list[str] | None, servers: list[str] = ()) -> None:
         super().__init__()
