@@ -82,8 +82,13 @@ def test_two_ids_on_f1_leave_help_on_f1():
 
 
 def test_keys_may_be_swapped_and_screens_may_reuse_a_key():
-    swapped = check_keymap({"save": "ctrl+q", "quit": "ctrl+s"})
-    assert swapped == (({"save": "ctrl+q", "quit": "ctrl+s"}), [])
+    swapped = check_keymap({"save": "ctrl+n", "new_agent": "ctrl+s"})
+    assert swapped == (({"save": "ctrl+n", "new_agent": "ctrl+s"}), [])
+    # An app-wide key works over every screen, so it may not take a key a screen uses: quit on
+    # ctrl+s would fire in the generate screen instead of its save.
+    refused = check_keymap({"save": "ctrl+q", "quit": "ctrl+s"})
+    assert refused.keys == {}
+    assert "ctrl+s is already generate.save's key; quit keeps ctrl+q" in refused.problems[0]
     # The browser's and the viewer's keys are never active together; app-wide keys always are.
     screens = check_keymap({"transcripts.filter": "j", "transcript.next_call": "j",
                             "transcript.previous_call": "ctrl+t"})
