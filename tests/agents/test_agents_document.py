@@ -52,9 +52,18 @@ def test_leading_blank_line_means_no_frontmatter():
     assert doc.state == "no_frontmatter" and doc.fields is None and not doc.has_frontmatter
 
 
-def test_frontmatter_without_closing_line_is_unclosed():
-    doc = AgentDocument.parse("---\nname: x\ndescription: a ---- b\n")
+def test_frontmatter_without_any_later_dashes_is_unclosed():
+    doc = AgentDocument.parse("---\nname: x\ndescription: a -- b\n")
     assert doc.state == "unclosed" and doc.fields is None
+
+
+def test_frontmatter_ends_at_the_first_dashes_anywhere_and_the_rest_is_body():
+    # Claude Code's pattern is `^---\s*\n([\s\S]*?)---\s*\n?`: a `---` inside a value ends it.
+    doc = AgentDocument.parse("---\nname: x\ndescription: a ---- b\ntools: Read\n---\n\nBody.\n")
+    assert doc.state == "strict" and doc.fields == {"name": "x", "description": "a"}
+    assert doc.body == "- b\ntools: Read\n---\n\nBody."
+    ruled = AgentDocument.parse("---\nname: x\n-----\ndescription: d\n---\nBody")
+    assert ruled.fields == {"name": "x"} and ruled.body == "--\ndescription: d\n---\nBody"
 
 
 def test_empty_frontmatter_is_an_empty_mapping():

@@ -51,3 +51,9 @@ def test_after_a_repair_the_field_rules_judge_the_repaired_fields():
     doc = AgentDocument.parse(fm("name: x", "description: Use when: asked", "color: Magenta"))
     codes = {d.code for d in validate(doc)}
     assert {"AG004", "AG113", "AG171"} <= codes
+
+
+def test_a_cut_frontmatter_names_the_value_cut_short_and_the_keys_that_become_body():
+    text = fm(NAME, "description: Use when a --- rule appears", "tools: Read", "model: sonnet")
+    [cut] = [d for d in validate(AgentDocument.parse(text)) if d.code == "AG007"]
+    assert "`description`" in cut.message and "(`tools`, `model`)" in cut.message

@@ -1,6 +1,7 @@
 """An agent file parsed the way Claude Code reads it, with the text range of everything in it.
 
-The parsing model is rules.md's: line-based `---` delimiters (a BOM skipped), a strict YAML 1.2
+The parsing model is rules.md's: Claude Code's `---` delimiters (the frontmatter ends at the first
+`---` after the opening line, anywhere; a BOM skipped), a strict YAML 1.2
 parse of the frontmatter, Claude Code's quote-and-retry repair when that fails, and the `\\n` rule
 for `description`. Positions of keys, values and list entries are offsets into the original text,
 also after a repair (the repair only adds quotes and escapes inside single lines, so offsets map
@@ -293,36 +294,28 @@ def _parse(text: str, path: Path | None) -> AgentDocument:
     if first_line.rstrip(" \t\r") != "---":
         return AgentDocument(text, path, "no_frontmatter", False, None,
                              _trimmed(text, start, len(text)), None)
-    closing = _closing_line(text, first_end + 1) if first_end != -1 else None
-    if closing is None:
+    # Claude Code's pattern `^---\s*\n([\s\S]*?)---\s*\n?`: the frontmatter ends at the first
+    # `---` after the opening line, wherever it is (inside a value, or the start of a `-----`).
+    close_start = text.find("---", first_end + 1) if first_end != -1 else -1
+    if close_start == -1:
         return AgentDocument(text, path, "unclosed", True, None,
                              _trimmed(text, start, len(text)), None)
-    close_start, close_end = closing
     fm = Span(first_end + 1, close_start)
-    after = close_end + 1 if close_end < len(text) else close_end
-    document = AgentDocument(text, path, "strict", True, fm, _trimmed(text, after, len(text)), None)
+    document = AgentDocument(text, path, "strict", True, fm,
+                             _trimmed(text, close_start + 3, len(text)), None)
     _read_frontmatter(document, text[fm.start : fm.end], fm.start)
     return document
 
 
-def _closing_line(text: str, pos: int) -> tuple[int, int] | None:
-    """The first line at or after `pos` (a line start) that is `---` and trailing blanks: its start
-    and the end of its content, as `^---[ \t\r]*$` in multi-line mode finds it."""
+def whole_delimiter_line(text: str, at: int) -> bool:
+    """Whether the `---` at `at` is a whole line: at a line start, followed only by blanks."""
+    if at > 0 and text[at - 1] != "\n":
+        return False
+    end = at + 3
     length = len(text)
-    while True:
-        at = text.find("---", pos)
-        if at == -1:
-            return None
-        if at == pos or text[at - 1] == "\n":
-            end = at + 3
-            while end < length and text[end] in " \t\r":
-                end += 1
-            if end == length or text[end] == "\n":
-                return at, end
-        pos = text.find("\n", at)
-        if pos == -1:
-            return None
-        pos += 1
+    while end < length and text[end] in " \t\r":
+        end += 1
+    return end == length or text[end] == "\n"
 
 
 def _trimmed(text: str, start: int, end: int) -> Span:

@@ -26,7 +26,7 @@ RULES: dict[str, Rule] = {
         Rule("AG004", "yaml-strict-invalid", W),
         Rule("AG005", "frontmatter-not-mapping", E),
         Rule("AG006", "crlf-line-endings", W),
-        Rule("AG007", "delimiter-in-frontmatter", W),
+        Rule("AG007", "frontmatter-cut", W),
         Rule("AG008", "duplicate-key", W),
         Rule("AG009", "ambiguous-scalar", W),
         Rule("AG100", "unknown-field", W),

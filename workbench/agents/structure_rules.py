@@ -7,13 +7,13 @@ import re
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from .document import whole_delimiter_line
 from .fields import FIELDS
 from .ruletable import Report, fix
 from .yaml12 import SAME, YAML11_TYPED_FIRSTS, YAML11_YN, compose, scalar_value, yaml11_reading
 
 _STR_TAG = "tag:yaml.org,2002:str"
 
-_DASHES = re.compile(r"-{3,}")
 # A line that starts a top-level key: where a broken multi-line value ends.
 _TOP_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*:(?:\s|$)")
 
@@ -30,11 +30,11 @@ def check_structure(report: Report) -> None:
     if doc.state == "unclosed":
         start = 1 if doc.text.startswith("\ufeff") else 0
         report.add("AG002", (start, start + 3),
-                   "The frontmatter is never closed: no `---` line follows. Strict parsers fail "
-                   "and Claude Code may cut the block at a `---` inside a line. Add a `---` line "
-                   "after the last field.")
+                   "The frontmatter is never closed: no `---` follows the opening line, so "
+                   "Claude Code reads no fields and skips the file. Add a `---` line after the "
+                   "last field.")
         return
-    _check_dashes(report)
+    _check_cut(report)
     if doc.state == "unrecoverable":
         _check_unrecoverable(report)
     elif doc.state == "not_mapping":
@@ -64,17 +64,40 @@ def _check_crlf(report: Report) -> None:
                    (first, last, text[first:last].replace("\r\n", "\n"))))
 
 
-def _check_dashes(report: Report) -> None:
+def _check_cut(report: Report) -> None:
+    """AG007: the frontmatter ended at a `---` that is not a whole `---` line."""
     doc = report.doc
-    span = doc.frontmatter_span
-    # The regex has no literal prefix to skip ahead with; a plain find rules out most files.
-    first = doc.text.find("---", span.start, span.end)
-    if first == -1:
+    text = doc.text
+    at = doc.frontmatter_span.end
+    if whole_delimiter_line(text, at):
         return
-    for match in _DASHES.finditer(doc.text, first, span.end):
-        report.add("AG007", (match.start(), match.end()),
-                   "`---` inside the frontmatter: Claude Code and other loaders that end the block "
-                   "at the first `---` cut it here. Reword the value or quote it without `---`.")
+    line_start = text.rfind("\n", 0, at) + 1
+    key = _TOP_KEY.match(text, line_start)
+    if at == line_start:
+        where = "a `---` that starts a longer line"
+    elif key is not None:
+        where = f"`---` inside the value of `{key.group().split(':')[0]}`, which is cut short there"
+    else:
+        where = "`---` inside a value, which is cut short there"
+    # The keys between the cut and the `---` line the author meant as the end become body text.
+    lost = []
+    pos = _next_line(text, at, len(text))
+    while pos < len(text):
+        if text.startswith("---", pos) and whole_delimiter_line(text, pos):
+            break
+        match = _TOP_KEY.match(text, pos)
+        if match is not None:
+            lost.append(f"`{match.group().split(':')[0]}`")
+        pos = _next_line(text, pos, len(text))
+    if pos >= len(text):
+        lost = []  # no `---` line follows: nothing shows where the fields were meant to end
+    keys = (f" The keys after it ({', '.join(dict.fromkeys(lost))}) become part of the body, "
+            "so Claude Code does not read them." if lost else "")
+    report.add("AG007", (at, at + 3),
+               f"Claude Code ends the frontmatter at the first `---`, here: {where}; it reads "
+               f"only the text before it as fields and the rest as the system prompt.{keys} "
+               "Strict parsers and GitHub end it at a `---` line instead. Reword the text "
+               "without `---`.")
 
 
 def _line_span(text: str, offset: int) -> tuple[int, int]:
