@@ -6,6 +6,7 @@ import pytest
 from agent_texts import BODY, DESC, GOOD, NAME, fm
 
 from workbench.agents.document import AgentDocument, AgentFileError, read_agent_file
+from workbench.agents.rules import validate
 from workbench.agents.toolnames import split_tools
 
 
@@ -156,23 +157,31 @@ def test_empty_text_has_no_frontmatter():
     assert doc.state == "no_frontmatter" and doc.body == ""
 
 
-def test_read_agent_file_reports_unreadable_files_in_one_line(tmp_path):
-    binary = tmp_path / "a.md"
-    binary.write_bytes(b"\x00\x01\x02binary")
-    latin = tmp_path / "b.md"
-    latin.write_bytes("---\nname: caf\xe9\n---\n".encode("latin-1"))
-    for path, words in ((binary, "binary"), (latin, "UTF-8"), (tmp_path / "none.md", "no such"),
-                        (tmp_path, "folder")):
+def test_read_agent_file_reports_only_io_failures_in_one_line(tmp_path):
+    for path, words in ((tmp_path / "none.md", "no such"), (tmp_path, "folder")):
         with pytest.raises(AgentFileError) as error:
             read_agent_file(path)
         assert words in str(error.value) and "\n" not in str(error.value)
 
 
-def test_read_agent_file_parses_a_huge_file(tmp_path):
+def test_bytes_that_are_not_utf8_are_read_as_replacement_characters(tmp_path):
+    latin = tmp_path / "b.md"
+    latin.write_bytes("---\nname: caf\xe9\xe9\n---\n".encode("latin-1"))
+    doc = read_agent_file(latin)
+    assert doc.name == "caf\ufffd\ufffd" and doc.invalid_utf8 == (13, 13)
+    binary = tmp_path / "a.md"
+    binary.write_bytes(b"\x00\x01\x02binary")
+    assert read_agent_file(binary).raw_kind == "binary"
+
+
+def test_read_agent_file_does_not_parse_a_file_over_one_mebibyte(tmp_path):
     path = tmp_path / "big.md"
     path.write_text(GOOD + "lorem ipsum dolor " * 300_000, encoding="utf-8")
     doc = read_agent_file(path)
-    assert doc.name == "code-reviewer" and len(doc.body) > 5_000_000
+    assert doc.state == "too_large" and doc.fields is None and doc.has_frontmatter
+    at_limit = tmp_path / "limit.md"
+    at_limit.write_bytes(GOOD.encode() + b"x" * (1_048_576 - len(GOOD.encode())))
+    assert read_agent_file(at_limit).name == "code-reviewer"
 
 
 @pytest.mark.parametrize(("encoding", "name"), [
@@ -183,7 +192,8 @@ def test_read_agent_file_parses_a_huge_file(tmp_path):
 def test_a_utf16_agent_file_is_called_utf16_not_binary(tmp_path, encoding, name):
     path = tmp_path / "a.md"
     path.write_bytes("---\nname: a\ndescription: d\n---\nBody.\n".encode(encoding))
-    with pytest.raises(AgentFileError) as error:
-        read_agent_file(path)
-    message = str(error.value)
-    assert name in message and "save it as UTF-8" in message and "binary" not in message
+    doc = read_agent_file(path)
+    assert doc.raw_kind == name
+    [found] = [d for d in validate(doc) if d.code == "AG011"]
+    assert name in found.message and "Save it as UTF-8" in found.message
+    assert "binary" not in found.message

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from agent_texts import BODY, DESC, GOOD, NAME, fm, positions, unmark
 
-from workbench.agents.document import AgentDocument
+from workbench.agents.document import AgentDocument, document_from_bytes
 from workbench.agents.rules import RULES, ValidationContext, validate
 
 NOT_PLUGIN = ValidationContext(in_plugin=False)
@@ -27,6 +27,8 @@ TRIGGERS = [
     ("AG009", fm(NAME, DESC, "background: «yes»"), None, False),
     ("AG009", fm(NAME, DESC, "maxTurns: «012»"), None, False),
     ("AG009", fm(NAME, DESC, "skills: [docs, «n»]"), None, False),
+    ("AG010", "«---»" + fm(NAME, DESC, body="x" * 1_048_576)[3:], None, False),
+    ("AG010", "«---»" + fm(NAME, DESC, body="\u00e9" * 524_288)[3:], None, False),
     ("AG100", fm(NAME, DESC, "«allowed-tools»: Read"), None, False),
     ("AG100", fm(NAME, DESC, "«Model»: sonnet"), None, False),
     ("AG101", fm(NAME, DESC, "«category»: quality"), None, False),
@@ -108,6 +110,8 @@ QUIET = [
     ("AG007", "---\n" + NAME + "\n" + DESC + "\n---   \n\n" + BODY + "\n-----\n", None, False),
     ("AG008", GOOD, None, False),
     ("AG009", fm(NAME, DESC, 'background: "yes"', "maxTurns: 12"), None, False),
+    ("AG010", fm(NAME, DESC, body="x" * (1_048_576 - len(fm(NAME, DESC, body="")))), None, False),
+    ("AG011", GOOD.replace("quality", "quality \ufffd"), None, False),
     ("AG100", fm(NAME, DESC, "category: quality"), None, False),
     ("AG101", GOOD, None, False),
     ("AG110", GOOD, None, False),
@@ -180,8 +184,30 @@ def test_rule_stays_silent_when_the_file_is_fine(code, text, path, in_plugin):
     assert code not in {d.code for d in _diagnostics(text, path, in_plugin)}
 
 
+# Read from bytes (AG011 is about the file's bytes, not its text): (code, marked text, bytes).
+BYTE_TRIGGERS = [
+    ("AG011", "«---»\nname: caf\ufffd-agent\n", "---\nname: caf\xe9-agent\n".encode("latin-1")),
+    ("AG011", "«\ufffd\ufffd-\x00-\x00-\x00»", "---".encode("utf-16")),
+]
+
+
+@pytest.mark.parametrize("code, marked, data", BYTE_TRIGGERS)
+def test_rule_on_the_files_bytes_fires_at_its_exact_range(code, marked, data):
+    text, (start, end) = unmark(marked)
+    doc = document_from_bytes(data)
+    assert doc.text == text
+    found = [d for d in validate(doc, NOT_PLUGIN) if d.code == code]
+    assert [positions(text, d.start, d.end) for d in found] == [positions(text, start, end)]
+    assert found[0].name == RULES[code].name and found[0].severity == RULES[code].severity
+
+
+def test_valid_utf8_bytes_give_no_ag011_even_with_a_replacement_character():
+    doc = document_from_bytes(GOOD.replace("quality", "quality \ufffd").encode("utf-8"))
+    assert "AG011" not in {d.code for d in validate(doc, NOT_PLUGIN)}
+
+
 def test_every_single_file_code_has_a_trigger_and_a_quiet_case():
-    assert {c for c, *_ in TRIGGERS} == set(SINGLE_FILE_CODES)
+    assert {c for c, *_ in TRIGGERS} | {c for c, *_ in BYTE_TRIGGERS} == set(SINGLE_FILE_CODES)
     assert {c for c, *_ in QUIET} == set(SINGLE_FILE_CODES)
 
 

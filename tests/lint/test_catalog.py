@@ -107,16 +107,29 @@ def test_a_file_named_directly_is_an_agent_even_without_frontmatter(tmp_path):
     assert _codes(catalog.entry(readme)) == ["AG001"]
 
 
-def test_an_unreadable_file_becomes_an_entry_with_a_one_line_error(tmp_path):
+def test_bytes_that_are_not_utf8_are_read_as_claude_code_reads_them_not_as_an_error(tmp_path):
     root = tmp_path / "agents"
     root.mkdir()
     (root / "binary.md").write_bytes(b"---\x00\x01\x02")
     (root / "latin1.md").write_bytes("---\nname: caf\xe9\n---\n".encode("latin-1"))
     catalog = Catalog.load([_scope(root)])
-    errors = {e.path.name: e.error for e in catalog.entries}
-    assert set(errors) == {"binary.md", "latin1.md"}
-    assert all(e.document is None for e in catalog.entries)
-    assert all(message and "\n" not in message for message in errors.values())
+    [entry] = catalog.entries  # the binary file has no frontmatter and looks like no agent
+    assert entry.path.name == "latin1.md" and entry.error is None
+    assert entry.document.name == "caf\ufffd" and "AG011" in {d.code for d in entry.diagnostics}
+    assert catalog.skipped == [root / "binary.md"]
+
+
+def test_unsaved_text_of_a_file_with_bad_bytes_keeps_ag011_while_a_replacement_is_left(tmp_path):
+    root = tmp_path / "agents"
+    root.mkdir()
+    path = root / "latin1.md"
+    path.write_bytes("---\nname: caf\xe9\n---\n".encode("latin-1"))
+    catalog = Catalog.load([_scope(root)])
+    text = catalog.entry(path).document.text
+    [edited] = [e for e in catalog.update(path, text + "More.\n") if e.path == path]
+    assert "AG011" in {d.code for d in edited.diagnostics}
+    [fixed] = [e for e in catalog.update(path, text.replace("\ufffd", "e")) if e.path == path]
+    assert "AG011" not in {d.code for d in fixed.diagnostics}
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads folders without permission")

@@ -307,7 +307,7 @@ class Catalog:
         if text is None:
             entry = self._read(entry_path, scope, named=scope.files is not None)
         else:
-            entry = self._from_text(entry_path, scope, text)
+            entry = self._from_text(entry_path, scope, text, old)
         if entry is None:
             return self._replace(key, old, None) if old is not None else []
         return self._replace(key, old, entry)
@@ -489,10 +489,20 @@ class Catalog:
             return None
         return self._validated(document.path, scope, document)
 
-    def _from_text(self, path: Path, scope: Scope, text: str) -> AgentEntry:
+    def _from_text(self, path: Path, scope: Scope, text: str, old: AgentEntry | None = None
+                   ) -> AgentEntry:
         from workbench.agents.document import AgentDocument
 
-        return self._validated(path, scope, AgentDocument.parse(text, path=path))
+        document = AgentDocument.parse(text, path=path)
+        # Text read from a file with bytes that are not UTF-8 keeps its AG011 while it is edited,
+        # as long as a U+FFFD the reading put there is left.
+        before = old.document if old is not None else None
+        if before is not None and before.invalid_utf8 is not None:
+            at = text.find("\ufffd")
+            if at != -1:
+                document.invalid_utf8 = (at, before.invalid_utf8[1] if at == before.invalid_utf8[0]
+                                         else len(text[:at].encode("utf-8", "surrogatepass")))
+        return self._validated(path, scope, document)
 
     def _validated(self, path: Path, scope: Scope, document) -> AgentEntry:
         diagnostics = _rules().validate(document, self.context(path))

@@ -35,7 +35,8 @@ _NON_SPACE = re.compile(r"\S")
 # Block indicators (and anchors or tags between them) chained on one line: each opens a level.
 _INDICATOR_CHAIN = re.compile(r"(?:(?:[-?:]|[&!][^\s]*)[ \t]+){%d}" % _MAX_NESTING)
 
-State = str  # "no_frontmatter" | "unclosed" | "strict" | "repaired" | "unrecoverable" | "not_mapping"
+State = str  # "no_frontmatter" | "unclosed" | "strict" | "repaired" | "unrecoverable" |
+#              "not_mapping" | "too_large"
 
 
 class Span(NamedTuple):
@@ -109,6 +110,12 @@ class AgentDocument:
         self.strict_error = strict_error
         self.repair_error = repair_error
         self.repairs = [] if repairs is None else repairs
+        # Read from bytes: (character offset, byte offset) of the first byte that is not UTF-8.
+        self.invalid_utf8: tuple[int, int] | None = None
+        # Read from bytes with NULs early on: "UTF-16LE"/"UTF-16BE", or "binary".
+        self.raw_kind: str | None = None
+        # The file's size in bytes when read from disk and over the limit (AG010).
+        self.byte_size: int | None = None
         # Maps an index into the YAML that was parsed (strict or repaired) to an offset of `text`.
         self._to_text = None
         # The split entries of a `tools`/`disallowedTools` string, kept from the parse.
@@ -236,9 +243,14 @@ def scalar_text(value) -> str:
     return str(value)
 
 
+# Claude Code skips an agent file larger than this many bytes (AG010).
+MAX_AGENT_FILE_BYTES = 1_048_576
+
+
 def read_agent_file(path: str | Path) -> AgentDocument:
-    """Read and parse an agent file; raises `AgentFileError` with a one-line reason when the file
-    cannot be read as UTF-8 text."""
+    """Read and parse an agent file as Claude Code reads it: bytes that are not UTF-8 become
+    U+FFFD (AG011), a file over 1 MiB is not parsed (AG010). Raises `AgentFileError` with a
+    one-line reason only when the file cannot be read at all (an I/O failure)."""
     path = path if isinstance(path, Path) else Path(path)
     try:
         # Plain `open`: `Path.read_bytes` makes a second path object per file.
@@ -252,19 +264,27 @@ def read_agent_file(path: str | Path) -> AgentDocument:
         raise AgentFileError(f"{path}: permission denied") from None
     except OSError as exc:
         raise AgentFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if data.find(b"\x00", 0, 8192) != -1:
-        # UTF-16 text (what some Windows editors save) is full of NUL bytes too, but it is text.
-        utf16 = _utf16_variant(data)
-        if utf16:
-            raise AgentFileError(f"{path}: {utf16} text, not UTF-8; save it as UTF-8")
-        raise AgentFileError(f"{path}: binary file, not an agent definition")
+    return document_from_bytes(data, path)
+
+
+def document_from_bytes(data: bytes, path: Path | None = None) -> AgentDocument:
+    """Decode as Claude Code does (UTF-8, U+FFFD for bad bytes) and parse; the document records
+    where the first bad byte was, and whether the bytes look like UTF-16 or binary."""
+    invalid = None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise AgentFileError(
-            f"{path}: not UTF-8 text (invalid byte at offset {exc.start}); save it as UTF-8"
-        ) from None
-    return _parse(text, path)
+        text = data.decode("utf-8", "replace")
+        # The prefix before the first bad byte is valid, so its length in characters is exact.
+        invalid = (len(data[: exc.start].decode("utf-8")), exc.start)
+    kind = None
+    if data.find(b"\x00", 0, 8192) != -1:
+        # UTF-16 text (what some Windows editors save) is full of NUL bytes too, but it is text.
+        kind = _utf16_variant(data) or "binary"
+    document = _parse(text, path, len(data))
+    document.invalid_utf8 = invalid
+    document.raw_kind = kind
+    return document
 
 
 def _utf16_variant(data: bytes) -> str | None:
@@ -287,11 +307,16 @@ def _split_values(value: str) -> list[str]:
     return [entry for entry, _, _ in split_tools_with_offsets(value)]
 
 
-def _parse(text: str, path: Path | None) -> AgentDocument:
+def _parse(text: str, path: Path | None, size: int | None = None) -> AgentDocument:
     start = 1 if text.startswith("\ufeff") else 0
     first_end = text.find("\n", start)
     first_line = text[start : first_end if first_end != -1 else len(text)]
-    if first_line.rstrip(" \t\r") != "---":
+    opened = first_line.rstrip(" \t\r") == "---"
+    if _over_size_limit(text, size):
+        document = AgentDocument(text, path, "too_large", opened, None, Span(0, 0), None)
+        document.byte_size = size
+        return document
+    if not opened:
         return AgentDocument(text, path, "no_frontmatter", False, None,
                              _trimmed(text, start, len(text)), None)
     # Claude Code's pattern `^---\s*\n([\s\S]*?)---\s*\n?`: the frontmatter ends at the first
@@ -305,6 +330,18 @@ def _parse(text: str, path: Path | None) -> AgentDocument:
                              _trimmed(text, close_start + 3, len(text)), None)
     _read_frontmatter(document, text[fm.start : fm.end], fm.start)
     return document
+
+
+def _over_size_limit(text: str, size: int | None) -> bool:
+    """Whether the file is over Claude Code's 1 MiB limit: `size` bytes when read from disk,
+    else the text's UTF-8 length (measured only when it could be over: a character is at most
+    four bytes)."""
+    if size is not None:
+        return size > MAX_AGENT_FILE_BYTES
+    if len(text) * 4 <= MAX_AGENT_FILE_BYTES:
+        return False
+    return len(text) > MAX_AGENT_FILE_BYTES or (
+        len(text.encode("utf-8", "surrogatepass")) > MAX_AGENT_FILE_BYTES)
 
 
 def whole_delimiter_line(text: str, at: int) -> bool:

@@ -29,6 +29,8 @@ RULES: dict[str, Rule] = {
         Rule("AG007", "frontmatter-cut", W),
         Rule("AG008", "duplicate-key", W),
         Rule("AG009", "ambiguous-scalar", W),
+        Rule("AG010", "file-too-large", E),
+        Rule("AG011", "invalid-utf8", W),
         Rule("AG100", "unknown-field", W),
         Rule("AG101", "extra-field", I),
         Rule("AG110", "name-missing", E),

@@ -19,8 +19,16 @@ _TOP_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*:(?:\s|$)")
 
 
 def check_structure(report: Report) -> None:
-    """AG001–AG007: delimiters, the strict parse, the repair, CRLF, `---` in the frontmatter."""
+    """AG001–AG007, AG010, AG011: size, encoding, delimiters, the strict parse, the repair, CRLF,
+    a frontmatter cut short."""
     doc = report.doc
+    if doc.state == "too_large":
+        size = doc.byte_size or len(doc.text.encode("utf-8", "surrogatepass"))
+        report.add("AG010", report.line_one(),
+                   f"The file is {size:,} bytes, over Claude Code's limit of 1,048,576 (1 MiB), "
+                   "so it skips it and reads none of its fields. Shorten the system prompt.")
+        return
+    _check_encoding(report)
     if doc.state == "no_frontmatter":
         report.add("AG001", report.line_one(),
                    "No frontmatter: the file does not start with a `---` line, so Claude Code "
@@ -46,6 +54,26 @@ def check_structure(report: Report) -> None:
                    "so Claude Code reads no fields. Write `key: value` lines.")
     elif doc.state == "repaired":
         _check_repaired(report)
+
+
+def _check_encoding(report: Report) -> None:
+    """AG011: bytes that are not UTF-8 (read from disk), which Claude Code reads as U+FFFD."""
+    doc = report.doc
+    utf16 = doc.raw_kind if doc.raw_kind and doc.raw_kind.startswith("UTF-16") else None
+    if doc.invalid_utf8 is None and utf16 is None:
+        return
+    if utf16 is not None:
+        report.add("AG011", report.line_one(),
+                   f"The file is {utf16} text, not UTF-8: Claude Code reads it as UTF-8 (bad "
+                   "bytes as U+FFFD, `\ufffd`), so it sees no `---` and no fields. Save it as "
+                   "UTF-8.")
+        return
+    offset, byte = doc.invalid_utf8
+    line, column = doc.lines.position(offset)
+    report.add("AG011", report.line_one(),
+               f"The file has bytes that are not UTF-8, the first at line {line} column {column} "
+               f"(byte {byte:,}): Claude Code reads each as U+FFFD (`\ufffd`), so those "
+               "characters are lost. Save the file as UTF-8.")
 
 
 def _check_crlf(report: Report) -> None:
