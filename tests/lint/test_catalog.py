@@ -193,6 +193,32 @@ def test_a_file_claude_code_skips_claims_no_name(tmp_path):
     assert catalog.entry(broken).display_name == "reviewer"
 
 
+@pytest.mark.parametrize("fields", [
+    "description: Use when reviewing.\nhooks: [lint]",  # AG166
+    "description: Use when reviewing.\nPreToolUse: []",  # AG174
+    "description: 42",  # AG121: a number is no description
+    "description: Use when reviewing.\nmodel: sonnet\n" + "x: " + "y" * 1_048_576,  # AG010
+])
+def test_the_whole_skip_set_claims_no_name(tmp_path, fields):
+    project, user = tmp_path / "project", tmp_path / "user"
+    broken = project / "reviewer.md"
+    broken.parent.mkdir()
+    broken.write_text(f"---\nname: reviewer\n{fields}\n---\nClaude Code skips this file.\n")
+    low = _agent(user / "reviewer.md", "reviewer")
+    catalog = Catalog.load([_scope(project, ScopeKind.PROJECT), _scope(user, ScopeKind.USER)])
+    assert catalog.entry(broken).name is None
+    assert catalog.entry(low).status == "active"
+
+
+def test_a_skip_set_finding_is_an_error_and_the_set_is_rules_mds():
+    from workbench.agents.rules import RULES
+    from workbench.agents.ruletable import SKIPPING_CODES
+
+    assert SKIPPING_CODES == {"AG001", "AG002", "AG003", "AG005", "AG010", "AG110", "AG111",
+                              "AG112", "AG120", "AG121", "AG166", "AG174"}
+    assert all(RULES[code].severity.value == "error" for code in SKIPPING_CODES)
+
+
 def test_the_description_budget_is_reported_once_on_the_longest_description(tmp_path):
     root = tmp_path / "agents"
     long_text = "Use this agent when " + "x" * 9_000

@@ -21,15 +21,15 @@ from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
 
 from workbench.agents.diagnostics import Diagnostic
+from workbench.agents.ruletable import SKIPPING_CODES
+
+# Codes after which Claude Code skips the file: it defines no agent, so it claims no name.
+_SKIPPING_CODES = SKIPPING_CODES
 
 # Folders a recursive search never enters: they hold no agents and can be huge.
 _PRUNED_DIRS = frozenset({".git", "node_modules", "__pycache__"})
 # A Markdown file without frontmatter found by a search is an agent only if it looks like one.
 _LOOKS_LIKE_AGENT_LINES = 20
-# Codes after which Claude Code skips the file: it defines no agent, so it claims no name.
-_SKIPPING_CODES = frozenset(
-    {"AG001", "AG002", "AG003", "AG005", "AG110", "AG111", "AG112", "AG120", "AG121"}
-)
 
 
 class ScopeKind(str, Enum):

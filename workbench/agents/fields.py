@@ -53,6 +53,9 @@ FIELDS: dict[str, FieldSpec] = {
     )
 }
 
+# Hook events that make Claude Code skip the file when written as top-level keys (AG174).
+TOP_LEVEL_HOOK_EVENTS = ("PreToolUse", "PermissionRequest")
+
 # Keys people write that Claude Code ignores, with the field they meant (AG100).
 KNOWN_MISTAKES = {
     "allowed-tools": "tools",

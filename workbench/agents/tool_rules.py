@@ -49,9 +49,11 @@ def _check_type(report: Report, key: str) -> bool:
                            f"`{key}` items must be tool names (text); Claude Code drops this "
                            f"{type(item).__name__} item. Write the tool's name.")
         return ok or any(isinstance(item, str) for item in value)
+    effect = "the agent gets all tools" if key == "tools" else "nothing is denied"
     report.add("AG130", doc.value_spans[key],
                f"`{key}` must be a comma-separated string or a list of tool names, not "
-               f"{_kind(value)}; Claude Code cannot read it. Write e.g. `{key}: Read, Grep`.")
+               f"{_kind(value)}; Claude Code ignores the value, so {effect}. Write e.g. "
+               f"`{key}: Read, Grep`.")
     return False
 
 

@@ -66,13 +66,13 @@ def _server_problem(item) -> str | None:
 
 
 def check_hooks(report: Report) -> None:
-    """AG166: hook events mapped to lists of `{matcher?, hooks: [{type, ...}]}`."""
+    """AG166: hook events mapped to lists of `{matcher?, hooks: [{type, ...}]}`; AG173: `once`."""
     doc = report.doc
     node = doc.value_nodes["hooks"]
     if not isinstance(node, MappingNode):
         report.add("AG166", doc.key_spans["hooks"],
                    "`hooks` must map hook events (PreToolUse, PostToolUse, Stop, …) to lists of "
-                   "matcher groups; Claude Code drops the whole value.")
+                   "matcher groups; Claude Code skips the whole file when it is not.")
         return
     for event, groups in node.value:
         if not isinstance(groups, SequenceNode):
@@ -106,11 +106,11 @@ def _check_group(report: Report, group) -> None:
             _bad(report, hook, "a `command` hook needs a `command`")
         for key_node, _ in hook.value:
             if _text(key_node) == "once":
-                report.add("AG166", _span(report.doc, key_node),
+                report.add("AG173", _span(report.doc, key_node),
                            "`once` is ignored in agent files: the hook runs every time. "
                            "Remove it.")
 
 
 def _bad(report: Report, node, problem: str) -> None:
     report.add("AG166", _span(report.doc, node),
-               f"In `hooks`, {problem}; Claude Code drops the whole `hooks` value.")
+               f"In `hooks`, {problem}; Claude Code skips the whole file.")
