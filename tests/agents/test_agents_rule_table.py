@@ -59,7 +59,14 @@ TRIGGERS = [
     ("AG131", fm(NAME, DESC, "disallowedTools: «Bsh»"), None, False),
     ("AG132", fm(NAME, DESC, "tools: Read, «LS»"), None, False),
     ("AG132", fm(NAME, DESC, "tools:\n  - Read\n  - «MultiEdit»"), None, False),
+    ("AG132", fm(NAME, DESC, "tools: Read, «TodoWrite»"), None, False),
+    ("AG132", fm(NAME, DESC, "tools: Read, «TaskCreate»"), None, False),
+    ("AG132", fm(NAME, DESC, "tools: Read, «KillShell»"), None, False),
+    ("AG132", fm(NAME, DESC, "disallowedTools: «BashOutput»"), None, False),
     ("AG133", fm(NAME, DESC, "tools: Read, «AskUserQuestion»"), None, False),
+    ("AG133", fm(NAME, DESC, "tools: Read, «ListAgents»"), None, False),
+    ("AG133", fm(NAME, DESC, "tools: Read, «CronCreate»"), None, False),
+    ("AG133", fm(NAME, DESC, "tools: Read, «TaskOutput»"), None, False),
     ("AG133", fm(NAME, DESC, "tools: Read, «ExitPlanMode»"), None, False),
     ("AG134", fm(NAME, DESC, "tools: Read, «Bash(git diff:*)»"), None, False),
     ("AG134", fm(NAME, DESC, "disallowedTools: «Bash(rm:*)»"), None, False),
@@ -68,10 +75,13 @@ TRIGGERS = [
     ("AG136", fm(NAME, DESC, "«tools»:"), None, False),
     ("AG137", fm(NAME, DESC, "tools: «Grpe, Raed»"), None, False),
     ("AG137", fm(NAME, DESC, "tools: «AskUserQuestion»"), None, False),
+    ("AG137", fm(NAME, DESC, "tools: «TodoWrite, TaskList»"), None, False),
     ("AG138", fm(NAME, DESC, "tools: Read, «Bash»", "disallowedTools: Bash"), None, False),
     ("AG139", fm(NAME, DESC, "tools: Read, Grep, «Read»"), None, False),
     ("AG140", fm(NAME, DESC, "tools: Read, «mcp__git/hub»"), None, False),
     ("AG140", fm(NAME, DESC, "tools: Read, «mcp__*»"), None, False),
+    ("AG141", fm(NAME, DESC, "tools: Read, Bash, «Grep»"), None, False),
+    ("AG141", fm(NAME, DESC, "tools:\n  - «Glob»\n  - Bash(git diff:*)"), None, False),
     ("AG150", fm(NAME, DESC, "model: «gpt-4o»"), None, False),
     ("AG150", fm(NAME, DESC, "model: «Sonnet»"), None, False),
     ("AG160", fm(NAME, DESC, "permissionMode: «ask»"), None, False),
@@ -102,6 +112,8 @@ TRIGGERS = [
     ("AG170", fm(NAME, DESC, "isolation: «container»"), None, False),
     ("AG171", fm(NAME, DESC, "color: «magenta»"), None, False),
     ("AG172", fm(NAME, DESC, "initialPrompt: «[review]»"), None, False),
+    ("AG177", fm(NAME, DESC, "memory: project", "tools: «Read, Grep»"), None, False),
+    ("AG177", fm(NAME, DESC, "tools: «[Bash]»", "memory: user"), None, False),
     ("AG180", fm(NAME, DESC, body="«Be brief.»\n"), None, False),
     ("AG181", fm(NAME, DESC, body=LONG_BODY), None, False),
 ]
@@ -147,9 +159,12 @@ QUIET = [
     ("AG135", fm(NAME, DESC, "tools: Read, Agent(worker, researcher)"), None, False),
     ("AG136", GOOD, None, False),
     ("AG137", fm(NAME, DESC, "tools: Grpe, mcp__github"), None, False),
+    ("AG137", fm(NAME, DESC, "tools: KillShell"), None, False),
     ("AG138", fm(NAME, DESC, "tools: Read", "disallowedTools: Bash"), None, False),
     ("AG139", GOOD, None, False),
     ("AG140", fm(NAME, DESC, "tools: mcp__github__search_code", "disallowedTools: mcp__*"), None, False),
+    ("AG141", fm(NAME, DESC, "tools: Bash, Grep, Glob", "disallowedTools: Bash"), None, False),
+    ("AG141", fm(NAME, DESC, "disallowedTools: Grep"), None, False),
     ("AG150", fm(NAME, DESC, "model: claude-opus-4-1"), None, False),
     ("AG150", fm(NAME, DESC, "model: INHERIT"), None, False),
     ("AG150", fm(NAME, DESC, "model: sonnet[1m]"), None, False),
@@ -176,6 +191,10 @@ QUIET = [
     ("AG170", fm(NAME, DESC, "isolation: worktree"), None, False),
     ("AG171", fm(NAME, DESC, "color: cyan"), None, False),
     ("AG172", fm(NAME, DESC, "initialPrompt: Review the staged diff"), None, False),
+    ("AG177", fm(NAME, DESC, "memory: project", "tools: Read, Write, Edit, Grep"), None, False),
+    ("AG177", fm(NAME, DESC, "memory: project"), None, False),
+    ("AG177", fm(NAME, DESC, "memory: everywhere", "tools: Read"), None, False),
+    ("AG177", fm(NAME, DESC, "memory: project", "tools: '*'"), None, False),
     ("AG180", GOOD, None, False),
     ("AG181", GOOD, None, False),
 ]
@@ -221,6 +240,24 @@ def test_rule_on_the_files_bytes_fires_at_its_exact_range(code, marked, data):
 def test_valid_utf8_bytes_give_no_ag011_even_with_a_replacement_character():
     doc = document_from_bytes(GOOD.replace("quality", "quality \ufffd").encode("utf-8"))
     assert "AG011" not in {d.code for d in validate(doc, NOT_PLUGIN)}
+
+
+def test_search_tools_beside_bash_are_reported_on_each_entry():
+    text = fm(NAME, DESC, "tools: Glob, Bash, Grep")
+    found = [(d.start, d.end) for d in _diagnostics(text, None, False) if d.code == "AG141"]
+    assert [text[start:end] for start, end in found] == ["Glob", "Grep"]
+
+
+def test_memory_names_the_tools_it_adds_and_old_names_say_what_they_become():
+    added = [d for d in _diagnostics(fm(NAME, DESC, "memory: local", "tools: Write, Grep"), None,
+                                     False) if d.code == "AG177"]
+    assert "`Read`, `Edit`" in added[0].message
+    [granted] = [d for d in _diagnostics(fm(NAME, DESC, "tools: Read, KillBash"), None, False)
+                 if d.code == "AG132"]
+    assert "grants it as `TaskStop`" in granted.message
+    [dropped] = [d for d in _diagnostics(fm(NAME, DESC, "tools: Read, MultiEdit"), None, False)
+                 if d.code == "AG132"]
+    assert "drops it" in dropped.message and "`Edit`" in dropped.message
 
 
 def test_every_single_file_code_has_a_trigger_and_a_quiet_case():
