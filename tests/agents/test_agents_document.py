@@ -97,6 +97,27 @@ def test_repair_quotes_simple_lines_and_maps_positions_back_to_the_original():
     assert [r.key for r in doc.repairs] == ["description"]
 
 
+def test_repair_leaves_a_flow_list_a_list():
+    doc = AgentDocument.parse(fm(NAME, "description: Use when: asked", "tools: [Read, Grep]",
+                                 "skills: [a] [b]"))
+    assert doc.state == "repaired"
+    assert doc.fields["tools"] == ["Read", "Grep"]
+    assert [_at(doc, s) for s in doc.item_spans["tools"]] == ["Read", "Grep"]
+    assert doc.fields["skills"] == "[a] [b]"  # looks like one, but is no sequence: quoted
+    assert [r.key for r in doc.repairs] == ["description", "skills"]
+
+
+def test_repair_turns_leading_tabs_into_two_spaces_each_even_with_nothing_to_quote():
+    text = fm(NAME, "description: Use when asked", "hooks:", "\tStop:", "\t\t- hooks:",
+              "\t\t\t\t- {type: command, command: ./x.sh}", "tools: Read\tGrep")
+    doc = AgentDocument.parse(text)
+    assert doc.state == "repaired" and doc.repairs == []
+    assert doc.fields["hooks"] == {"Stop": [{"hooks": [{"type": "command", "command": "./x.sh"}]}]}
+    assert [_at(doc, s) for s in doc.tab_repairs] == ["\t", "\t\t", "\t\t\t\t"]
+    assert [_at(doc, s) for s in doc.item_spans["tools"]] == ["Read", "Grep"]
+    assert _at(doc, doc.value_spans["description"]) == "Use when asked"
+
+
 def test_repair_escapes_quotes_and_backslashes_like_claude_code():
     doc = AgentDocument.parse(fm(NAME, r'description: Say "hi" \o/ then: go'))
     assert doc.state == "repaired"

@@ -20,6 +20,8 @@ FIXES = [
      fm(NAME, 'description: "Use when: asked to review"'), True, {}),
     ("AG004", fm(NAME, r'description: Say "hi" when: asked \o/'),
      fm(NAME, r'description: "Say \"hi\" when: asked \\o/"'), True, {}),
+    ("AG004", fm(NAME, "description: Use when: asked", "tools:", "\t- Read", "\t- Grep"),
+     fm(NAME, 'description: "Use when: asked"', "tools:", "  - Read", "  - Grep"), True, {}),
     ("AG006", GOOD.replace("\n", "\r\n"), GOOD, True, {}),
     ("AG009", fm(NAME, DESC, "background: yes"), fm(NAME, DESC, 'background: "yes"'), True, {}),
     ("AG009", fm(NAME, DESC, "maxTurns: 012"), fm(NAME, DESC, "maxTurns: 12"), True, {}),

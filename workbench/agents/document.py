@@ -110,6 +110,8 @@ class AgentDocument:
         self.strict_error = strict_error
         self.repair_error = repair_error
         self.repairs = [] if repairs is None else repairs
+        # The runs of leading tabs the repair turned into two spaces each.
+        self.tab_repairs: list[Span] = []
         # Read from bytes: (character offset, byte offset) of the first byte that is not UTF-8.
         self.invalid_utf8: tuple[int, int] | None = None
         # Read from bytes with NULs early on: "UTF-16LE"/"UTF-16BE", or "binary".
@@ -380,9 +382,10 @@ def _read_frontmatter(document: AgentDocument, yaml_text: str, base: int) -> Non
         document._to_text = shift
     except _ParseFailure as failure:
         document.strict_error = ParseProblem(failure.message, base + failure.index)
-        repairs, repaired_text, to_original = _simulate_repair(yaml_text, base)
+        repairs, tabs, repaired_text, to_original = _simulate_repair(yaml_text, base)
         document.repairs = repairs
-        if not repairs:
+        document.tab_repairs = tabs
+        if not repairs and not tabs:
             document.repair_error = document.strict_error
             document.state = "unrecoverable"
             return
@@ -449,26 +452,38 @@ def _too_deep(yaml_text: str) -> bool:
 
 
 def _simulate_repair(yaml_text: str, base: int):
-    """Claude Code's quote-and-retry: returns (repairs, rewritten YAML, index -> text offset)."""
+    """Claude Code's retry: each line's leading tabs become two spaces each, and simple top-level
+    values that need it are double-quoted (flow lists left alone). Returns (quote repairs, the
+    leading-tab runs rewritten, rewritten YAML, index -> text offset)."""
     repairs: list[Repair] = []
+    tabs: list[Span] = []
     out: list[str] = []
-    # (repaired value start, original value start, repaired value end, original value end)
-    segments: list[tuple[int, int, int, int]] = []
+    # (repaired start, original start, repaired end, original end, kind): kind "q" is a quoted
+    # value (one quote added before it), "t" a run of tabs (each became two spaces).
+    segments: list[tuple[int, int, int, int, str]] = []
     shift = 0
     offset = 0
     for line in yaml_text.split("\n"):
-        match = _REPAIR_LINE.match(line)
-        value = match.group(2) if match else None
-        if value and not _is_quoted(value) and _REPAIR_TRIGGER.search(value):
-            quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-            v_start = offset + match.start(2)
-            v_end = offset + len(line)
-            repairs.append(Repair(match.group(1), Span(base + v_start, base + v_end), quoted))
-            segments.append((v_start + shift, v_start, v_start + shift + len(quoted), v_end))
-            shift += len(quoted) - len(value)
-            out.append(line[: match.start(2)] + quoted)
+        if line.startswith("\t"):
+            count = len(line) - len(line.lstrip("\t"))
+            tabs.append(Span(base + offset, base + offset + count))
+            segments.append((offset + shift, offset, offset + shift + 2 * count, offset + count, "t"))
+            shift += count
+            out.append("  " * count + line[count:])
         else:
-            out.append(line)
+            match = _REPAIR_LINE.match(line)
+            value = match.group(2) if match else None
+            if (value and not _is_quoted(value) and _REPAIR_TRIGGER.search(value)
+                    and not _is_flow_list(value)):
+                quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                v_start = offset + match.start(2)
+                v_end = offset + len(line)
+                repairs.append(Repair(match.group(1), Span(base + v_start, base + v_end), quoted))
+                segments.append((v_start + shift, v_start, v_start + shift + len(quoted), v_end, "q"))
+                shift += len(quoted) - len(value)
+                out.append(line[: match.start(2)] + quoted)
+            else:
+                out.append(line)
         offset += len(line) + 1
     starts = [seg[0] for seg in segments]
 
@@ -476,12 +491,24 @@ def _simulate_repair(yaml_text: str, base: int):
         pos = bisect.bisect_right(starts, index) - 1
         if pos < 0:
             return base + index
-        r_start, o_start, r_end, o_end = segments[pos]
+        r_start, o_start, r_end, o_end, kind = segments[pos]
         if index >= r_end:
             return base + index - (r_end - o_end)
+        if kind == "t":
+            return base + o_start + (index - r_start) // 2
         return base + min(o_start + max(0, index - r_start - 1), o_end)
 
-    return repairs, "\n".join(out), to_original
+    return repairs, tabs, "\n".join(out), to_original
+
+
+def _is_flow_list(value: str) -> bool:
+    """A value the repair leaves alone: `[`…`]` that YAML reads as a sequence on its own."""
+    if not (value.startswith("[") and value.endswith("]")) or _too_deep(value):
+        return False
+    try:
+        return isinstance(compose(value), SequenceNode)
+    except Exception:  # noqa: BLE001 - anything that does not parse is no flow list
+        return False
 
 
 def _is_quoted(value: str) -> bool:

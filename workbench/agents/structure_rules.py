@@ -200,17 +200,24 @@ def _next_line(text: str, pos: int, limit: int) -> int:
 def _check_repaired(report: Report) -> None:
     doc = report.doc
     problem_line = _line_span(doc.text, doc.strict_error.offset)
-    target = next(
-        (r for r in doc.repairs if problem_line[0] <= r.span.start <= problem_line[1]),
-        doc.repairs[0],
-    )
-    keys = ", ".join(dict.fromkeys(f"`{r.key}`" for r in doc.repairs))
+    spans = [r.span for r in doc.repairs] + list(doc.tab_repairs)
+    target = next((span for span in spans if problem_line[0] <= span.start <= problem_line[1]),
+                  min(spans))
+    done = []
+    if doc.repairs:
+        done.append("quoting " + ", ".join(dict.fromkeys(f"`{r.key}`" for r in doc.repairs)))
+    if doc.tab_repairs:
+        done.append("turning leading tabs into spaces")
     line, column = doc.lines.position(doc.strict_error.offset)
-    report.add("AG004", target.span,
-               f"Not valid YAML ({doc.strict_error.message}, line {line} column {column}): Claude Code loads it only by quoting "
-               f"{keys} itself, and GitHub and other tools reject it. Quote the value.",
-               fix("Quote the value as Claude Code reads it", True,
-                   *((r.span.start, r.span.end, r.quoted) for r in doc.repairs)))
+    edits = [(r.span.start, r.span.end, r.quoted) for r in doc.repairs]
+    edits += [(span.start, span.end, "  " * (span.end - span.start)) for span in doc.tab_repairs]
+    edits.sort()
+    advice = "Quote the value" if doc.repairs else "Indent with spaces"
+    report.add("AG004", target,
+               f"Not valid YAML ({doc.strict_error.message}, line {line} column {column}): Claude "
+               f"Code loads it only by {' and '.join(done)} itself, and GitHub and other tools "
+               f"reject it. {advice}.",
+               fix("Rewrite it as Claude Code reads it", True, *edits))
 
 
 def check_keys_and_scalars(report: Report) -> None:
