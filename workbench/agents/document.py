@@ -467,7 +467,8 @@ def _simulate_repair(yaml_text: str, base: int):
         if line.startswith("\t"):
             count = len(line) - len(line.lstrip("\t"))
             tabs.append(Span(base + offset, base + offset + count))
-            segments.append((offset + shift, offset, offset + shift + 2 * count, offset + count, "t"))
+            r_start = offset + shift
+            segments.append((r_start, offset, r_start + 2 * count, offset + count, "t"))
             shift += count
             out.append("  " * count + line[count:])
         else:
@@ -479,7 +480,8 @@ def _simulate_repair(yaml_text: str, base: int):
                 v_start = offset + match.start(2)
                 v_end = offset + len(line)
                 repairs.append(Repair(match.group(1), Span(base + v_start, base + v_end), quoted))
-                segments.append((v_start + shift, v_start, v_start + shift + len(quoted), v_end, "q"))
+                r_start = v_start + shift
+                segments.append((r_start, v_start, r_start + len(quoted), v_end, "q"))
                 shift += len(quoted) - len(value)
                 out.append(line[: match.start(2)] + quoted)
             else:
