@@ -173,7 +173,10 @@ class AgentEntry:
         self.name: str | None = None
         # Its description's share of the scope's budget (AG192), in tokens.
         self.description_tokens = 0
-        if document is None or any(d.code in _SKIPPING_CODES for d in self.file_diagnostics):
+        # Whether Claude Code loads an agent from this file (no finding of the skip set).
+        self.loaded = document is not None and not any(
+            d.code in _SKIPPING_CODES for d in self.file_diagnostics)
+        if not self.loaded:
             return
         name = self.document.name
         if isinstance(name, str) and name:
