@@ -139,7 +139,8 @@ def _deprecated(report: Report, key, items, index, name, span, removable) -> Non
     if replacement:
         start = report.doc.text.find(name, span.start, span.end)
         if name in tn.GRANTED_AS:
-            message = (f"`{name}` is an old name: Claude Code grants it as `{replacement}`. "
+            granted = "grants" if key == "tools" else "denies"
+            message = (f"`{name}` is an old name: Claude Code {granted} it as `{replacement}`. "
                        f"Write `{replacement}`.")
         else:
             message = (f"`{name}` is no longer offered and Claude Code drops it (it does not "
