@@ -118,6 +118,22 @@ def test_repair_turns_leading_tabs_into_two_spaces_each_even_with_nothing_to_quo
     assert _at(doc, doc.value_spans["description"]) == "Use when asked"
 
 
+def test_the_tab_rewrite_works_with_crlf_and_only_on_tabs_that_start_the_line():
+    # Measured with Claude Code 2.1.337: it loads the CRLF file with tools Read, Grep (the quoting
+    # part of the repair fails with CRLF, the tab part does not), and skips the ` \t` one.
+    text = fm(NAME, DESC, "tools:", "\t- Read", "\t- Grep")
+    crlf = AgentDocument.parse(text.replace("\n", "\r\n"))
+    assert crlf.state == "repaired" and crlf.fields["tools"] == ["Read", "Grep"]
+    spaced = AgentDocument.parse(fm(NAME, DESC, "tools:", " \t- Read"))
+    assert spaced.state == "unrecoverable"
+
+
+def test_a_flow_list_with_trailing_blanks_is_quoted_as_claude_code_does():
+    # Claude Code 2.1.337 lists this agent's tools as the one entry `[Read, Grep]`.
+    doc = AgentDocument.parse(fm(NAME, "description: Use when: asked", "tools: [Read, Grep]   "))
+    assert doc.fields["tools"] == "[Read, Grep]   "
+
+
 def test_repair_escapes_quotes_and_backslashes_like_claude_code():
     doc = AgentDocument.parse(fm(NAME, r'description: Say "hi" \o/ then: go'))
     assert doc.state == "repaired"

@@ -95,8 +95,11 @@ TRIGGERS = [
     ("AG165", fm(NAME, DESC, "«mcpServers»: {github: {}}"), None, False),
     ("AG165", fm(NAME, DESC, "mcpServers:\n  - github\n  - «playwright: {type: stdio}»"), None, False),
     ("AG166", fm(NAME, DESC, "«hooks»: [lint]"), None, False),
-    ("AG166", fm(NAME, DESC, "hooks:\n  Stop:\n    - hooks:\n        - type: «shell»"), None, False),
-    ("AG166", fm(NAME, DESC, "hooks:\n  Stop:\n    - hooks:\n        - «type: command»"), None,
+    ("AG166", fm(NAME, DESC, "«hooks»: 5"), None, False),
+    ("AG166", fm(NAME, DESC, "hooks:\n  PreToolUse:\n    - hooks:\n        - type: «shell»"), None,
+     False),
+    ("AG166", fm(NAME, DESC, "hooks:\n  PermissionRequest: «x»"), None, False),
+    ("AG166", fm(NAME, DESC, "hooks:\n  PreToolUse:\n    - hooks:\n        - «type: command»"), None,
      False),
     (
         "AG173",
@@ -106,7 +109,8 @@ TRIGGERS = [
         False,
     ),
     ("AG174", fm(NAME, DESC, "«PreToolUse»:\n  - matcher: Bash"), None, False),
-    ("AG174", fm(NAME, DESC, "«PermissionRequest»: []"), None, False),
+    ("AG174", fm(NAME, DESC, "«PermissionRequest»: {}"), None, False),
+    ("AG174", fm(NAME, DESC, "«PreToolUse»: [Bash]"), None, False),
     ("AG167", fm(NAME, DESC, "memory: «global»"), None, False),
     ("AG168", fm(NAME, DESC, 'background: «"maybe"»'), None, False),
     ("AG169", fm(NAME, DESC, "effort: «extreme»"), None, False),
@@ -183,8 +187,15 @@ QUIET = [
     ("AG166", fm(NAME, DESC, "hooks:\n  PreToolUse:\n    - matcher: Bash\n      hooks:\n"
                  "        - type: command\n          command: ./check.sh"), None, False),
     ("AG167", fm(NAME, DESC, "memory: project"), None, False),
+    # Claude Code (2.1.332, 2.1.337) checks the shape of PreToolUse and PermissionRequest only.
+    ("AG166", fm(NAME, DESC, "hooks:\n  Stop:\n    - hooks:\n        - type: shell"), None, False),
+    ("AG166", fm(NAME, DESC, "hooks:\n  PostToolUse:\n    - hooks:\n        - type: command"), None,
+     False),
+    ("AG166", fm(NAME, DESC, "hooks:\n  PreToolUse:", "  Stop: x"), None, False),
+    ("AG166", fm(NAME, DESC, "hooks: {}"), None, False),
     ("AG173", fm(NAME, DESC, "hooks:\n  Stop:\n    - hooks:\n        - type: command\n"
                  "          command: ./check.sh"), None, False),
+    ("AG174", fm(NAME, DESC, "PreToolUse: []", "PermissionRequest:"), None, False),
     ("AG174", fm(NAME, DESC, "hooks:\n  PreToolUse:\n    - matcher: Bash\n      hooks:\n"
                  "        - type: command\n          command: ./check.sh", "PostToolUse: x"),
      None, False),

@@ -195,7 +195,7 @@ def test_a_file_claude_code_skips_claims_no_name(tmp_path):
 
 @pytest.mark.parametrize("fields", [
     "description: Use when reviewing.\nhooks: [lint]",  # AG166
-    "description: Use when reviewing.\nPreToolUse: []",  # AG174
+    "description: Use when reviewing.\nPreToolUse: [Bash]",  # AG174
     "description: 42",  # AG121: a number is no description
     "description: Use when reviewing.\nmodel: sonnet\n" + "x: " + "y" * 1_048_576,  # AG010
 ])

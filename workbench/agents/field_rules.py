@@ -36,7 +36,7 @@ def check_keys(report: Report) -> None:
     for key, span in doc.key_spans.items():
         if key in f.FIELDS:
             continue
-        if key in f.TOP_LEVEL_HOOK_EVENTS:
+        if key in f.TOP_LEVEL_HOOK_EVENTS and doc.fields[key] not in (None, []):
             report.add("AG174", span,
                        f"`{key}` is a hook event, not a field: it belongs under `hooks:`. Claude "
                        "Code skips a file with it at the top level. Move it under `hooks:`.")

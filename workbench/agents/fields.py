@@ -53,8 +53,10 @@ FIELDS: dict[str, FieldSpec] = {
     )
 }
 
-# Hook events that make Claude Code skip the file when written as top-level keys (AG174).
+# Hook events that make Claude Code skip the file when written as top-level keys with a value
+# other than null or `[]` (AG174), and the events under `hooks` whose shape it checks (AG166).
 TOP_LEVEL_HOOK_EVENTS = ("PreToolUse", "PermissionRequest")
+CHECKED_HOOK_EVENTS = TOP_LEVEL_HOOK_EVENTS
 
 # Keys people write that Claude Code ignores, with the field they meant (AG100).
 KNOWN_MISTAKES = {
