@@ -96,11 +96,11 @@ TRIGGERS = [
     ("AG165", fm(NAME, DESC, "mcpServers:\n  - github\n  - «playwright: {type: stdio}»"), None, False),
     ("AG166", fm(NAME, DESC, "«hooks»: [lint]"), None, False),
     ("AG166", fm(NAME, DESC, "«hooks»: 5"), None, False),
-    ("AG166", fm(NAME, DESC, "hooks:\n  PreToolUse:\n    - hooks:\n        - type: «shell»"), None,
-     False),
+    ("AG166", fm(NAME, DESC, "hooks:\n  PreToolUse:\n    - hooks:\n        - type: «shell»"),
+     None, False),
     ("AG166", fm(NAME, DESC, "hooks:\n  PermissionRequest: «x»"), None, False),
-    ("AG166", fm(NAME, DESC, "hooks:\n  PreToolUse:\n    - hooks:\n        - «type: command»"), None,
-     False),
+    ("AG166", fm(NAME, DESC, "hooks:\n  PreToolUse:\n    - hooks:\n        - «type: command»"),
+     None, False),
     (
         "AG173",
         fm(NAME, DESC, "hooks:\n  Stop:\n    - hooks:\n        - type: command\n"
@@ -127,7 +127,8 @@ TRIGGERS = [
 QUIET = [
     ("AG001", "\ufeff" + GOOD, None, False),
     ("AG002", GOOD, None, False),
-    ("AG002", fm(NAME, "description: Use when a ---- rule appears").replace("\n---\n", "\n"), None, False),
+    # No `---` line closes it, but the `----` in the value does (AG007, not AG002).
+    ("AG002", fm(NAME, "description: Use when a ---- rule").replace("\n---\n", "\n"), None, False),
     ("AG003", fm(NAME, "description: |", "  Use when reviewing", "  <example>"), None, False),
     ("AG004", fm(NAME, 'description: "Use when: the user asks for a review"'), None, False),
     ("AG004", fm(NAME, DESC, "tools:", "  - Read\t# a tab inside a line is fine"), None, False),
