@@ -12,8 +12,9 @@ from workbench.agents.document import AgentDocument, read_agent_file
 from workbench.agents.fixes import apply_edits, fix_text
 from workbench.agents.rules import validate
 
+# Claude Code's frontmatter pattern (rules.md): it ends at the first `---` anywhere.
+_FRONTMATTER = re.compile(r"\A\ufeff?---\s*\n([\s\S]*?)---\s*\n?")
 _OPEN = re.compile(r"\A\ufeff?---[ \t\r]*\n")
-_CLOSE = re.compile(r"^---[ \t\r]*$", re.M)
 # Safe fixes that may change a field (making a dropped value take effect): code -> field keys.
 _MAY_CHANGE = {"AG100": None, "AG111": {"name"}, "AG131": {"tools", "disallowedTools"},
                "AG132": {"tools", "disallowedTools"}, "AG139": {"tools", "disallowedTools"},
@@ -27,16 +28,15 @@ def corpus(corpus_dir):
 
 
 def _strict_yaml_fails(text: str) -> bool | None:
-    """An independent strict reading: PyYAML's C loader on the line-delimited frontmatter.
-    None when the file has no frontmatter at all."""
-    opening = _OPEN.match(text)
-    if not opening:
+    """An independent strict reading: PyYAML's C loader on the frontmatter Claude Code's pattern
+    finds. None when the file has no frontmatter at all."""
+    if not _OPEN.match(text):
         return None
-    closing = _CLOSE.search(text, opening.end())
-    if closing is None:
+    found = _FRONTMATTER.match(text)
+    if found is None:
         return True
     try:
-        data = yaml.load(text[opening.end() : closing.start()], Loader=yaml.CSafeLoader)
+        data = yaml.load(found.group(1), Loader=yaml.CSafeLoader)
     except yaml.YAMLError:
         return True
     return not (data is None or isinstance(data, dict))

@@ -51,3 +51,21 @@ def test_after_a_repair_the_field_rules_judge_the_repaired_fields():
     doc = AgentDocument.parse(fm("name: x", "description: Use when: asked", "color: Magenta"))
     codes = {d.code for d in validate(doc)}
     assert {"AG004", "AG113", "AG171"} <= codes
+
+
+def test_a_cut_frontmatter_names_the_value_cut_short_and_the_keys_that_become_body():
+    text = fm(NAME, "description: Use when a --- rule appears", "tools: Read", "model: sonnet")
+    [cut] = [d for d in validate(AgentDocument.parse(text)) if d.code == "AG007"]
+    assert "`description`" in cut.message and "(`tools`, `model`)" in cut.message
+
+
+def test_docs_rules_md_lists_every_rule_with_its_name_and_severity():
+    from pathlib import Path
+
+    table = Path(__file__).parents[2] / "docs" / "rules.md"
+    rows = {}
+    for line in table.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.split("|")]
+        if len(cells) > 4 and cells[1].startswith("AG") and cells[1][2:].isdigit():
+            rows[cells[1]] = (cells[2], cells[3])
+    assert rows == {code: (rule.name, rule.severity.value) for code, rule in RULES.items()}

@@ -22,5 +22,8 @@ def test_schema_accepts_a_good_frontmatter_and_rejects_bad_values():
             "hooks": {"Stop": [{"hooks": [{"type": "command", "command": "./x"}]}]}}
     assert list(validator.iter_errors(good)) == []
     for key, bad in (("color", "magenta"), ("maxTurns", 0), ("permissionMode", "ask"),
-                     ("tools", 5), ("name", "a:b")):
+                     ("tools", 5), ("name", "a:b"), ("name", "a\uff1ab"), ("name", "a" * 257),
+                     ("description", 42), ("PreToolUse", []), ("PermissionRequest", {}),
+                     ("hooks", {"Stop": [{"hooks": [{"type": "command"}]}]})):
         assert list(validator.iter_errors({**good, key: bad})), key
+    assert list(validator.iter_errors({**good, "name": "a" * 256, "PostToolUse": []})) == []

@@ -107,16 +107,29 @@ def test_a_file_named_directly_is_an_agent_even_without_frontmatter(tmp_path):
     assert _codes(catalog.entry(readme)) == ["AG001"]
 
 
-def test_an_unreadable_file_becomes_an_entry_with_a_one_line_error(tmp_path):
+def test_bytes_that_are_not_utf8_are_read_as_claude_code_reads_them_not_as_an_error(tmp_path):
     root = tmp_path / "agents"
     root.mkdir()
     (root / "binary.md").write_bytes(b"---\x00\x01\x02")
     (root / "latin1.md").write_bytes("---\nname: caf\xe9\n---\n".encode("latin-1"))
     catalog = Catalog.load([_scope(root)])
-    errors = {e.path.name: e.error for e in catalog.entries}
-    assert set(errors) == {"binary.md", "latin1.md"}
-    assert all(e.document is None for e in catalog.entries)
-    assert all(message and "\n" not in message for message in errors.values())
+    [entry] = catalog.entries  # the binary file has no frontmatter and looks like no agent
+    assert entry.path.name == "latin1.md" and entry.error is None
+    assert entry.document.name == "caf\ufffd" and "AG011" in {d.code for d in entry.diagnostics}
+    assert catalog.skipped == [root / "binary.md"]
+
+
+def test_unsaved_text_of_a_file_with_bad_bytes_keeps_ag011_while_a_replacement_is_left(tmp_path):
+    root = tmp_path / "agents"
+    root.mkdir()
+    path = root / "latin1.md"
+    path.write_bytes("---\nname: caf\xe9\n---\n".encode("latin-1"))
+    catalog = Catalog.load([_scope(root)])
+    text = catalog.entry(path).document.text
+    [edited] = [e for e in catalog.update(path, text + "More.\n") if e.path == path]
+    assert "AG011" in {d.code for d in edited.diagnostics}
+    [fixed] = [e for e in catalog.update(path, text.replace("\ufffd", "e")) if e.path == path]
+    assert "AG011" not in {d.code for d in fixed.diagnostics}
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads folders without permission")
@@ -178,6 +191,32 @@ def test_a_file_claude_code_skips_claims_no_name(tmp_path):
     assert catalog.entry(broken).name is None
     assert catalog.entry(low).status == "active"
     assert catalog.entry(broken).display_name == "reviewer"
+
+
+@pytest.mark.parametrize("fields", [
+    "description: Use when reviewing.\nhooks: [lint]",  # AG166
+    "description: Use when reviewing.\nPreToolUse: [Bash]",  # AG174
+    "description: 42",  # AG121: a number is no description
+    "description: Use when reviewing.\nmodel: sonnet\n" + "x: " + "y" * 1_048_576,  # AG010
+])
+def test_the_whole_skip_set_claims_no_name(tmp_path, fields):
+    project, user = tmp_path / "project", tmp_path / "user"
+    broken = project / "reviewer.md"
+    broken.parent.mkdir()
+    broken.write_text(f"---\nname: reviewer\n{fields}\n---\nClaude Code skips this file.\n")
+    low = _agent(user / "reviewer.md", "reviewer")
+    catalog = Catalog.load([_scope(project, ScopeKind.PROJECT), _scope(user, ScopeKind.USER)])
+    assert catalog.entry(broken).name is None
+    assert catalog.entry(low).status == "active"
+
+
+def test_a_skip_set_finding_is_an_error_and_the_set_is_rules_mds():
+    from workbench.agents.rules import RULES
+    from workbench.agents.ruletable import SKIPPING_CODES
+
+    assert SKIPPING_CODES == {"AG001", "AG002", "AG003", "AG005", "AG010", "AG110", "AG111",
+                              "AG112", "AG120", "AG121", "AG166", "AG174"}
+    assert all(RULES[code].severity.value == "error" for code in SKIPPING_CODES)
 
 
 def test_the_description_budget_is_reported_once_on_the_longest_description(tmp_path):

@@ -64,17 +64,21 @@ def _strict_yaml_fails(path: Path) -> bool | None:
     return not (value is None or isinstance(value, dict))
 
 
-def test_the_files_plain_pyyaml_rejects_are_exactly_those_reported_ag002_to_ag005(
+def test_the_files_plain_pyyaml_rejects_are_those_reported_ag002_to_ag005_or_cut(
     corpus_dir, corpus_report
 ):
+    """Strict parsers close the frontmatter at a `---` line; Claude Code at the first `---`
+    anywhere. A file only the strict reading rejects is one Claude Code cuts short (AG007)."""
     rejected = {
         str(path)
         for path in corpus_dir.rglob("*.md")
         if _strict_yaml_fails(path)
     }
     reported = {d["path"] for d in corpus_report["diagnostics"] if d["code"] in STRICT_CODES}
+    cut = {d["path"] for d in corpus_report["diagnostics"] if d["code"] == "AG007"}
     assert len(rejected) == 21
-    assert reported == rejected
+    assert reported <= rejected
+    assert rejected - reported <= cut
 
 
 def _applied(document) -> dict:

@@ -197,20 +197,23 @@ def test_fix_never_rewrites_the_bundled_examples(tmp_path, capsys, monkeypatch):
 # -- bad input ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "name, data",
-    [
-        ("binary.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
-        ("latin1.md", "---\nname: caf\xe9\ndescription: x\n---\n".encode("latin-1")),
-    ],
-)
-def test_a_file_that_is_not_utf8_text_is_a_one_line_error_with_exit_2(tmp_path, capsys, name, data):
-    path = tmp_path / name
-    path.write_bytes(data)
-    status, out, err = lint(capsys, path)
-    assert status == 2
-    assert err.count("\n") == 1 and err.startswith("workbench lint: ") and str(path) in err
-    assert out.endswith("in 0 files.\n")
+def test_bytes_that_are_not_utf8_are_read_as_replacement_characters_with_ag011(tmp_path, capsys):
+    path = tmp_path / "latin1.md"
+    path.write_bytes(GOOD.replace("name: helper", "name: caf\xe9").encode("latin-1"))
+    status, out, err = lint(capsys, path, "--format", "json")
+    data = json.loads(out)
+    assert err == "" and status == 0  # read as `caf\ufffd`: a name-style warning, no error
+    [found] = [d for d in data["diagnostics"] if d["code"] == "AG011"]
+    assert (found["line"], found["column"], found["severity"]) == (1, 1, "warning")
+    assert "line 2 column 10" in found["message"]
+
+
+def test_a_binary_file_named_directly_is_a_file_without_frontmatter_not_exit_2(tmp_path, capsys):
+    path = tmp_path / "binary.md"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    status, out, err = lint(capsys, path, "--format", "json")
+    assert err == "" and status == 1
+    assert {d["code"] for d in json.loads(out)["diagnostics"]} == {"AG001", "AG011"}
 
 
 def test_bom_empty_huge_and_alias_bomb_files_give_findings_not_tracebacks(tmp_path, capsys):
@@ -226,7 +229,7 @@ def test_bom_empty_huge_and_alias_bomb_files_give_findings_not_tracebacks(tmp_pa
     assert err == "" and status == 1
     codes = {(os.path.basename(d["path"]), d["code"]) for d in data["diagnostics"]}
     assert ("empty.md", "AG001") in codes
-    assert ("huge.md", "AG181") in codes
+    assert ("huge.md", "AG010") in codes and ("huge.md", "AG181") not in codes
     assert ("bomb.md", "AG003") in codes
     assert not any(name == "bom.md" for name, _ in codes)
 
@@ -268,14 +271,15 @@ def test_a_folder_the_system_refuses_to_list_is_a_one_line_error_with_exit_2(
 
 
 def test_bad_input_through_the_real_command_never_shows_a_traceback(tmp_path):
-    (tmp_path / "binary.md").write_bytes(b"\x00\x01\x02")
+    (tmp_path / "binary.md").write_bytes(b"\x00\x01\x02")  # not UTF-8 is no I/O failure
     result = subprocess.run(
         [sys.executable, "-m", "workbench", "lint", str(tmp_path), str(tmp_path / "missing")],
         capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert len(result.stderr.splitlines()) == 2
+    missing = tmp_path / "missing"
+    assert result.stderr.splitlines() == [f"workbench lint: {missing}: no such file or folder"]
 
 
 def test_lint_leaves_the_garbage_collector_as_it_found_it(tmp_path, capsys):

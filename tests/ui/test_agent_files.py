@@ -11,7 +11,7 @@ from workbench.ui.agent_files import AgentFileProblem
 
 @pytest.mark.parametrize("content, reason", [
     (b"---\nname: a\x00\x01", "binary"),
-    ("---\nname: caf\xe9\n---\n".encode("latin-1"), "not UTF-8"),
+    ("---\nname: wide\n---\n".encode("utf-16-be"), "UTF-16BE text, not UTF-8"),
     (b"---\nname: big\n---\n" + b"x" * 5_000_000, "5.0 MB"),
 ])
 def test_files_the_editor_cannot_take_are_refused_with_the_reason(tmp_path, content, reason):
@@ -19,6 +19,12 @@ def test_files_the_editor_cannot_take_are_refused_with_the_reason(tmp_path, cont
     path.write_bytes(content)
     with pytest.raises(AgentFileProblem, match=reason):
         agent_files.read_for_editing(path)
+
+
+def test_bytes_that_are_not_utf8_open_as_replacement_characters(tmp_path):
+    path = tmp_path / "agent.md"
+    path.write_bytes("---\nname: caf\xe9\n---\n".encode("latin-1"))
+    assert agent_files.read_for_editing(path) == "---\nname: caf\ufffd\n---\n"
 
 
 def test_a_missing_file_is_a_problem_not_a_traceback(tmp_path):

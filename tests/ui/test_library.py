@@ -25,6 +25,21 @@ async def test_the_sidebar_lists_agents_by_scope_with_model_and_health(make_app)
         assert "□ Test Runner  ▲ 4  sonnet" in text
 
 
+async def test_an_agent_claude_code_skips_is_marked_not_loaded(make_app, agents_dir):
+    skipped = CLEAN_AGENT.replace("code-reviewer", "hooked").replace(
+        "color: blue", "color: blue\nhooks: [lint]")
+    (agents_dir / "hooked.md").write_text(skipped)
+    refused = CLEAN_AGENT.replace("code-reviewer", "refused").replace(
+        "tools: Read, Grep, Glob", "tools: Grpe")
+    (agents_dir / "refused.md").write_text(refused)
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "■ hooked  ✗ 1 not loaded  sonnet" in text  # AG166: Claude Code skips the file
+        assert "■ refused  ✗ 1  sonnet" in text  # AG137: loaded, but it will not run
+
+
 async def test_shadowed_and_duplicate_definitions_say_which_one_wins(make_app, tmp_path, agents_dir):
     user = tmp_path / "home" / ".claude" / "agents"
     user.mkdir(parents=True)

@@ -180,18 +180,35 @@ async def test_a_scope_folder_that_disappears_is_reported(make_app, agents_dir):
 
 async def test_unreadable_files_are_refused_with_a_message(make_app, agents_dir):
     (agents_dir / "binary.md").write_bytes(b"---\x00\x01\x02")
-    (agents_dir / "latin1.md").write_bytes("---\nname: caf\xe9\n---\n".encode("latin-1"))
+    (agents_dir / "utf16.md").write_bytes("---\nname: wide\n---\n".encode("utf-16"))
     (agents_dir / "huge.md").write_text("---\nname: huge\n---\n" + "x" * 5_000_000)
     app = make_app()
     async with app.run_test(size=(140, 32)) as pilot:
         await settle(pilot)
         screen = app.main_screen
-        for name, reason in [("binary.md", "binary"), ("latin1.md", "UTF-8"), ("huge.md", "MB")]:
+        for name, reason in [("binary.md", "binary"), ("utf16.md", "UTF-16LE"), ("huge.md", "MB")]:
             assert not screen.open_agent(agents_dir / name)
             await pilot.pause()
             assert any(reason in n.message for n in app._notifications), name
         assert screen.path == agents_dir / "code-reviewer.md"
         assert screen.editor.text == CLEAN_AGENT
+
+
+async def test_a_file_with_bytes_that_are_not_utf8_opens_as_claude_code_reads_it(
+    make_app, agents_dir
+):
+    path = agents_dir / "latin1.md"
+    path.write_bytes(CLEAN_AGENT.replace("code-reviewer", "latin1").replace(
+        "meticulous", "m\xe9ticulous").encode("latin-1"))
+    app = make_app()
+    async with app.run_test(size=(140, 32)) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        assert screen.open_agent(path)
+        await settle(pilot)
+        assert screen.path == path and "m\ufffdticulous" in screen.editor.text
+        [found] = [d for d in screen.editor.diagnostics if d.code == "AG011"]
+        assert "line 9 column 12" in found.message
 
 
 async def test_the_watcher_keeps_the_list_current(make_app, agents_dir, fixed_settings):

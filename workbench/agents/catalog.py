@@ -21,15 +21,15 @@ from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
 
 from workbench.agents.diagnostics import Diagnostic
+from workbench.agents.ruletable import SKIPPING_CODES
+
+# Codes after which Claude Code skips the file: it defines no agent, so it claims no name.
+_SKIPPING_CODES = SKIPPING_CODES
 
 # Folders a recursive search never enters: they hold no agents and can be huge.
 _PRUNED_DIRS = frozenset({".git", "node_modules", "__pycache__"})
 # A Markdown file without frontmatter found by a search is an agent only if it looks like one.
 _LOOKS_LIKE_AGENT_LINES = 20
-# Codes after which Claude Code skips the file: it defines no agent, so it claims no name.
-_SKIPPING_CODES = frozenset(
-    {"AG001", "AG002", "AG003", "AG005", "AG110", "AG111", "AG112", "AG120", "AG121"}
-)
 
 
 class ScopeKind(str, Enum):
@@ -177,7 +177,10 @@ class AgentEntry:
         self.name: str | None = None
         # Its description's share of the scope's budget (AG192), in tokens.
         self.description_tokens = 0
-        if document is None or any(d.code in _SKIPPING_CODES for d in self.file_diagnostics):
+        # Whether Claude Code loads an agent from this file (no finding of the skip set).
+        self.loaded = document is not None and not any(
+            d.code in _SKIPPING_CODES for d in self.file_diagnostics)
+        if not self.loaded:
             return
         name = self.document.name
         if isinstance(name, str) and name:
@@ -326,7 +329,7 @@ class Catalog:
         if text is None:
             entry = self._read(entry_path, scope, named=scope.files is not None)
         else:
-            entry = self._from_text(entry_path, scope, text)
+            entry = self._from_text(entry_path, scope, text, old)
         if entry is None:
             return self._replace(key, old, None) if old is not None else []
         return self._replace(key, old, entry)
@@ -508,10 +511,20 @@ class Catalog:
             return None
         return self._validated(document.path, scope, document)
 
-    def _from_text(self, path: Path, scope: Scope, text: str) -> AgentEntry:
+    def _from_text(self, path: Path, scope: Scope, text: str, old: AgentEntry | None = None
+                   ) -> AgentEntry:
         from workbench.agents.document import AgentDocument
 
-        return self._validated(path, scope, AgentDocument.parse(text, path=path))
+        document = AgentDocument.parse(text, path=path)
+        # Text read from a file with bytes that are not UTF-8 keeps its AG011 while it is edited,
+        # as long as a U+FFFD the reading put there is left.
+        before = old.document if old is not None else None
+        if before is not None and before.invalid_utf8 is not None:
+            at = text.find("\ufffd")
+            if at != -1:
+                document.invalid_utf8 = (at, before.invalid_utf8[1] if at == before.invalid_utf8[0]
+                                         else len(text[:at].encode("utf-8", "surrogatepass")))
+        return self._validated(path, scope, document)
 
     def _validated(self, path: Path, scope: Scope, document) -> AgentEntry:
         diagnostics = _rules().validate(document, self.context(path))

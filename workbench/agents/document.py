@@ -1,6 +1,7 @@
 """An agent file parsed the way Claude Code reads it, with the text range of everything in it.
 
-The parsing model is rules.md's: line-based `---` delimiters (a BOM skipped), a strict YAML 1.2
+The parsing model is rules.md's: Claude Code's `---` delimiters (the frontmatter ends at the first
+`---` after the opening line, anywhere; a BOM skipped), a strict YAML 1.2
 parse of the frontmatter, Claude Code's quote-and-retry repair when that fails, and the `\\n` rule
 for `description`. Positions of keys, values and list entries are offsets into the original text,
 also after a repair (the repair only adds quotes and escapes inside single lines, so offsets map
@@ -34,7 +35,8 @@ _NON_SPACE = re.compile(r"\S")
 # Block indicators (and anchors or tags between them) chained on one line: each opens a level.
 _INDICATOR_CHAIN = re.compile(r"(?:(?:[-?:]|[&!][^\s]*)[ \t]+){%d}" % _MAX_NESTING)
 
-State = str  # "no_frontmatter" | "unclosed" | "strict" | "repaired" | "unrecoverable" | "not_mapping"
+State = str  # "no_frontmatter" | "unclosed" | "strict" | "repaired" | "unrecoverable" |
+#              "not_mapping" | "too_large"
 
 
 class Span(NamedTuple):
@@ -108,6 +110,14 @@ class AgentDocument:
         self.strict_error = strict_error
         self.repair_error = repair_error
         self.repairs = [] if repairs is None else repairs
+        # The runs of leading tabs the repair turned into two spaces each.
+        self.tab_repairs: list[Span] = []
+        # Read from bytes: (character offset, byte offset) of the first byte that is not UTF-8.
+        self.invalid_utf8: tuple[int, int] | None = None
+        # Read from bytes with NULs early on: "UTF-16LE"/"UTF-16BE", or "binary".
+        self.raw_kind: str | None = None
+        # The file's size in bytes when read from disk and over the limit (AG010).
+        self.byte_size: int | None = None
         # Maps an index into the YAML that was parsed (strict or repaired) to an offset of `text`.
         self._to_text = None
         # The split entries of a `tools`/`disallowedTools` string, kept from the parse.
@@ -235,9 +245,14 @@ def scalar_text(value) -> str:
     return str(value)
 
 
+# Claude Code skips an agent file larger than this many bytes (AG010).
+MAX_AGENT_FILE_BYTES = 1_048_576
+
+
 def read_agent_file(path: str | Path) -> AgentDocument:
-    """Read and parse an agent file; raises `AgentFileError` with a one-line reason when the file
-    cannot be read as UTF-8 text."""
+    """Read and parse an agent file as Claude Code reads it: bytes that are not UTF-8 become
+    U+FFFD (AG011), a file over 1 MiB is not parsed (AG010). Raises `AgentFileError` with a
+    one-line reason only when the file cannot be read at all (an I/O failure)."""
     path = path if isinstance(path, Path) else Path(path)
     try:
         # Plain `open`: `Path.read_bytes` makes a second path object per file.
@@ -251,19 +266,27 @@ def read_agent_file(path: str | Path) -> AgentDocument:
         raise AgentFileError(f"{path}: permission denied") from None
     except OSError as exc:
         raise AgentFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if data.find(b"\x00", 0, 8192) != -1:
-        # UTF-16 text (what some Windows editors save) is full of NUL bytes too, but it is text.
-        utf16 = _utf16_variant(data)
-        if utf16:
-            raise AgentFileError(f"{path}: {utf16} text, not UTF-8; save it as UTF-8")
-        raise AgentFileError(f"{path}: binary file, not an agent definition")
+    return document_from_bytes(data, path)
+
+
+def document_from_bytes(data: bytes, path: Path | None = None) -> AgentDocument:
+    """Decode as Claude Code does (UTF-8, U+FFFD for bad bytes) and parse; the document records
+    where the first bad byte was, and whether the bytes look like UTF-16 or binary."""
+    invalid = None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise AgentFileError(
-            f"{path}: not UTF-8 text (invalid byte at offset {exc.start}); save it as UTF-8"
-        ) from None
-    return _parse(text, path)
+        text = data.decode("utf-8", "replace")
+        # The prefix before the first bad byte is valid, so its length in characters is exact.
+        invalid = (len(data[: exc.start].decode("utf-8")), exc.start)
+    kind = None
+    if data.find(b"\x00", 0, 8192) != -1:
+        # UTF-16 text (what some Windows editors save) is full of NUL bytes too, but it is text.
+        kind = _utf16_variant(data) or "binary"
+    document = _parse(text, path, len(data))
+    document.invalid_utf8 = invalid
+    document.raw_kind = kind
+    return document
 
 
 def _utf16_variant(data: bytes) -> str | None:
@@ -286,43 +309,52 @@ def _split_values(value: str) -> list[str]:
     return [entry for entry, _, _ in split_tools_with_offsets(value)]
 
 
-def _parse(text: str, path: Path | None) -> AgentDocument:
+def _parse(text: str, path: Path | None, size: int | None = None) -> AgentDocument:
     start = 1 if text.startswith("\ufeff") else 0
     first_end = text.find("\n", start)
     first_line = text[start : first_end if first_end != -1 else len(text)]
-    if first_line.rstrip(" \t\r") != "---":
+    opened = first_line.rstrip(" \t\r") == "---"
+    if _over_size_limit(text, size):
+        document = AgentDocument(text, path, "too_large", opened, None, Span(0, 0), None)
+        document.byte_size = size
+        return document
+    if not opened:
         return AgentDocument(text, path, "no_frontmatter", False, None,
                              _trimmed(text, start, len(text)), None)
-    closing = _closing_line(text, first_end + 1) if first_end != -1 else None
-    if closing is None:
+    # Claude Code's pattern `^---\s*\n([\s\S]*?)---\s*\n?`: the frontmatter ends at the first
+    # `---` after the opening line, wherever it is (inside a value, or the start of a `-----`).
+    close_start = text.find("---", first_end + 1) if first_end != -1 else -1
+    if close_start == -1:
         return AgentDocument(text, path, "unclosed", True, None,
                              _trimmed(text, start, len(text)), None)
-    close_start, close_end = closing
     fm = Span(first_end + 1, close_start)
-    after = close_end + 1 if close_end < len(text) else close_end
-    document = AgentDocument(text, path, "strict", True, fm, _trimmed(text, after, len(text)), None)
+    document = AgentDocument(text, path, "strict", True, fm,
+                             _trimmed(text, close_start + 3, len(text)), None)
     _read_frontmatter(document, text[fm.start : fm.end], fm.start)
     return document
 
 
-def _closing_line(text: str, pos: int) -> tuple[int, int] | None:
-    """The first line at or after `pos` (a line start) that is `---` and trailing blanks: its start
-    and the end of its content, as `^---[ \t\r]*$` in multi-line mode finds it."""
+def _over_size_limit(text: str, size: int | None) -> bool:
+    """Whether the file is over Claude Code's 1 MiB limit: `size` bytes when read from disk,
+    else the text's UTF-8 length (measured only when it could be over: a character is at most
+    four bytes)."""
+    if size is not None:
+        return size > MAX_AGENT_FILE_BYTES
+    if len(text) * 4 <= MAX_AGENT_FILE_BYTES:
+        return False
+    return len(text) > MAX_AGENT_FILE_BYTES or (
+        len(text.encode("utf-8", "surrogatepass")) > MAX_AGENT_FILE_BYTES)
+
+
+def whole_delimiter_line(text: str, at: int) -> bool:
+    """Whether the `---` at `at` is a whole line: at a line start, followed only by blanks."""
+    if at > 0 and text[at - 1] != "\n":
+        return False
+    end = at + 3
     length = len(text)
-    while True:
-        at = text.find("---", pos)
-        if at == -1:
-            return None
-        if at == pos or text[at - 1] == "\n":
-            end = at + 3
-            while end < length and text[end] in " \t\r":
-                end += 1
-            if end == length or text[end] == "\n":
-                return at, end
-        pos = text.find("\n", at)
-        if pos == -1:
-            return None
-        pos += 1
+    while end < length and text[end] in " \t\r":
+        end += 1
+    return end == length or text[end] == "\n"
 
 
 def _trimmed(text: str, start: int, end: int) -> Span:
@@ -350,9 +382,10 @@ def _read_frontmatter(document: AgentDocument, yaml_text: str, base: int) -> Non
         document._to_text = shift
     except _ParseFailure as failure:
         document.strict_error = ParseProblem(failure.message, base + failure.index)
-        repairs, repaired_text, to_original = _simulate_repair(yaml_text, base)
+        repairs, tabs, repaired_text, to_original = _simulate_repair(yaml_text, base)
         document.repairs = repairs
-        if not repairs:
+        document.tab_repairs = tabs
+        if not repairs and not tabs:
             document.repair_error = document.strict_error
             document.state = "unrecoverable"
             return
@@ -419,26 +452,40 @@ def _too_deep(yaml_text: str) -> bool:
 
 
 def _simulate_repair(yaml_text: str, base: int):
-    """Claude Code's quote-and-retry: returns (repairs, rewritten YAML, index -> text offset)."""
+    """Claude Code's retry: each line's leading tabs become two spaces each, and simple top-level
+    values that need it are double-quoted (flow lists left alone). Returns (quote repairs, the
+    leading-tab runs rewritten, rewritten YAML, index -> text offset)."""
     repairs: list[Repair] = []
+    tabs: list[Span] = []
     out: list[str] = []
-    # (repaired value start, original value start, repaired value end, original value end)
-    segments: list[tuple[int, int, int, int]] = []
+    # (repaired start, original start, repaired end, original end, kind): kind "q" is a quoted
+    # value (one quote added before it), "t" a run of tabs (each became two spaces).
+    segments: list[tuple[int, int, int, int, str]] = []
     shift = 0
     offset = 0
     for line in yaml_text.split("\n"):
-        match = _REPAIR_LINE.match(line)
-        value = match.group(2) if match else None
-        if value and not _is_quoted(value) and _REPAIR_TRIGGER.search(value):
-            quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-            v_start = offset + match.start(2)
-            v_end = offset + len(line)
-            repairs.append(Repair(match.group(1), Span(base + v_start, base + v_end), quoted))
-            segments.append((v_start + shift, v_start, v_start + shift + len(quoted), v_end))
-            shift += len(quoted) - len(value)
-            out.append(line[: match.start(2)] + quoted)
+        if line.startswith("\t"):
+            count = len(line) - len(line.lstrip("\t"))
+            tabs.append(Span(base + offset, base + offset + count))
+            r_start = offset + shift
+            segments.append((r_start, offset, r_start + 2 * count, offset + count, "t"))
+            shift += count
+            out.append("  " * count + line[count:])
         else:
-            out.append(line)
+            match = _REPAIR_LINE.match(line)
+            value = match.group(2) if match else None
+            if (value and not _is_quoted(value) and _REPAIR_TRIGGER.search(value)
+                    and not _is_flow_list(value)):
+                quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                v_start = offset + match.start(2)
+                v_end = offset + len(line)
+                repairs.append(Repair(match.group(1), Span(base + v_start, base + v_end), quoted))
+                r_start = v_start + shift
+                segments.append((r_start, v_start, r_start + len(quoted), v_end, "q"))
+                shift += len(quoted) - len(value)
+                out.append(line[: match.start(2)] + quoted)
+            else:
+                out.append(line)
         offset += len(line) + 1
     starts = [seg[0] for seg in segments]
 
@@ -446,12 +493,24 @@ def _simulate_repair(yaml_text: str, base: int):
         pos = bisect.bisect_right(starts, index) - 1
         if pos < 0:
             return base + index
-        r_start, o_start, r_end, o_end = segments[pos]
+        r_start, o_start, r_end, o_end, kind = segments[pos]
         if index >= r_end:
             return base + index - (r_end - o_end)
+        if kind == "t":
+            return base + o_start + (index - r_start) // 2
         return base + min(o_start + max(0, index - r_start - 1), o_end)
 
-    return repairs, "\n".join(out), to_original
+    return repairs, tabs, "\n".join(out), to_original
+
+
+def _is_flow_list(value: str) -> bool:
+    """A value the repair leaves alone: `[`…`]` that YAML reads as a sequence on its own."""
+    if not (value.startswith("[") and value.endswith("]")) or _too_deep(value):
+        return False
+    try:
+        return isinstance(compose(value), SequenceNode)
+    except Exception:  # noqa: BLE001 - anything that does not parse is no flow list
+        return False
 
 
 def _is_quoted(value: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,10 +30,16 @@ _LOWER_FIELDS = {name.lower(): name for name in f.FIELDS}
 
 
 def check_keys(report: Report) -> None:
-    """AG100 (a key that means a field) and AG101 (any other unknown key)."""
+    """AG100 (a key that means a field), AG101 (any other unknown key) and AG174 (a hook event
+    written as a top-level key)."""
     doc = report.doc
     for key, span in doc.key_spans.items():
         if key in f.FIELDS:
+            continue
+        if key in f.TOP_LEVEL_HOOK_EVENTS and doc.fields[key] not in (None, []):
+            report.add("AG174", span,
+                       f"`{key}` is a hook event, not a field: it belongs under `hooks:`. Claude "
+                       "Code skips a file with it at the top level. Move it under `hooks:`.")
             continue
         meant = _meant_field(key)
         if meant is None:
@@ -81,9 +88,8 @@ def check_name(report: Report, context) -> None:
                    f"`name` is {_kind(value)}, not text, so Claude Code skips this file. "
                    "Quote it.", edit)
         return
-    if not value.strip() or ":" in value or value.startswith("-"):
-        why = ("is empty" if not value.strip() else
-               "contains `:`" if ":" in value else "starts with `-`")
+    why = _name_invalid(value)
+    if why:
         report.add("AG112", span,
                    f"`name` {why}, so Claude Code skips this file. Use lowercase letters, digits "
                    "and hyphens.")
@@ -109,6 +115,24 @@ def check_name(report: Report, context) -> None:
                    "Rename it unless that is what you want.")
 
 
+def _name_invalid(value: str) -> str | None:
+    """Why Claude Code refuses a text name (empty, over 256 characters, a leading `-`, a `:`
+    after NFKC normalisation), or None."""
+    if not value.strip():
+        return "is empty"
+    if len(value) > 256:
+        return f"is {len(value):,} characters long, over Claude Code's limit of 256"
+    if value.startswith("-"):
+        return "starts with `-`"
+    if ":" in value:
+        return "contains `:`"
+    if not value.isascii() and ":" in unicodedata.normalize("NFKC", value):
+        colon = next((ch for ch in value if ":" in unicodedata.normalize("NFKC", ch)), None)
+        return (f"contains `{colon}`, which Unicode normalisation (NFKC) turns into `:`"
+                if colon else "contains `:` after Unicode normalisation (NFKC)")
+    return None
+
+
 def _kind(value) -> str:
     if value is None:
         return "empty (null)"
@@ -132,14 +156,21 @@ def check_description(report: Report) -> None:
         return
     value = doc.fields["description"]
     span = doc.value_spans["description"]
-    if value is None or isinstance(value, (list, dict)) or not scalar_text(value).strip():
-        what = "empty" if value is None or not isinstance(value, (list, dict)) else _kind(value)
+    if not isinstance(value, str) or value == "":
+        what = "empty" if value is None or value == "" else f"{_kind(value)}, not text"
+        quote = (" Quote it to keep it as text, or write"
+                 if isinstance(value, (bool, int, float)) else " Write")
         report.add("AG121", span,
-                   f"`description` is {what}, so Claude Code skips this agent. Write one line "
+                   f"`description` is {what}, so Claude Code skips this agent.{quote} one line "
                    "of text saying when to use it.")
         return
-    text = scalar_text(value)
-    if not 10 <= len(text) <= 5000:
+    text = value
+    if not 10 <= len(text) <= 5000 or not text.strip():
+        if not text.strip():
+            report.add("AG122", span,
+                       "The description is only whitespace: Claude Code loads the agent but "
+                       "has nothing to delegate on. Say what it does and when to use it.")
+            return
         which = "shorter than 10" if len(text) < 10 else "longer than 5,000"
         report.add("AG122", span,
                    f"The description is {which} characters ({len(text):,}); Claude Code "

@@ -53,6 +53,11 @@ FIELDS: dict[str, FieldSpec] = {
     )
 }
 
+# Hook events that make Claude Code skip the file when written as top-level keys with a value
+# other than null or `[]` (AG174), and the events under `hooks` whose shape it checks (AG166).
+TOP_LEVEL_HOOK_EVENTS = ("PreToolUse", "PermissionRequest")
+CHECKED_HOOK_EVENTS = TOP_LEVEL_HOOK_EVENTS
+
 # Keys people write that Claude Code ignores, with the field they meant (AG100).
 KNOWN_MISTAKES = {
     "allowed-tools": "tools",

@@ -26,9 +26,11 @@ RULES: dict[str, Rule] = {
         Rule("AG004", "yaml-strict-invalid", W),
         Rule("AG005", "frontmatter-not-mapping", E),
         Rule("AG006", "crlf-line-endings", W),
-        Rule("AG007", "delimiter-in-frontmatter", W),
+        Rule("AG007", "frontmatter-cut", W),
         Rule("AG008", "duplicate-key", W),
         Rule("AG009", "ambiguous-scalar", W),
+        Rule("AG010", "file-too-large", E),
+        Rule("AG011", "invalid-utf8", W),
         Rule("AG100", "unknown-field", W),
         Rule("AG101", "extra-field", I),
         Rule("AG110", "name-missing", E),
@@ -42,7 +44,7 @@ RULES: dict[str, Rule] = {
         Rule("AG122", "description-length", W),
         Rule("AG123", "description-fragile-scalar", W),
         Rule("AG124", "description-no-trigger", I),
-        Rule("AG130", "tools-invalid-type", E),
+        Rule("AG130", "tools-invalid-type", W),
         Rule("AG131", "tool-unknown", W),
         Rule("AG132", "tool-deprecated", W),
         Rule("AG133", "tool-unavailable-to-subagents", W),
@@ -53,6 +55,7 @@ RULES: dict[str, Rule] = {
         Rule("AG138", "tool-in-both-lists", I),
         Rule("AG139", "tool-duplicate", I),
         Rule("AG140", "tool-mcp-malformed", W),
+        Rule("AG141", "search-tools-with-bash", W),
         Rule("AG150", "model-unknown", W),
         Rule("AG160", "permission-mode-invalid", W),
         Rule("AG161", "permission-mode-bypass", I),
@@ -60,13 +63,16 @@ RULES: dict[str, Rule] = {
         Rule("AG163", "max-turns-invalid", W),
         Rule("AG164", "skills-invalid", W),
         Rule("AG165", "mcp-servers-invalid", W),
-        Rule("AG166", "hooks-invalid", W),
+        Rule("AG166", "hooks-invalid", E),
         Rule("AG167", "memory-invalid", W),
         Rule("AG168", "background-invalid", W),
         Rule("AG169", "effort-invalid", W),
         Rule("AG170", "isolation-invalid", W),
         Rule("AG171", "color-invalid", W),
         Rule("AG172", "initial-prompt-invalid", W),
+        Rule("AG173", "hooks-once-ignored", W),
+        Rule("AG174", "hook-event-top-level", E),
+        Rule("AG177", "memory-adds-tools", I),
         Rule("AG180", "body-short", I),
         Rule("AG181", "body-long", I),
         Rule("AG190", "duplicate-name", E),
@@ -74,6 +80,14 @@ RULES: dict[str, Rule] = {
         Rule("AG192", "description-budget", W),
     )
 }
+
+
+# The findings after which Claude Code skips the file (rules.md's skip set): it loads no agent from
+# it, so the file claims no name and the sidebar marks it "not loaded".
+SKIPPING_CODES = frozenset({
+    "AG001", "AG002", "AG003", "AG005", "AG010", "AG110", "AG111", "AG112", "AG120", "AG121",
+    "AG166", "AG174",
+})
 
 
 class Report:

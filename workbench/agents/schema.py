@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from .fields import FIELDS, FieldSpec
+from .fields import FIELDS, TOP_LEVEL_HOOK_EVENTS, FieldSpec
 
 _TOOL_LIST = {"type": "array", "items": {"type": "string"}}
+# `:` and the characters NFKC normalisation turns into one (`⩴`, `︓`, `﹕`, `：`).
+_COLONS = ":\u2a74\ufe13\ufe55\uff1a"
 
 
 def frontmatter_schema() -> dict:
@@ -16,6 +18,8 @@ def frontmatter_schema() -> dict:
         "required": [name for name, spec in FIELDS.items() if spec.required],
         "properties": {name: _property(spec) for name, spec in FIELDS.items()},
         "additionalProperties": True,
+        # A hook event written as a top-level key makes Claude Code skip the file (AG174).
+        "not": {"anyOf": [{"required": [event]} for event in TOP_LEVEL_HOOK_EVENTS]},
     }
 
 
@@ -34,7 +38,9 @@ def _property(spec: FieldSpec) -> dict:
             variants.append({"type": kind})
     schema = variants[0] if len(variants) == 1 else {"anyOf": variants}
     if spec.name == "name":
-        schema = {**schema, "minLength": 1, "pattern": "^[^:-][^:]*$"}
+        # No leading `-`, and no `:` even after NFKC normalisation (AG112).
+        pattern = f"^[^-{_COLONS}][^{_COLONS}]*$"
+        schema = {**schema, "minLength": 1, "maxLength": 256, "pattern": pattern}
     if spec.name == "description":
         schema = {**schema, "minLength": 1}
     return {"description": spec.description, **schema}
@@ -65,6 +71,9 @@ def _hooks() -> dict:
         "type": "object",
         "required": ["type"],
         "properties": {"type": {"enum": ["command", "http", "mcp_tool", "prompt", "agent"]}},
+        # A `command` hook without a `command` makes Claude Code skip the file (AG166).
+        "if": {"properties": {"type": {"const": "command"}}},
+        "then": {"required": ["command"]},
     }
     group = {
         "type": "object",

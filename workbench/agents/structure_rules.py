@@ -7,20 +7,28 @@ import re
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from .document import whole_delimiter_line
 from .fields import FIELDS
 from .ruletable import Report, fix
 from .yaml12 import SAME, YAML11_TYPED_FIRSTS, YAML11_YN, compose, scalar_value, yaml11_reading
 
 _STR_TAG = "tag:yaml.org,2002:str"
 
-_DASHES = re.compile(r"-{3,}")
 # A line that starts a top-level key: where a broken multi-line value ends.
 _TOP_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*:(?:\s|$)")
 
 
 def check_structure(report: Report) -> None:
-    """AG001–AG007: delimiters, the strict parse, the repair, CRLF, `---` in the frontmatter."""
+    """AG001–AG007, AG010, AG011: size, encoding, delimiters, the strict parse, the repair, CRLF,
+    a frontmatter cut short."""
     doc = report.doc
+    if doc.state == "too_large":
+        size = doc.byte_size or len(doc.text.encode("utf-8", "surrogatepass"))
+        report.add("AG010", report.line_one(),
+                   f"The file is {size:,} bytes, over Claude Code's limit of 1,048,576 (1 MiB), "
+                   "so it skips it and reads none of its fields. Shorten the system prompt.")
+        return
+    _check_encoding(report)
     if doc.state == "no_frontmatter":
         report.add("AG001", report.line_one(),
                    "No frontmatter: the file does not start with a `---` line, so Claude Code "
@@ -30,11 +38,11 @@ def check_structure(report: Report) -> None:
     if doc.state == "unclosed":
         start = 1 if doc.text.startswith("\ufeff") else 0
         report.add("AG002", (start, start + 3),
-                   "The frontmatter is never closed: no `---` line follows. Strict parsers fail "
-                   "and Claude Code may cut the block at a `---` inside a line. Add a `---` line "
-                   "after the last field.")
+                   "The frontmatter is never closed: no `---` follows the opening line, so "
+                   "Claude Code reads no fields and skips the file. Add a `---` line after the "
+                   "last field.")
         return
-    _check_dashes(report)
+    _check_cut(report)
     if doc.state == "unrecoverable":
         _check_unrecoverable(report)
     elif doc.state == "not_mapping":
@@ -46,6 +54,26 @@ def check_structure(report: Report) -> None:
                    "so Claude Code reads no fields. Write `key: value` lines.")
     elif doc.state == "repaired":
         _check_repaired(report)
+
+
+def _check_encoding(report: Report) -> None:
+    """AG011: bytes that are not UTF-8 (read from disk), which Claude Code reads as U+FFFD."""
+    doc = report.doc
+    utf16 = doc.raw_kind if doc.raw_kind and doc.raw_kind.startswith("UTF-16") else None
+    if doc.invalid_utf8 is None and utf16 is None:
+        return
+    if utf16 is not None:
+        report.add("AG011", report.line_one(),
+                   f"The file is {utf16} text, not UTF-8: Claude Code reads it as UTF-8 (bad "
+                   "bytes as U+FFFD, `\ufffd`), so it sees no `---` and no fields. Save it as "
+                   "UTF-8.")
+        return
+    offset, byte = doc.invalid_utf8
+    line, column = doc.lines.position(offset)
+    report.add("AG011", report.line_one(),
+               f"The file has bytes that are not UTF-8, the first at line {line} column {column} "
+               f"(byte {byte:,}): Claude Code reads each as U+FFFD (`\ufffd`), so those "
+               "characters are lost. Save the file as UTF-8.")
 
 
 def _check_crlf(report: Report) -> None:
@@ -64,17 +92,40 @@ def _check_crlf(report: Report) -> None:
                    (first, last, text[first:last].replace("\r\n", "\n"))))
 
 
-def _check_dashes(report: Report) -> None:
+def _check_cut(report: Report) -> None:
+    """AG007: the frontmatter ended at a `---` that is not a whole `---` line."""
     doc = report.doc
-    span = doc.frontmatter_span
-    # The regex has no literal prefix to skip ahead with; a plain find rules out most files.
-    first = doc.text.find("---", span.start, span.end)
-    if first == -1:
+    text = doc.text
+    at = doc.frontmatter_span.end
+    if whole_delimiter_line(text, at):
         return
-    for match in _DASHES.finditer(doc.text, first, span.end):
-        report.add("AG007", (match.start(), match.end()),
-                   "`---` inside the frontmatter: Claude Code and other loaders that end the block "
-                   "at the first `---` cut it here. Reword the value or quote it without `---`.")
+    line_start = text.rfind("\n", 0, at) + 1
+    key = _TOP_KEY.match(text, line_start)
+    if at == line_start:
+        where = "a `---` that starts a longer line"
+    elif key is not None:
+        where = f"`---` inside the value of `{key.group().split(':')[0]}`, which is cut short there"
+    else:
+        where = "`---` inside a value, which is cut short there"
+    # The keys between the cut and the `---` line the author meant as the end become body text.
+    lost = []
+    pos = _next_line(text, at, len(text))
+    while pos < len(text):
+        if text.startswith("---", pos) and whole_delimiter_line(text, pos):
+            break
+        match = _TOP_KEY.match(text, pos)
+        if match is not None:
+            lost.append(f"`{match.group().split(':')[0]}`")
+        pos = _next_line(text, pos, len(text))
+    if pos >= len(text):
+        lost = []  # no `---` line follows: nothing shows where the fields were meant to end
+    keys = (f" The keys after it ({', '.join(dict.fromkeys(lost))}) become part of the body, "
+            "so Claude Code does not read them." if lost else "")
+    report.add("AG007", (at, at + 3),
+               f"Claude Code ends the frontmatter at the first `---`, here: {where}; it reads "
+               f"only the text before it as fields and the rest as the system prompt.{keys} "
+               "Strict parsers and GitHub end it at a `---` line instead. Reword the text "
+               "without `---`.")
 
 
 def _line_span(text: str, offset: int) -> tuple[int, int]:
@@ -149,17 +200,24 @@ def _next_line(text: str, pos: int, limit: int) -> int:
 def _check_repaired(report: Report) -> None:
     doc = report.doc
     problem_line = _line_span(doc.text, doc.strict_error.offset)
-    target = next(
-        (r for r in doc.repairs if problem_line[0] <= r.span.start <= problem_line[1]),
-        doc.repairs[0],
-    )
-    keys = ", ".join(dict.fromkeys(f"`{r.key}`" for r in doc.repairs))
+    spans = [r.span for r in doc.repairs] + list(doc.tab_repairs)
+    target = next((span for span in spans if problem_line[0] <= span.start <= problem_line[1]),
+                  min(spans))
+    done = []
+    if doc.repairs:
+        done.append("quoting " + ", ".join(dict.fromkeys(f"`{r.key}`" for r in doc.repairs)))
+    if doc.tab_repairs:
+        done.append("turning leading tabs into spaces")
     line, column = doc.lines.position(doc.strict_error.offset)
-    report.add("AG004", target.span,
-               f"Not valid YAML ({doc.strict_error.message}, line {line} column {column}): Claude Code loads it only by quoting "
-               f"{keys} itself, and GitHub and other tools reject it. Quote the value.",
-               fix("Quote the value as Claude Code reads it", True,
-                   *((r.span.start, r.span.end, r.quoted) for r in doc.repairs)))
+    edits = [(r.span.start, r.span.end, r.quoted) for r in doc.repairs]
+    edits += [(span.start, span.end, "  " * (span.end - span.start)) for span in doc.tab_repairs]
+    edits.sort()
+    advice = "Quote the value" if doc.repairs else "Indent with spaces"
+    report.add("AG004", target,
+               f"Not valid YAML ({doc.strict_error.message}, line {line} column {column}): Claude "
+               f"Code loads it only by {' and '.join(done)} itself, and GitHub and other tools "
+               f"reject it. {advice}.",
+               fix("Rewrite it as Claude Code reads it", True, *edits))
 
 
 def check_keys_and_scalars(report: Report) -> None:

@@ -1,8 +1,9 @@
-"""Rules about `tools` and `disallowedTools` (AG130–AG140)."""
+"""Rules about `tools` and `disallowedTools` (AG130–AG141, AG177)."""
 
 from __future__ import annotations
 
 from . import toolnames as tn
+from .fields import MEMORY_SCOPES
 from .ruletable import Report, fix
 
 _LISTS = ("tools", "disallowedTools")
@@ -14,7 +15,8 @@ _PLAIN_OK = (tn.CURRENT_TOOLS | set(tn.ALIASES) | tn.INTERNAL_TOOLS) - tn.UNAVAI
 
 
 def check_tools(report: Report) -> None:
-    """AG130–AG140 over both tool lists (AG133, AG135–AG137 over `tools` only)."""
+    """AG130–AG141 and AG177 over both tool lists (AG133, AG135–AG137, AG141 and AG177 over
+    `tools` only)."""
     doc = report.doc
     entries = {}
     for key in _LISTS:
@@ -24,14 +26,47 @@ def check_tools(report: Report) -> None:
         _check_entries(report, key, items)
     if "tools" in entries:
         _check_tools_only(report, entries["tools"])
+        denied = {tn.canonical(tn.base_name(e)[0]) for e, _ in entries.get("disallowedTools", ())}
+        _check_search_tools(report, entries["tools"], denied)
+        _check_memory_tools(report, entries["tools"])
         if "disallowedTools" in entries:
-            denied = {tn.canonical(tn.base_name(e)[0]) for e, _ in entries["disallowedTools"]}
             for entry, span in entries["tools"]:
                 name = tn.canonical(tn.base_name(entry)[0])
                 if name in denied:
                     report.add("AG138", span,
                                f"`{entry}` is also in `disallowedTools`, which wins: the agent "
                                "does not get it. Remove it from one of the lists.")
+
+
+def _check_search_tools(report: Report, items: list, denied: set) -> None:
+    """AG141: Glob and Grep are not offered to an agent that is granted Bash."""
+    names = [tn.base_name(entry)[0] for entry, _ in items]
+    if "Bash" not in names or "Bash" in denied:
+        return
+    for (entry, span), name in zip(items, names):
+        if name in tn.SEARCH_TOOLS:
+            report.add("AG141", span,
+                       f"Claude Code does not offer `{name}` to an agent that has `Bash`: it "
+                       f"searches through Bash instead (`find`, `grep`). Remove `{name}`, or "
+                       "deny `Bash` to get it.")
+
+
+def _check_memory_tools(report: Report, items: list) -> None:
+    """AG177: with `memory`, Claude Code adds Read, Write and Edit to an explicit list."""
+    doc = report.doc
+    memory = doc.fields.get("memory")
+    if not (isinstance(memory, str) and memory in MEMORY_SCOPES):
+        return
+    names = {tn.base_name(entry)[0] for entry, _ in items}
+    if "*" in names:
+        return
+    added = [tool for tool in tn.MEMORY_TOOLS if tool not in names]
+    if not added:
+        return
+    listed = ", ".join(f"`{tool}`" for tool in added)
+    report.add("AG177", doc.value_spans["tools"],
+               f"With `memory: {memory}`, Claude Code adds {listed} to these tools, so the "
+               "agent can keep its memory files. List them to make that visible.")
 
 
 def _check_type(report: Report, key: str) -> bool:
@@ -49,9 +84,11 @@ def _check_type(report: Report, key: str) -> bool:
                            f"`{key}` items must be tool names (text); Claude Code drops this "
                            f"{type(item).__name__} item. Write the tool's name.")
         return ok or any(isinstance(item, str) for item in value)
+    effect = "the agent gets all tools" if key == "tools" else "nothing is denied"
     report.add("AG130", doc.value_spans[key],
                f"`{key}` must be a comma-separated string or a list of tool names, not "
-               f"{_kind(value)}; Claude Code cannot read it. Write e.g. `{key}: Read, Grep`.")
+               f"{_kind(value)}; Claude Code ignores the value, so {effect}. Write e.g. "
+               f"`{key}: Read, Grep`.")
     return False
 
 
@@ -101,12 +138,17 @@ def _deprecated(report: Report, key, items, index, name, span, removable) -> Non
     replacement = tn.DEPRECATED_TOOLS[name]
     if replacement:
         start = report.doc.text.find(name, span.start, span.end)
-        message = (f"`{name}` no longer exists and Claude Code drops it; its replacement is "
-                   f"`{replacement}`.")
+        if name in tn.GRANTED_AS:
+            granted = "grants" if key == "tools" else "denies"
+            message = (f"`{name}` is an old name: Claude Code {granted} it as `{replacement}`. "
+                       f"Write `{replacement}`.")
+        else:
+            message = (f"`{name}` is no longer offered and Claude Code drops it (it does not "
+                       f"grant `{replacement}` instead); its replacement is `{replacement}`.")
         edit = fix(f"Replace {name} with {replacement}", True,
                    (start, start + len(name), replacement)) if start != -1 else None
     else:
-        message = (f"`{name}` no longer exists and Claude Code drops it "
+        message = (f"`{name}` is no longer offered and Claude Code drops it "
                    f"({tn.DEPRECATED_ADVICE[name]}). Remove it.")
         edit = _remove_fix(report, key, items, index, f"Remove {name}", removable)
     report.add("AG132", span, message, edit)

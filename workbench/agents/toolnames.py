@@ -1,4 +1,5 @@
-"""Tool names as Claude Code knows them (agent-format.md §3), and how a `tools` string splits."""
+"""Tool names as Claude Code knows them (agent-format.md §3, and what 2.1.332 offers a subagent:
+claude-code-runs.md §1), and how a `tools` string splits."""
 
 from __future__ import annotations
 
@@ -13,9 +14,8 @@ CURRENT_TOOLS = frozenset(
         "ExitWorktree", "Glob", "Grep", "ListAgents", "ListMcpResourcesTool", "LSP", "Monitor",
         "NotebookEdit", "PowerShell", "PushNotification", "Read", "ReadMcpResourceTool",
         "RemoteTrigger", "ReportFindings", "ScheduleWakeup", "SendMessage", "SendUserFile",
-        "ShareOnboardingGuide", "Skill", "TaskCreate", "TaskGet", "TaskList", "TaskOutput",
-        "TaskStop", "TaskUpdate", "TodoWrite", "ToolSearch", "WaitForMcpServers", "WebFetch",
-        "WebSearch", "Workflow", "Write",
+        "ShareOnboardingGuide", "Skill", "TaskOutput", "TaskStop", "ToolSearch",
+        "WaitForMcpServers", "WebFetch", "WebSearch", "Workflow", "Write",
     }
 )
 
@@ -26,13 +26,18 @@ INTERNAL_TOOLS = frozenset(
 
 ALIASES = {"Task": "Agent"}
 
-# Removed names: the replacement, or None when the entry should simply go.
+# Names Claude Code no longer offers: the replacement, or None when the entry should simply go.
 DEPRECATED_TOOLS: dict[str, str | None] = {
     "LS": None,
     "MultiEdit": "Edit",
     "NotebookRead": "Read",
+    "TodoWrite": None,
     "TodoRead": None,
     "BashOutput": None,
+    "TaskCreate": None,
+    "TaskGet": None,
+    "TaskList": None,
+    "TaskUpdate": None,
     "KillBash": "TaskStop",
     "KillShell": "TaskStop",
     "SlashCommand": "Skill",
@@ -41,21 +46,35 @@ DEPRECATED_TOOLS: dict[str, str | None] = {
     "TeamDelete": None,
 }
 
+# Old names Claude Code still grants, as their current tool (the rest are dropped).
+GRANTED_AS = {"KillBash": "TaskStop", "KillShell": "TaskStop"}
+
 # What the message suggests instead of a removed name that has no one-for-one replacement.
 DEPRECATED_ADVICE = {
     "LS": "use Glob, or Bash with `ls`",
-    "TodoRead": "TodoWrite or the Task* tools cover it",
+    "TodoWrite": "subagents get no to-do list tool",
+    "TodoRead": "subagents get no to-do list tool",
     "BashOutput": "Read the task's output file instead",
+    "TaskCreate": "subagents get no task-list tools",
+    "TaskGet": "subagents get no task-list tools",
+    "TaskList": "subagents get no task-list tools",
+    "TaskUpdate": "subagents get no task-list tools",
     "TeamCreate": "it was removed in v2.1.178",
     "TeamDelete": "it was removed in v2.1.178",
 }
 
 UNAVAILABLE_TO_SUBAGENTS = frozenset(
     {
-        "AskUserQuestion", "EndConversation", "EnterPlanMode", "ScheduleWakeup", "TaskOutput",
+        "AskUserQuestion", "CronCreate", "CronDelete", "CronList", "EndConversation",
+        "EnterPlanMode", "ListAgents", "ReportFindings", "ScheduleWakeup", "TaskOutput",
         "WaitForMcpServers", "Workflow",
     }
 )
+
+# Offered only when listed and Bash is not granted (AG141).
+SEARCH_TOOLS = ("Glob", "Grep")
+# Added to an explicit `tools` list when `memory` is set (AG177), in this order.
+MEMORY_TOOLS = ("Read", "Write", "Edit")
 
 _PLAIN_ENTRY = re.compile(r"[^,\s]+")
 MCP_PATTERN = re.compile(r"^mcp__[A-Za-z0-9_-]+(__[A-Za-z0-9_.*-]+)?$")
@@ -141,7 +160,7 @@ def resolve_tools(
         name, _ = base_name(entry)
         if name.startswith("mcp__"):
             (resolved if MCP_PATTERN.match(name) else unknown).append(entry)
-        elif name == "*":
+        elif name == "*" or name in GRANTED_AS:
             resolved.append(entry)
         elif name in CURRENT_TOOLS or name in ALIASES or name in INTERNAL_TOOLS:
             if name in UNAVAILABLE_TO_SUBAGENTS or (

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from .fields import HOOK_TYPES, MCP_SERVER_TYPES
+from .fields import CHECKED_HOOK_EVENTS, HOOK_TYPES, MCP_SERVER_TYPES
 from .ruletable import Report
 from .yaml12 import scalar_value
 
@@ -66,51 +66,68 @@ def _server_problem(item) -> str | None:
 
 
 def check_hooks(report: Report) -> None:
-    """AG166: hook events mapped to lists of `{matcher?, hooks: [{type, ...}]}`."""
+    """AG166: `hooks` is not a mapping, or its `PreToolUse`/`PermissionRequest` entry is not a
+    list of `{matcher?, hooks: [{type, ...}]}` (Claude Code checks those two events, and skips
+    the file; measured on 2.1.332 and 2.1.337, it loads bad shapes under any other event);
+    AG173: `once`."""
     doc = report.doc
     node = doc.value_nodes["hooks"]
+    if _is_null(node):
+        return
     if not isinstance(node, MappingNode):
         report.add("AG166", doc.key_spans["hooks"],
                    "`hooks` must map hook events (PreToolUse, PostToolUse, Stop, …) to lists of "
-                   "matcher groups; Claude Code drops the whole value.")
+                   "matcher groups; Claude Code skips the whole file when it is not.")
         return
     for event, groups in node.value:
-        if not isinstance(groups, SequenceNode):
-            _bad(report, groups, f"the `{_text(event)}` event must hold a list of matcher groups")
+        checked = _text(event) in CHECKED_HOOK_EVENTS
+        problems: list[tuple[object, str]] = []
+        if _is_null(groups):
             continue
-        for group in groups.value:
-            _check_group(report, group)
+        if not isinstance(groups, SequenceNode):
+            problems.append((groups, f"the `{_text(event)}` event must hold a list of matcher "
+                                     "groups"))
+        else:
+            for group in groups.value:
+                _check_group(report, group, problems)
+        if checked:
+            for problem_node, problem in problems:
+                _bad(report, problem_node, problem)
 
 
-def _check_group(report: Report, group) -> None:
+def _is_null(node) -> bool:
+    return isinstance(node, ScalarNode) and scalar_value(node) is None
+
+
+def _check_group(report: Report, group, problems: list) -> None:
     if not isinstance(group, MappingNode):
-        _bad(report, group, "a matcher group must be a mapping with `hooks:` (and `matcher:`)")
+        problems.append((group, "a matcher group must be a mapping with `hooks:` (and `matcher:`)"))
         return
     fields = _entries(group)
     if "matcher" in fields and _text(fields["matcher"]) is None:
-        _bad(report, fields["matcher"], "`matcher` must be text (a regular expression)")
+        problems.append((fields["matcher"], "`matcher` must be text (a regular expression)"))
     hooks = fields.get("hooks")
     if not isinstance(hooks, SequenceNode):
-        _bad(report, hooks or group, "a matcher group needs a `hooks:` list")
+        problems.append((hooks or group, "a matcher group needs a `hooks:` list"))
         return
     for hook in hooks.value:
         if not isinstance(hook, MappingNode):
-            _bad(report, hook, "each hook must be a mapping with a `type`")
+            problems.append((hook, "each hook must be a mapping with a `type`"))
             continue
         entries = _entries(hook)
         kind = _text(entries["type"]) if "type" in entries else None
         if kind not in HOOK_TYPES:
-            _bad(report, entries.get("type", hook),
-                 f"a hook's `type` must be one of {', '.join(HOOK_TYPES)}")
+            problems.append((entries.get("type", hook),
+                             f"a hook's `type` must be one of {', '.join(HOOK_TYPES)}"))
         elif kind == "command" and "command" not in entries:
-            _bad(report, hook, "a `command` hook needs a `command`")
+            problems.append((hook, "a `command` hook needs a `command`"))
         for key_node, _ in hook.value:
             if _text(key_node) == "once":
-                report.add("AG166", _span(report.doc, key_node),
+                report.add("AG173", _span(report.doc, key_node),
                            "`once` is ignored in agent files: the hook runs every time. "
                            "Remove it.")
 
 
 def _bad(report: Report, node, problem: str) -> None:
     report.add("AG166", _span(report.doc, node),
-               f"In `hooks`, {problem}; Claude Code drops the whole `hooks` value.")
+               f"In `hooks`, {problem}; Claude Code skips the whole file.")

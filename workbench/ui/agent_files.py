@@ -42,7 +42,8 @@ def _os_reason(error: OSError) -> str:
 
 
 def read_for_editing(path: Path) -> str:
-    """The text of an agent file, refused when unreadable, binary, not UTF-8 or too large."""
+    """The text of an agent file as Claude Code reads it (bytes that are not UTF-8 as U+FFFD,
+    which the editor's AG011 points out); refused when unreadable, binary, UTF-16 or too large."""
     try:
         size = path.stat().st_size
     except OSError as error:
@@ -54,9 +55,15 @@ def read_for_editing(path: Path) -> str:
     from workbench.agents.document import AgentFileError, read_agent_file
 
     try:
-        return read_agent_file(path).text
+        document = read_agent_file(path)
     except AgentFileError as error:
         raise AgentFileProblem(str(error)) from None
+    if document.raw_kind == "binary":
+        raise AgentFileProblem(f"{path.name} is a binary file, not an agent definition")
+    if document.raw_kind is not None:
+        raise AgentFileProblem(
+            f"{path.name} is {document.raw_kind} text, not UTF-8; save it as UTF-8")
+    return document.text
 
 
 def save(path: Path, text: str) -> None:

@@ -41,11 +41,14 @@ def entry_label(entry: AgentEntry, variables: dict[str, str], dirty: bool = Fals
 
 
 def health_badge(entry: AgentEntry, variables: dict[str, str]) -> Text:
-    """`✗ n` for errors, `▲ n` for warnings, `✓` when clean; `unreadable` when it is."""
+    """`✗ n` for errors (`✗ n not loaded` when Claude Code skips the file), `▲ n` for warnings,
+    `✓` when clean; `unreadable` when it is."""
     if entry.document is None:
         return Text("✗ unreadable", style=variables.get("diag-error", "red"))
     errors = sum(1 for d in entry.diagnostics if d.severity.value == "error")
     warnings = sum(1 for d in entry.diagnostics if d.severity.value == "warning")
+    if not entry.loaded:
+        return Text(f"✗ {errors} not loaded", style=variables.get("diag-error", "red"))
     if errors:
         return Text(f"✗ {errors}", style=variables.get("diag-error", "red"))
     if warnings:
