@@ -140,7 +140,14 @@ class Sidebar(Vertical):
         """Move the tree cursor to an agent's row without opening it again."""
         node = self._rows.get(path)
         if node is not None:
-            self.tree.move_cursor(node)
+            self._move_cursor(self.tree, node)
+
+    @staticmethod
+    def _move_cursor(tree: Tree, node: TreeNode) -> None:
+        # A tree not drawn since it changed (hidden in a narrow terminal, or just rebuilt) has
+        # not numbered its lines yet: the node's line would read -1, the cursor land on row 0.
+        tree.last_line  # noqa: B018 (numbers the lines)
+        tree.move_cursor(node)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -179,4 +186,4 @@ class Sidebar(Vertical):
                 self._rows[entry.path] = scope_node.add_leaf(
                     entry_label(entry, variables, entry.path in self._dirty), data=entry)
         if isinstance(cursor, AgentEntry) and cursor.path in self._rows:
-            tree.move_cursor(self._rows[cursor.path])
+            self._move_cursor(tree, self._rows[cursor.path])
