@@ -175,6 +175,8 @@ class MainScreen(Screen):
         pane = self._pane_of(event.widget)
         if pane is not None and (self._recent_panes[0] != pane or not self.pane_shown(pane)):
             self.show_pane(pane)
+        if pane == "editor":
+            self._show_problem_detail()  # the list's problem, or the cursor's
 
     def _toggle_pane(self, pane: str) -> None:
         if not self.pane_shown(pane):
@@ -219,12 +221,52 @@ class MainScreen(Screen):
         # Imported here: DataTable is not needed before the first agent opens.
         from workbench.ui.widgets.problems_list import ProblemsList
 
+        from workbench.ui.widgets.problems_list import ProblemDetail
+
         found = self.query(ProblemsList)
         if found:
             return found.first(ProblemsList)
         problems = ProblemsList(id="problems")
-        self.query_one("#editor-column").mount(problems)
+        # Under the list, the whole message of the problem at hand (the list cuts it short).
+        detail = ProblemDetail(id="problem-detail")
+        detail.display = False
+        self.query_one("#editor-column").mount_all([problems, detail])
         return problems
+
+    def _show_problem_detail(self) -> None:
+        """The detail line: the problem highlighted in the list while the list has the keys,
+        else the one at the editor's cursor; hidden while the agent has no problems."""
+        found = self.query("#problem-detail")
+        if not found:
+            return
+        detail = found.first()
+        problems = self.problems
+        if not problems.diagnostics:
+            detail.display = False
+            return
+        detail.display = True
+        if self.focused is problems:
+            diagnostic = problems.highlighted
+        else:
+            here = self.problems_at_cursor()
+            diagnostic = here[0] if here else None
+        position = None
+        if diagnostic is not None:
+            row, column = self.editor.document.get_location_from_index(diagnostic.start)
+            position = (row + 1, column + 1)
+        keys = getattr(getattr(self.app, "settings", None), "keys", {})
+        next_key = keys.get("next_problem", "f8").split(",")[0]
+        detail.show(diagnostic, position,
+                    hint=f"no problem at the cursor · {next_key.upper()}: the next one")
+
+    def on_text_area_selection_changed(self, event) -> None:
+        # Handled by name, so that TextArea need not be imported for the first frame.
+        if event.text_area.id == "editor" and self.editor.diagnostics:
+            self._show_problem_detail()
+
+    def on_data_table_row_highlighted(self, event) -> None:
+        if event.data_table.id == "problems":
+            self._show_problem_detail()
 
     @property
     def dirty(self) -> bool:
@@ -422,6 +464,7 @@ class MainScreen(Screen):
             return  # a newer edit is on its way
         self.editor.set_diagnostics(message.diagnostics)
         self.problems.show(message.diagnostics, message.text)
+        self._show_problem_detail()
         self.query_one(Sidebar).refresh_entries(message.touched)
         self._show_header()
         self.painted_text = message.text
@@ -457,17 +500,22 @@ class MainScreen(Screen):
 
     # -- fixes -------------------------------------------------------------------------------
 
-    def fixes_at_cursor(self) -> list[tuple[Diagnostic, Fix]]:
-        """The fixes of the problems under the cursor (else on its line), most severe first."""
+    def problems_at_cursor(self, fixable: bool = False) -> list[Diagnostic]:
+        """The problems under the cursor (else on its line), most severe first; with `fixable`,
+        only those with a fix."""
         offset = self.editor.cursor_offset
-        fixable = [d for d in self.editor.diagnostics if d.fix is not None]
-        here = [d for d in fixable if d.start <= offset <= max(d.end, d.start + 1)]
+        candidates = [d for d in self.editor.diagnostics if d.fix is not None or not fixable]
+        here = [d for d in candidates if d.start <= offset <= max(d.end, d.start + 1)]
         if not here:
             row = self.editor.cursor_location[0]
-            here = [d for d in fixable
+            here = [d for d in candidates
                     if self.editor.document.get_location_from_index(d.start)[0] == row]
         here.sort(key=lambda d: (d.severity.rank, d.start))
-        return [(d, d.fix) for d in here]
+        return here
+
+    def fixes_at_cursor(self) -> list[tuple[Diagnostic, Fix]]:
+        """The fixes of the problems under the cursor (else on its line), most severe first."""
+        return [(d, d.fix) for d in self.problems_at_cursor(fixable=True)]
 
     def action_quick_fix(self) -> None:
         """Apply the fix of the problem under the cursor; ask which when there are several or the
@@ -793,6 +841,7 @@ class MainScreen(Screen):
             self.editor.load_text("")
             self.editor.set_diagnostics([])
             self.problems.show([], "")
+            self._show_problem_detail()
             self.query_one(Sidebar).show_catalog(self.catalog)
             self._show_header()
             self._announce_selection()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import DataTable
 
 from workbench.agents.diagnostics import Diagnostic, LineIndex
@@ -88,7 +89,56 @@ class ProblemsList(DataTable):
         # Should rows have been added some other way before mounting, they are measured now.
         self._measure_now()
 
+    @property
+    def highlighted(self) -> Diagnostic | None:
+        """The diagnostic of the row under the table's cursor."""
+        row = self.cursor_row
+        return self._diagnostics[row] if 0 <= row < len(self._diagnostics) else None
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if 0 <= event.cursor_row < len(self._diagnostics):
             self.post_message(self.ProblemChosen(self._diagnostics[event.cursor_row]))
+
+
+class ProblemDetail(Widget):
+    """The line under the problems list: the whole message of one problem, wrapped (the list
+    cuts messages at its width). A plain widget whose text changes only when the problem shown
+    does, so typing on a line never re-lays out the screen."""
+
+    DEFAULT_CSS = """
+    ProblemDetail { height: auto; max-height: 10; padding: 0 1; background: $boost; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._text = Text()
+
+    @property
+    def text(self) -> str:
+        """What the line says, as plain text."""
+        return self._text.plain
+
+    def render(self) -> Text:
+        return self._text
+
+    def show(self, diagnostic: Diagnostic | None, position: tuple[int, int] | None = None,
+             hint: str = "") -> None:
+        """Show this problem at `position` (line, column), or `hint` when there is none."""
+        text = Text()
+        if diagnostic is None:
+            text.append(hint, style="dim")
+        else:
+            colour = self.app.theme_variables.get(f"diag-{diagnostic.severity.value}", "")
+            text.append(diagnostic.code, style=f"bold {colour}")
+            if position is not None:
+                text.append(f" {position[0]}:{position[1]}", style="dim")
+            text.append("  ")
+            text.append(diagnostic.message)
+            if diagnostic.fix is not None:
+                text.append(f"  fix{'' if diagnostic.fix.safe else ' (unsafe)'}: "
+                            f"{diagnostic.fix.description}", style="dim italic")
+        if text == self._text:
+            return
+        self._text = text
+        self.refresh(layout=True)
