@@ -89,6 +89,22 @@ class TestLayout:
 
         assert snap_compare(snapshot_app("test-runner.md"), terminal_size=(80, 24), run_before=chat)
 
+    def test_the_transcript_browser_at_80x24(self, snap_compare, snapshot_app, tmp_path):
+        from tests.transcripts.transcript_fixtures import write_rich_session
+
+        write_rich_session(tmp_path / ".claude" / "projects" / "-home-dev-project")
+
+        async def browse(pilot):
+            await settle(pilot)
+            await pilot.press("ctrl+t")
+            for _ in range(100):
+                await pilot.pause()
+                if getattr(pilot.app.screen, "loaded", False):
+                    break
+            await pilot.pause()
+
+        assert snap_compare(snapshot_app(), terminal_size=(80, 24), run_before=browse)
+
     def test_120x32(self, snap_compare, snapshot_app):
         assert snap_compare(snapshot_app("test-runner.md"), terminal_size=(120, 32),
                             run_before=settle)

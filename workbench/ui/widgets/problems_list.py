@@ -15,7 +15,7 @@ class ProblemsList(DataTable):
     """Diagnostics sorted by position: severity, code, line:column, message."""
 
     DEFAULT_CSS = """
-    ProblemsList { height: auto; max-height: 9; border-top: solid $panel; }
+    ProblemsList { height: auto; max-height: 9; border-top: solid $panel; overflow-x: hidden; }
     """
 
     class ProblemChosen(Message):
@@ -51,13 +51,15 @@ class ProblemsList(DataTable):
         variables = self.app.theme_variables
         self.clear()
         for diag, (line, column) in rows:
-            message = Text(diag.message.replace("\n", " "))
+            # Cut at the column's width with an ellipsis; the detail line has the whole message.
+            message = Text(diag.message.replace("\n", " "), no_wrap=True, overflow="ellipsis")
             if diag.fix is not None:
                 message.append("  [fix]" if diag.fix.safe else "  [unsafe fix]", style="dim italic")
             self.add_row(
                 Text(diag.severity.value, style=variables.get(f"diag-{diag.severity.value}", "")),
                 Text(diag.code, style="bold"), Text(f"{line}:{column}", style="dim"), message)
         self._measure_now()
+        self._fit_message_column()
         counts = {s: sum(1 for d in ordered if d.severity.value == s) for s in ("error", "warning", "info")}
         self.border_title = (
             f"Problems  {plural(counts['error'], 'error')} · {plural(counts['warning'], 'warning')}"
@@ -83,6 +85,27 @@ class ProblemsList(DataTable):
         self._new_rows.clear()
         self._update_dimensions(new_rows)
         self.refresh(layout=True)
+
+    def _fit_message_column(self) -> None:
+        """Give the message column the width the other columns leave, so the list never scrolls
+        sideways (it had a horizontal scrollbar as wide as its longest message)."""
+        width = self.scrollable_content_region.width
+        columns = self.ordered_columns
+        if width <= 0 or len(columns) != 4:
+            return  # not laid out yet: the first resize fits it
+        others = sum(column.get_render_width(self) for column in columns[:3])
+        message = columns[3]
+        room = max(8, width - others - 2 * self.cell_padding)
+        if not message.auto_width and message.width == room:
+            return
+        message.auto_width = False
+        message.width = room
+        self._clear_caches()
+        self._update_dimensions([])  # the virtual width follows the columns
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._fit_message_column()
 
     def on_mount(self) -> None:
         super().on_mount()
