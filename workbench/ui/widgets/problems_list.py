@@ -163,5 +163,12 @@ class ProblemDetail(Widget):
                             f"{diagnostic.fix.description}", style="dim italic")
         if text == self._text:
             return
+        # A new height needs a layout of the screen; the same number of lines only a repaint
+        # (while typing on a problem its message changes with every key).
+        width = self.content_region.width
+        relayout = width <= 0 or self._height(text, width) != self._height(self._text, width)
         self._text = text
-        self.refresh(layout=True)
+        self.refresh(layout=relayout)
+
+    def _height(self, text: Text, width: int) -> int:
+        return len(text.wrap(self.app.console, width))
