@@ -101,3 +101,13 @@ async def test_the_transcript_browser_s_hint_fits_its_box(make_app):
         await pilot.pause()
         await pilot.pause()
         assert "title, project, agent, model" in box.placeholder
+
+
+async def test_the_chat_input_s_hint_fits_the_narrowest_chat_column(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:  # three panes: the chat at its narrowest
+        await settle(pilot)
+        box = app.main_screen.chat.query_one("#chat-input")
+        assert box.content_region.width <= 30
+        assert len(box.placeholder) < box.content_region.width
+        assert box.placeholder in screen_text(app)
