@@ -185,3 +185,32 @@ async def test_the_list_hidden_at_launch_has_its_cursor_on_the_open_agent(make_a
         await pilot.pause()
         assert shown(app) == {"editor"}
         assert tree.root.children[0].is_expanded
+
+
+async def test_a_rerun_from_a_transcript_shows_the_hidden_chat(fake_api, make_app, agents_dir,
+                                                                tmp_path, monkeypatch):
+    import sys
+    from pathlib import Path
+
+    from fake_api import text_reply
+
+    from tests.ui.chat.test_chat_pane import until
+    from workbench.ui.screens.transcript_view import TranscriptScreen
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "transcripts"))
+    from run_fixtures import write_run
+
+    monkeypatch.chdir(agents_dir.parent.parent)
+    fake_api.add(text_reply("msg_1", "Reviewed."))
+    run = write_run(tmp_path / "runs" / "run.jsonl", agent_name="code-reviewer",
+                    agent_path=str(agents_dir / "code-reviewer.md"), prompt="review main.py")
+    app = make_app("test-runner.md")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not app.main_screen.pane_shown("chat")
+        app.push_screen(TranscriptScreen(run))
+        await until(pilot, lambda: getattr(app.screen, "loaded", False))
+        await pilot.press("r")
+        pane = app.main_screen.chat
+        await until(pilot, lambda: pane.runs and not pane.running)
+        assert app.main_screen.pane_shown("chat")
