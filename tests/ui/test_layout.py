@@ -214,3 +214,30 @@ async def test_a_rerun_from_a_transcript_shows_the_hidden_chat(fake_api, make_ap
         pane = app.main_screen.chat
         await until(pilot, lambda: pane.runs and not pane.running)
         assert app.main_screen.pane_shown("chat")
+
+
+async def test_a_permission_question_brings_the_hidden_chat_back(fake_api, make_app, agents_dir,
+                                                                 monkeypatch):
+    from fake_api import text_reply
+
+    from tests.ui.chat.test_chat_pane import tool_reply, until
+    from workbench.ui.chat.permission_prompt import PermissionPrompt
+
+    monkeypatch.chdir(agents_dir.parent.parent)
+    asks = tool_reply("msg_1", "toolu_b", "Bash", {"command": "echo hi"})
+    asks.delay = 0.5  # the person has gone back to the list meanwhile
+    fake_api.add(asks, text_reply("msg_2", "Done."))
+    app = make_app("test-runner.md")  # its tools include Bash, which asks first
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4", *"run it", "enter")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert not app.main_screen.pane_shown("chat")
+        pane = app.main_screen.chat
+        await until(pilot, lambda: bool(pane.query(PermissionPrompt)))
+        await pilot.pause()
+        assert pane.query_one(PermissionPrompt).has_focus
+        assert app.main_screen.pane_shown("chat")
+        await pilot.press("y")
+        await until(pilot, lambda: pane.runs and not pane.running)
