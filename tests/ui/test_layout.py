@@ -241,3 +241,21 @@ async def test_a_permission_question_brings_the_hidden_chat_back(fake_api, make_
         assert app.main_screen.pane_shown("chat")
         await pilot.press("y")
         await until(pilot, lambda: pane.runs and not pane.running)
+
+
+async def test_a_pane_shown_in_place_of_the_focused_one_takes_the_keys(make_app):
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        assert app.focused.id == "editor"
+        await pilot.press("ctrl+b")  # one pane at a time: the list replaces the editor
+        await pilot.pause()
+        assert shown(app) == {"sidebar"}
+        assert app.focused.id == "agent-tree"
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert shown(app) == {"sidebar", "editor"}
+        await pilot.press("ctrl+g")  # two panes: the chat replaces the focused list
+        await pilot.pause()
+        assert shown(app) == {"editor", "chat"}
+        assert app.focused.id == "chat-input"

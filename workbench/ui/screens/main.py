@@ -181,6 +181,9 @@ class MainScreen(Screen):
     def _toggle_pane(self, pane: str) -> None:
         if not self.pane_shown(pane):
             self.show_pane(pane)
+            focused = self.focused
+            if focused is not None and not self.pane_shown(self._pane_of(focused) or pane):
+                self._focus_pane(pane)  # it took the place of the focused pane
             return
         self._hidden_panes.add(pane)
         self._recent_panes.remove(pane)
@@ -191,6 +194,15 @@ class MainScreen(Screen):
             self.show_pane("editor")
             self.editor.focus()
         self._lay_out_panes()
+
+    def _focus_pane(self, pane: str) -> None:
+        if pane == "sidebar":
+            if self.query("#agent-tree"):
+                self.query_one(Sidebar).tree.focus()
+        elif pane == "chat":
+            self.chat.focus_input()
+        else:
+            self.editor.focus()
 
     def action_toggle_sidebar(self) -> None:
         """Show or hide the agent list."""
