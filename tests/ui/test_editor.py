@@ -27,10 +27,10 @@ async def test_a_broken_agent_shows_its_problems_underlined_marked_and_listed(ma
         problems = app.screen.query_one(ProblemsList)
         assert [d.code for d in problems.diagnostics][:3] == ["AG113", "AG114", "AG124"]
         assert "0 errors · 4 warnings · 2 info" in problems.border_title
-        # Sized for its rows in the first frame that has them (its border line, six rows and the
-        # horizontal scrollbar of its long messages), not collapsed to the border line until the
-        # table measures itself on idle.
-        assert problems.region.height == 8
+        # Sized for its rows in the first frame that has them (its border line and six rows; the
+        # messages are fitted to its width, so no horizontal scrollbar), not collapsed to the
+        # border line until the table measures itself on idle.
+        assert problems.region.height == 7
 
 
 async def test_typing_a_mistake_is_reported_and_fixing_it_clears_it(make_app):

@@ -71,3 +71,40 @@ class TestDialogs:
             await pilot.pause()
 
         assert snap_compare(snapshot_app(), terminal_size=SIZE, run_before=new_agent)
+
+
+class TestLayout:
+    """The panes at the sizes terminals open at: 80x24 shows the list and the editor (the chat
+    comes with F4 in place of the list); 120x32 shows all three, sharing the width."""
+
+    def test_80x24(self, snap_compare, snapshot_app):
+        assert snap_compare(snapshot_app("test-runner.md"), terminal_size=(80, 24),
+                            run_before=settle)
+
+    def test_80x24_with_the_chat(self, snap_compare, snapshot_app):
+        async def chat(pilot):
+            await settle(pilot)
+            await pilot.press("f4")
+            await pilot.pause()
+
+        assert snap_compare(snapshot_app("test-runner.md"), terminal_size=(80, 24), run_before=chat)
+
+    def test_the_transcript_browser_at_80x24(self, snap_compare, snapshot_app, tmp_path):
+        from tests.transcripts.transcript_fixtures import write_rich_session
+
+        write_rich_session(tmp_path / ".claude" / "projects" / "-home-dev-project")
+
+        async def browse(pilot):
+            await settle(pilot)
+            await pilot.press("ctrl+t")
+            for _ in range(100):
+                await pilot.pause()
+                if getattr(pilot.app.screen, "loaded", False):
+                    break
+            await pilot.pause()
+
+        assert snap_compare(snapshot_app(), terminal_size=(80, 24), run_before=browse)
+
+    def test_120x32(self, snap_compare, snapshot_app):
+        assert snap_compare(snapshot_app("test-runner.md"), terminal_size=(120, 32),
+                            run_before=settle)

@@ -31,6 +31,9 @@ class WorkbenchApp(App):
     """The terminal IDE for Claude Code subagents."""
 
     TITLE = "workbench"
+    # Textual reads a screen's CSS_PATH only when the screen is pushed, never for the default
+    # screen, so the main screen's stylesheet is loaded as the app's.
+    CSS_PATH = "screens/main.tcss"
     BINDINGS = bindings(on_app=True)
 
     class FilesChanged(Message):
@@ -244,6 +247,9 @@ class WorkbenchApp(App):
             ("view: chat", "focus the chat input", main.action_focus_chat),
             ("view: agents", "focus the agent list", main.action_focus_sidebar),
             ("view: editor", "focus the editor", main.action_focus_editor),
+            ("view: show or hide the agent list", "the editor takes the room",
+             main.action_toggle_sidebar),
+            ("view: show or hide the chat", "the editor takes the room", main.action_toggle_chat),
             ("view: keys", "every key binding and its id", self.action_help),
             ("transcripts: browse", "runs and Claude Code sessions: read, search, export",
              self.action_browse_transcripts),

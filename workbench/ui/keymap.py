@@ -35,6 +35,12 @@ APP_KEYS: tuple[KeySpec, ...] = (
     KeySpec("previous_run", "f9", "previous_run", "Prev run", "show the chat pane's previous run"),
     KeySpec("compare_runs", "f10", "compare_runs", "Compare",
             "run the chat task against two variants side by side"),
+    # ctrl+b first (as in most editors); tmux takes ctrl+b as its prefix, hence F11 too. ctrl+g
+    # and F12 are free everywhere (F6 and F7 belong to the editor's selection keys).
+    KeySpec("toggle_sidebar", "ctrl+b,f11", "toggle_sidebar", "Agents pane",
+            "show or hide the agent list", show=False),
+    KeySpec("toggle_chat", "ctrl+g,f12", "toggle_chat", "Chat pane",
+            "show or hide the chat column", show=False),
     KeySpec("save", "ctrl+s", "save", "Save", "save the agent (atomic write)", priority=True),
     KeySpec("new_agent", "ctrl+n", "new_agent", "New", "create an agent from a template",
             priority=True),

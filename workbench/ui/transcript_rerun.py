@@ -55,6 +55,7 @@ async def rerun_in_app(app: WorkbenchApp, origin: RunOrigin) -> bool:
         await app.pop_screen()
     if not main.open_agent(path):
         return False
+    main.show_pane("chat")  # a narrow terminal may have it hidden
     return await main.chat.start_run(origin.prompt) is not None
 
 

@@ -216,7 +216,7 @@ class ChatPane(Vertical):
                 classes="chat-welcome",
             )
         yield Vertical(id="chat-prompts")
-        yield ChatInput(placeholder="Task for the agent — Enter runs it", id="chat-input")
+        yield ChatInput(placeholder="Task · Enter runs it", id="chat-input")
         yield StatusLine(id="chat-status")
 
     def on_mount(self) -> None:

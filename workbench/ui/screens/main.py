@@ -51,11 +51,30 @@ MEMORY_SCOPES = ("user", "project", "local")
 EFFORT_LEVELS = ("low", "medium", "high", "xhigh", "max")
 UNSET = "\x00unset"  # the option that removes the line; no field value can be this
 
+# How many panes fit side by side: all three from WIDE columns, two from NARROW, else one.
+WIDE = 100
+NARROW = 70
+PANE_IDS = {"sidebar": "#sidebar", "editor": "#editor-column", "chat": "#chat-column"}
+
+
+def panes_shown(width: int, recent: list[str], hidden: set[str]) -> set[str]:
+    """The panes a `width`-column screen shows: as many as fit, the most recently wanted first.
+
+    `recent` orders the three panes by when the person last went to each; `hidden` are those they
+    hid with a key. With room for two or three the editor is always one of them (the others come
+    and go beside it); with room for one, it is the most recent one.
+    """
+    room = 3 if width >= WIDE else 2 if width >= NARROW else 1
+    wanted = [pane for pane in recent if pane not in hidden or pane == "editor"]
+    if room == 1:
+        return {wanted[0]}
+    return {"editor", *[pane for pane in wanted if pane != "editor"][:room - 1]}
+
 
 class MainScreen(Screen):
     """Sidebar, editor and chat column; owns the open agent and its buffer."""
 
-    CSS_PATH = "main.tcss"
+    # Its stylesheet, main.tcss, is loaded by the app (`WorkbenchApp.CSS_PATH`).
     BINDINGS = bindings(on_app=False)
 
     class CatalogLoaded(Message):
@@ -88,6 +107,8 @@ class MainScreen(Screen):
         self.painted_text: str | None = None  # the buffer state whose findings are on screen
         self._pending_disk: str | None = None  # the disk text the conflict banner is about
         self._missing_scopes: set[Path] = set()  # scope folders already reported gone
+        self._recent_panes = ["editor", "sidebar", "chat"]  # most recently wanted first
+        self._hidden_panes: set[str] = set()  # hidden with the toggle keys
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -106,6 +127,90 @@ class MainScreen(Screen):
                 # before the person can read the list.
                 yield Static("chat", id="chat-placeholder")
         yield Footer()
+
+    # -- which panes are shown -----------------------------------------------------------------
+
+    def on_resize(self, event) -> None:
+        self._lay_out_panes(event.size.width)
+
+    def on_screen_resume(self) -> None:
+        # A resize while a dialog was on top reached this screen without a Resize event.
+        self._lay_out_panes()
+
+    def _lay_out_panes(self, width: int | None = None) -> None:
+        if self.closing and not self.is_attached:
+            return
+        shown = panes_shown(width if width is not None else self.size.width,
+                            self._recent_panes, self._hidden_panes)
+        for pane, selector in PANE_IDS.items():
+            for widget in self.query(selector):
+                widget.display = pane in shown
+        self.set_class(len(shown) == 1, "-one-pane")
+        self.set_class(len(shown) == 2, "-two-panes")
+
+    def pane_shown(self, pane: str) -> bool:
+        """Whether "sidebar", "editor" or "chat" is on screen now."""
+        return self.query_one(PANE_IDS[pane]).display
+
+    def show_pane(self, pane: str) -> None:
+        """Bring a pane on screen (its key was pressed): in a narrow terminal another one makes
+        room for it."""
+        self._hidden_panes.discard(pane)
+        if self._recent_panes[0] != pane:
+            self._recent_panes.remove(pane)
+            self._recent_panes.insert(0, pane)
+        self._lay_out_panes()
+
+    def _pane_of(self, widget) -> str | None:
+        """Which pane ("sidebar", "editor", "chat") holds `widget`, if any."""
+        by_id = {selector[1:]: pane for pane, selector in PANE_IDS.items()}
+        for node in widget.ancestors_with_self:
+            if node.id in by_id:
+                return by_id[node.id]
+        return None
+
+    def on_descendant_focus(self, event) -> None:
+        # Focus moving into a pane (a click, Tab, a widget focusing itself) makes it the most
+        # recently wanted one, and shows it if it was off screen.
+        pane = self._pane_of(event.widget)
+        if pane is not None and (self._recent_panes[0] != pane or not self.pane_shown(pane)):
+            self.show_pane(pane)
+        if pane == "editor":
+            self._show_problem_detail()  # the list's problem, or the cursor's
+
+    def _toggle_pane(self, pane: str) -> None:
+        if not self.pane_shown(pane):
+            self.show_pane(pane)
+            focused = self.focused
+            if focused is not None and not self.pane_shown(self._pane_of(focused) or pane):
+                self._focus_pane(pane)  # it took the place of the focused pane
+            return
+        self._hidden_panes.add(pane)
+        self._recent_panes.remove(pane)
+        self._recent_panes.append(pane)
+        focused = self.focused
+        if focused is not None and self._pane_of(focused) == pane:
+            # Nothing focused may stay off screen: the editor takes the keys instead.
+            self.show_pane("editor")
+            self.editor.focus()
+        self._lay_out_panes()
+
+    def _focus_pane(self, pane: str) -> None:
+        if pane == "sidebar":
+            if self.query("#agent-tree"):
+                self.query_one(Sidebar).tree.focus()
+        elif pane == "chat":
+            self.chat.focus_input()
+        else:
+            self.editor.focus()
+
+    def action_toggle_sidebar(self) -> None:
+        """Show or hide the agent list."""
+        self._toggle_pane("sidebar")
+
+    def action_toggle_chat(self) -> None:
+        """Show or hide the chat column."""
+        self._toggle_pane("chat")
 
     @property
     def editor(self) -> AgentEditor:
@@ -128,12 +233,52 @@ class MainScreen(Screen):
         # Imported here: DataTable is not needed before the first agent opens.
         from workbench.ui.widgets.problems_list import ProblemsList
 
+        from workbench.ui.widgets.problems_list import ProblemDetail
+
         found = self.query(ProblemsList)
         if found:
             return found.first(ProblemsList)
         problems = ProblemsList(id="problems")
-        self.query_one("#editor-column").mount(problems)
+        # Under the list, the whole message of the problem at hand (the list cuts it short).
+        detail = ProblemDetail(id="problem-detail")
+        detail.display = False
+        self.query_one("#editor-column").mount_all([problems, detail])
         return problems
+
+    def _show_problem_detail(self) -> None:
+        """The detail line: the problem highlighted in the list while the list has the keys,
+        else the one at the editor's cursor; hidden while the agent has no problems."""
+        found = self.query("#problem-detail")
+        if not found:
+            return
+        detail = found.first()
+        problems = self.problems
+        if not problems.diagnostics:
+            detail.display = False
+            return
+        detail.display = True
+        if self.focused is problems:
+            diagnostic = problems.highlighted
+        else:
+            here = self.problems_at_cursor()
+            diagnostic = here[0] if here else None
+        position = None
+        if diagnostic is not None:
+            row, column = self.editor.document.get_location_from_index(diagnostic.start)
+            position = (row + 1, column + 1)
+        keys = getattr(getattr(self.app, "settings", None), "keys", {})
+        next_key = keys.get("next_problem", "f8").split(",")[0]
+        detail.show(diagnostic, position,
+                    hint=f"no problem at the cursor · {next_key.upper()}: the next one")
+
+    def on_text_area_selection_changed(self, event) -> None:
+        # Handled by name, so that TextArea need not be imported for the first frame.
+        if event.text_area.id == "editor" and self.editor.diagnostics:
+            self._show_problem_detail()
+
+    def on_data_table_row_highlighted(self, event) -> None:
+        if event.data_table.id == "problems":
+            self._show_problem_detail()
 
     @property
     def dirty(self) -> bool:
@@ -211,14 +356,17 @@ class MainScreen(Screen):
 
     def action_focus_chat(self) -> None:
         """F4: the chat input."""
+        self.show_pane("chat")
         self.chat.focus_input()
 
     async def action_run_agent(self) -> None:
         """F5: run the typed task, else re-run the last one with the editor's current text."""
+        self.show_pane("chat")
         await self.chat.run_or_rerun()
 
     def action_previous_run(self) -> None:
         """F9: show the chat pane's previous run."""
+        self.show_pane("chat")
         self.chat.action_previous_run()
 
     def action_compare_runs(self) -> None:
@@ -328,6 +476,7 @@ class MainScreen(Screen):
             return  # a newer edit is on its way
         self.editor.set_diagnostics(message.diagnostics)
         self.problems.show(message.diagnostics, message.text)
+        self._show_problem_detail()
         self.query_one(Sidebar).refresh_entries(message.touched)
         self._show_header()
         self.painted_text = message.text
@@ -367,17 +516,22 @@ class MainScreen(Screen):
 
     # -- fixes -------------------------------------------------------------------------------
 
-    def fixes_at_cursor(self) -> list[tuple[Diagnostic, Fix]]:
-        """The fixes of the problems under the cursor (else on its line), most severe first."""
+    def problems_at_cursor(self, fixable: bool = False) -> list[Diagnostic]:
+        """The problems under the cursor (else on its line), most severe first; with `fixable`,
+        only those with a fix."""
         offset = self.editor.cursor_offset
-        fixable = [d for d in self.editor.diagnostics if d.fix is not None]
-        here = [d for d in fixable if d.start <= offset <= max(d.end, d.start + 1)]
+        candidates = [d for d in self.editor.diagnostics if d.fix is not None or not fixable]
+        here = [d for d in candidates if d.start <= offset <= max(d.end, d.start + 1)]
         if not here:
             row = self.editor.cursor_location[0]
-            here = [d for d in fixable
+            here = [d for d in candidates
                     if self.editor.document.get_location_from_index(d.start)[0] == row]
         here.sort(key=lambda d: (d.severity.rank, d.start))
-        return [(d, d.fix) for d in here]
+        return here
+
+    def fixes_at_cursor(self) -> list[tuple[Diagnostic, Fix]]:
+        """The fixes of the problems under the cursor (else on its line), most severe first."""
+        return [(d, d.fix) for d in self.problems_at_cursor(fixable=True)]
 
     def action_quick_fix(self) -> None:
         """Apply the fix of the problem under the cursor; ask which when there are several or the
@@ -774,6 +928,7 @@ class MainScreen(Screen):
             self.editor.load_text("")
             self.editor.set_diagnostics([])
             self.problems.show([], "")
+            self._show_problem_detail()
             self.query_one(Sidebar).show_catalog(self.catalog)
             self._show_header()
             self._announce_selection()
@@ -801,10 +956,13 @@ class MainScreen(Screen):
 
     def action_focus_sidebar(self) -> None:
         """F2: the agent list."""
-        self.query_one(Sidebar).tree.focus()
+        self.show_pane("sidebar")
+        if self.query("#agent-tree"):
+            self.query_one(Sidebar).tree.focus()
 
     def action_filter_agents(self) -> None:
         """Shift+F2: the agent list's filter box (there once the catalog is shown)."""
+        self.show_pane("sidebar")
         box = self.query("#agent-filter")
         if box:
             box.first().focus()
@@ -813,4 +971,5 @@ class MainScreen(Screen):
 
     def action_focus_editor(self) -> None:
         """F3: the editor."""
+        self.show_pane("editor")
         self.editor.focus()

@@ -22,6 +22,9 @@ from workbench.transcripts.discovery import RunSummary
 from workbench.ui.keymap import screen_bindings
 from workbench.ui.screens.transcript_view import TranscriptScreen
 
+# The filter box's hint, longest first: the longest that fits the box is shown, never one cut short.
+PLACEHOLDERS = ("filter by title, project, agent, model · Enter: open · no row: search the text",
+                "filter · Enter: open · no row: search the text", "filter · Enter: open")
 COLUMNS = ("When", "Project", "Title", "Agent", "Model", "Time", "Calls", "Tokens", "Cost")
 
 
@@ -62,13 +65,20 @@ class TranscriptBrowser(Screen):
         self.loaded = False
 
     def compose(self):
-        yield Input(placeholder="filter by title, project, agent, model · Enter: open · no row: search the text",
-                    id="browser-query")
+        yield Input(placeholder=PLACEHOLDERS[0], id="browser-query")
         yield Static("Looking for transcripts …", id="browser-status")
         table = DataTable(cursor_type="row", zebra_stripes=True, id="browser-table")
         table.add_columns(*COLUMNS)
         yield table
         yield Footer()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_placeholder)
+
+    def _fit_placeholder(self) -> None:
+        box = self.query_one("#browser-query", Input)
+        room = box.content_region.width - 1  # the cursor's cell
+        box.placeholder = next((p for p in PLACEHOLDERS if len(p) <= room), PLACEHOLDERS[-1])
 
     def on_mount(self) -> None:
         self._discover()

@@ -92,6 +92,12 @@ class AgentEditor(TextArea):
         self._apply_app_theme()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._apply_app_theme())
 
+    def on_resize(self) -> None:
+        # TextArea re-wraps on a resize but repaints only if the wrapped height changed: when a
+        # pane is shown or hidden beside it (the screen itself keeps its size), the lines drawn
+        # at the old width would stay, cut at the new edge.
+        self.refresh()
+
     def _apply_app_theme(self) -> None:
         theme = self.app.current_theme
         self.register_theme(editor_theme(theme.dark, self.app.theme_variables))

@@ -24,38 +24,62 @@ class EditorHeader(Widget):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._text = Text()
+        self._variants: list[Text] = [self._text]  # longest first; the first that fits is drawn
 
-    def render(self) -> Text:
+    @property
+    def text(self) -> Text:
+        """What the header says at full length."""
         return self._text
 
-    def update(self, text: Text) -> None:
-        """Show this text (a repaint only; the size never changes)."""
-        if text != self._text:
+    def render(self) -> Text:
+        width = self.content_region.width
+        for variant in self._variants:
+            if variant.cell_len <= width:
+                return variant
+        # Not even the shortest fits: cut it, visibly.
+        text = self._variants[-1].copy()
+        text.truncate(max(1, width), overflow="ellipsis")
+        return text
+
+    def update(self, text: Text, *shorter: Text) -> None:
+        """Show this text, or the first of the `shorter` ones that fits (a repaint only; the size
+        never changes)."""
+        variants = [text, *shorter]
+        if variants != self._variants:
             self._text = text
+            self._variants = variants
             self.refresh()
 
     def show_state(self, path: Path | None, dirty: bool, description_tokens: int | None,
                    scope_tokens: int | None, warn_colour: str = "yellow",
                    read_only: str | None = None) -> None:
         """Redraw with the open file's state; the scope total turns to warn colour over budget.
-        `read_only`, for a file that is never saved in place, says so right after the name."""
-        text = Text(no_wrap=True, overflow="ellipsis")
+        `read_only`, for a file that is never saved in place, says so right after the name (in
+        the narrowest wording, only its first word)."""
         if path is None:
-            text.append("no agent open — F2 to pick one, ctrl+n for a new one", style="dim")
-            self.update(text)
+            self.update(Text("no agent open — F2 to pick one, ctrl+n for a new one", style="dim"),
+                        Text("no agent open — F2 picks one", style="dim"))
             return
-        text.append(path.name, style="bold")
-        text.append(" ●" if dirty else "  ", style="bold")
-        if read_only:
-            text.append(f" {read_only}", style=f"italic {warn_colour}")
+        # Where it is narrow, the folder goes first, then the words around the numbers.
+        long, medium, short = Text(), Text(), Text()
+        for text in (long, medium, short):
+            text.append(path.name, style="bold")
+            text.append(" ●" if dirty else "  ", style="bold")
+            if read_only:
+                note = read_only if text is not short else read_only.split(" ")[0]
+                text.append(f" {note}", style=f"italic {warn_colour}")
         if description_tokens is not None:
-            text.append(f"   description ≈ {description_tokens:,} tokens")
+            long.append(f"   description ≈ {description_tokens:,} tokens")
+            medium.append(f"  ≈ {description_tokens:,} tokens")
+            short.append(f"  ≈ {description_tokens:,} tok")
         if scope_tokens is not None:
             from workbench.agents.rules import DESCRIPTION_BUDGET_TOKENS
 
             total = scope_tokens
-            over = total > DESCRIPTION_BUDGET_TOKENS
-            text.append(f" · scope {total:,} / {DESCRIPTION_BUDGET_TOKENS:,}",
-                        style=f"bold {warn_colour}" if over else "dim")
-        text.append(f"   {short_folder(path.parent)}", style="dim")
-        self.update(text)
+            style = f"bold {warn_colour}" if total > DESCRIPTION_BUDGET_TOKENS else "dim"
+            long.append(f" · scope {total:,} / {DESCRIPTION_BUDGET_TOKENS:,}", style=style)
+            medium.append(f" · scope {total:,}/{DESCRIPTION_BUDGET_TOKENS:,}", style=style)
+            short.append(f" · {total:,}/{DESCRIPTION_BUDGET_TOKENS:,}", style=style)
+        with_folder = long.copy()
+        with_folder.append(f"   {short_folder(path.parent)}", style="dim")
+        self.update(with_folder, long, medium, short)

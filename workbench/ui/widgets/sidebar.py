@@ -75,13 +75,34 @@ def matches(entry: AgentEntry, needle: str) -> bool:
     return any(needle in part.lower() for part in haystack)
 
 
+class AgentTree(Tree):
+    """The tree of scopes and agents; a row too long for the list ends in an ellipsis (a plain
+    Tree cuts it at the edge and scrolls sideways under a horizontal scrollbar)."""
+
+    def render_label(self, node: TreeNode, base_style, style) -> Text:
+        label = super().render_label(node, base_style, style)
+        room = self.scrollable_content_region.width - self._indent(node)
+        if room > 0 and label.cell_len > room:
+            label.truncate(room, overflow="ellipsis")
+        return label
+
+    def _indent(self, node: TreeNode) -> int:
+        """The columns of guides before a node's label (the root is not shown)."""
+        depth = 0
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            depth += 1
+            parent = parent.parent
+        return depth * self.guide_depth
+
+
 class Sidebar(Vertical):
     """The filter box above a tree of scopes and their agents."""
 
     DEFAULT_CSS = """
     Sidebar { width: 42; border-right: solid $panel; }
     Sidebar > Input#agent-filter { border: none; height: 1; padding: 0 1; margin: 0 0 1 0; }
-    Sidebar > Tree { height: 1fr; padding: 0; }
+    Sidebar > Tree { height: 1fr; padding: 0; overflow-x: hidden; }
     Sidebar > #agent-loading { color: $text-muted; padding: 0 1; }
     """
 
@@ -115,10 +136,11 @@ class Sidebar(Vertical):
             return  # the app is quitting
         if not self.query("#agent-tree"):
             self.query_one("#agent-loading").remove()
-            tree: Tree = Tree("agents", id="agent-tree")
+            tree: Tree = AgentTree("agents", id="agent-tree")
             tree.show_root = False
             tree.guide_depth = 2
-            search = Input(placeholder="filter agents (name or description)", id="agent-filter")
+            # Short enough for the narrowest list; the filter matches descriptions too.
+            search = Input(placeholder="filter agents", id="agent-filter")
             self.mount_all([search, tree])
             apply_cursor_blink(self)
         self._rebuild()
@@ -143,7 +165,14 @@ class Sidebar(Vertical):
         """Move the tree cursor to an agent's row without opening it again."""
         node = self._rows.get(path)
         if node is not None:
-            self.tree.move_cursor(node)
+            self._move_cursor(self.tree, node)
+
+    @staticmethod
+    def _move_cursor(tree: Tree, node: TreeNode) -> None:
+        # A tree not drawn since it changed (hidden in a narrow terminal, or just rebuilt) has
+        # not numbered its lines yet: the node's line would read -1, the cursor land on row 0.
+        tree.last_line  # noqa: B018 (numbers the lines)
+        tree.move_cursor(node)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -182,4 +211,4 @@ class Sidebar(Vertical):
                 self._rows[entry.path] = scope_node.add_leaf(
                     entry_label(entry, variables, entry.path in self._dirty), data=entry)
         if isinstance(cursor, AgentEntry) and cursor.path in self._rows:
-            tree.move_cursor(self._rows[cursor.path])
+            self._move_cursor(tree, self._rows[cursor.path])
