@@ -82,4 +82,12 @@ class EditorHeader(Widget):
             short.append(f" · {total:,}/{DESCRIPTION_BUDGET_TOKENS:,}", style=style)
         with_folder = long.copy()
         with_folder.append(f"   {short_folder(path.parent)}", style="dim")
-        self.update(with_folder, long, medium, short)
+        variants = [with_folder, long, medium]
+        if read_only:
+            # Saying how to keep the edits matters more than the numbers.
+            note_only = Text()
+            note_only.append(path.name, style="bold")
+            note_only.append(" ●" if dirty else "  ", style="bold")
+            note_only.append(f" {read_only}", style=f"italic {warn_colour}")
+            variants.append(note_only)
+        self.update(*variants, short)
