@@ -605,6 +605,37 @@ class MainScreen(Screen):
             self.query_one(Sidebar).set_dirty(self.path, self.dirty)
             self._show_header()
 
+    # -- unsaved edits -----------------------------------------------------------------------
+
+    def unsaved_buffers(self) -> dict[Path, str]:
+        """Every buffer with edits that are not on disk: the open agent's and those of agents
+        switched away from, by path."""
+        if self.closing:
+            return {}
+        buffers = dict(self._buffers)
+        if self.path is not None and self.query("#editor") and self.dirty:
+            buffers[self.path] = self.editor.text
+        return buffers
+
+    def save_all(self) -> bool:
+        """Write every unsaved buffer; False when one could not be written (each failure is
+        said, and its buffer kept)."""
+        saved_all = True
+        sidebar = self.query_one(Sidebar)
+        for path, text in list(self._buffers.items()):
+            try:
+                agent_files.save(path, text)
+            except AgentFileProblem as problem:
+                self.notify(str(problem), title="Not saved", severity="error", timeout=8)
+                saved_all = False
+                continue
+            del self._buffers[path]
+            sidebar.set_dirty(path, False)
+        if self.path is not None and self.dirty:
+            self.action_save()
+            saved_all &= not self.dirty
+        return saved_all
+
     # -- library operations ------------------------------------------------------------------
 
     def writable_scopes(self) -> list[tuple[str, Path]]:
