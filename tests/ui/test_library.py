@@ -138,6 +138,30 @@ async def test_rename_moves_the_file_and_the_list_follows(make_app, agents_dir):
         assert "■ reviewer  ✓  sonnet" in text and "code-reviewer" not in text
 
 
+async def test_rename_moves_the_saved_file_and_keeps_unsaved_edits_unsaved(make_app, agents_dir):
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        editor = app.main_screen.editor
+        editor.focus()
+        editor.move_cursor_to_offset(len(editor.text))
+        await pilot.press(*"Unsaved.")
+        await settle(pilot)
+        await run_command(pilot, "agent: rename")
+        app.screen.query_one("#prompt-input").value = ""
+        await pilot.press(*"reviewer", "enter")
+        await settle(pilot)
+        target = agents_dir / "reviewer.md"
+        assert not (agents_dir / "code-reviewer.md").exists()
+        saved_renamed = CLEAN_AGENT.replace("name: code-reviewer", "name: reviewer")
+        assert target.read_text() == saved_renamed
+        screen = app.main_screen
+        assert screen.path == target
+        assert screen.editor.text == saved_renamed + "Unsaved."
+        assert screen.dirty
+        assert "reviewer.md ●" in screen_text(app)
+
+
 async def test_delete_asks_first_and_no_keeps_the_file(make_app, agents_dir):
     app = make_app()
     async with app.run_test(size=(140, 30)) as pilot:

@@ -695,14 +695,26 @@ class MainScreen(Screen):
         def named(name: str | None) -> None:
             if not name:
                 return
-            old = self.path
+            old, buffer = self.path, self.editor.text
+            if self.disk_text is None:
+                self.notify(f"{old.name} is not on disk; save it (ctrl+s) before renaming it",
+                            severity="error")
+                return
             try:
-                target = agent_files.rename(old, self.editor.text, name)
+                target = agent_files.rename(old, name)
             except AgentFileProblem as problem:
                 self.notify(str(problem), severity="error")
                 return
             self.path = None
             self.catalog.remove(old)
+            if buffer != self.disk_text:
+                # The unsaved edits stay unsaved, under the new name too (unless the buffer's
+                # frontmatter cannot take it).
+                try:
+                    buffer = agent_files.with_name(buffer, name)
+                except AgentFileProblem:
+                    pass
+                self._buffers[target] = buffer
             self._library_changed(target)
             self.notify(f"renamed to {target.name}")
 
