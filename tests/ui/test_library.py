@@ -177,3 +177,25 @@ async def test_delete_asks_first_and_no_keeps_the_file(make_app, agents_dir):
         assert not (agents_dir / "code-reviewer.md").exists()
         assert app.main_screen.path is None
         assert "code-reviewer" not in screen_text(app)
+
+
+async def test_after_a_delete_the_editor_takes_no_typing_until_an_agent_opens(make_app, agents_dir):
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await run_command(pilot, "agent: delete")
+        await pilot.press("y")
+        await settle(pilot)
+        screen = app.main_screen
+        screen.editor.focus()
+        await pilot.press(*"lost")
+        await pilot.pause()
+        assert screen.editor.text == ""
+        assert "no agent open" in screen_text(app)
+        assert screen.open_agent(agents_dir / "test-runner.md")
+        await settle(pilot)
+        screen.editor.focus()
+        screen.editor.move_cursor_to_offset(len(screen.editor.text))
+        await pilot.press(*"kept")
+        await settle(pilot)
+        assert screen.editor.text == BROKEN_AGENT + "kept"

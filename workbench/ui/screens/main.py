@@ -27,7 +27,7 @@ from workbench.ui.frontmatter_edit import FrontmatterEditError, set_field
 from workbench.ui.keymap import bindings
 from workbench.ui.messages import AgentSelected
 from workbench.ui.screens.choice import ChoiceDialog
-from workbench.ui.widgets.conflict_banner import ConflictBanner
+from workbench.ui.widgets.conflict_banner import DELETED_CHOICES, ConflictBanner
 from workbench.ui.widgets.editor_header import EditorHeader
 from workbench.ui.widgets.sidebar import Sidebar, short_folder
 
@@ -49,6 +49,8 @@ COLOURS = ("red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan")
 PERMISSION_MODES = ("default", "acceptEdits", "auto", "dontAsk", "bypassPermissions", "plan")
 MEMORY_SCOPES = ("user", "project", "local")
 EFFORT_LEVELS = ("low", "medium", "high", "xhigh", "max")
+# In the editor while no agent is open (it then takes no typing).
+NO_AGENT_OPEN = "no agent open — pick one in the list (F2) or ctrl+n for a new one"
 UNSET = "\x00unset"  # the option that removes the line; no field value can be this
 
 
@@ -115,7 +117,7 @@ class MainScreen(Screen):
         found = self.query("#editor")
         if found:
             return found.first(AgentEditor)
-        editor = AgentEditor(id="editor")
+        editor = AgentEditor(id="editor", placeholder=NO_AGENT_OPEN, read_only=self.path is None)
         editor.cursor_blink = getattr(getattr(self.app, "settings", None), "cursor_blink", True)
         column = self.query_one("#editor-column")
         column.query("#editor-placeholder").remove()
@@ -263,6 +265,8 @@ class MainScreen(Screen):
         self.disk_text = disk
         self.query_one(ConflictBanner).hide()
         self._load_editor_text(text)
+        if disk is None:
+            self._show_deleted_banner()
         self.query_one(Sidebar).select_path(path)
         self._announce_selection()
         return True
@@ -271,6 +275,7 @@ class MainScreen(Screen):
         editor = self.editor
         # load_text posts Changed; that first validation runs without the typing debounce.
         self._loading_text = True
+        editor.read_only = False
         editor.load_text(text)
         editor.set_diagnostics([])
         self._show_header()
@@ -344,7 +349,8 @@ class MainScreen(Screen):
             return  # the screen is being taken down
         header.first(EditorHeader).show_state(
             self.path, self.dirty, description, scope_total,
-            self.app.theme_variables.get("diag-warning", "yellow"))
+            self.app.theme_variables.get("diag-warning", "yellow"),
+            on_disk=self.path is None or self.disk_text is not None)
 
     def on_problems_list_problem_chosen(self, event: ProblemsList.ProblemChosen) -> None:
         self.editor.move_cursor_to_offset(event.diagnostic.start)
@@ -521,6 +527,7 @@ class MainScreen(Screen):
     def action_save(self) -> None:
         """Save the buffer atomically; on failure the buffer stays and says why."""
         if self.path is None:
+            self.notify("no agent open to save", timeout=3)
             return
         text = self.editor.text
         try:
@@ -577,6 +584,14 @@ class MainScreen(Screen):
             self._show_header()
             self.notify(f"{self.path.name} was deleted or became unreadable on disk; your buffer "
                         "is kept — ctrl+s writes it back", severity="warning", timeout=8)
+            self._show_deleted_banner()
+            return
+        if disk == self.editor.text:
+            # Back on disk as the buffer has it (written again elsewhere): nothing to resolve.
+            self.disk_text = disk
+            self.query_one(ConflictBanner).hide()
+            self.query_one(Sidebar).set_dirty(self.path, False)
+            self._show_header()
             return
         if not self.dirty:
             self.disk_text = disk
@@ -586,6 +601,11 @@ class MainScreen(Screen):
         self.query_one(ConflictBanner).show_conflict(
             f"{self.path.name} changed on disk and you have unsaved edits.")
 
+    def _show_deleted_banner(self) -> None:
+        self.query_one(ConflictBanner).show_conflict(
+            f"{self.path.name} was deleted on disk; the editor still has its text.",
+            DELETED_CHOICES)
+
     @on(ConflictBanner.Resolved)
     def _conflict_resolved(self, event: ConflictBanner.Resolved) -> None:
         banner = self.query_one(ConflictBanner)
@@ -594,6 +614,12 @@ class MainScreen(Screen):
             from workbench.ui.screens.diff_view import DiffScreen
 
             self.app.push_screen(DiffScreen(disk or "", self.editor.text, self.path.name))
+            return
+        if event.choice == "save":
+            self.action_save()  # takes the banner down once written
+            return
+        if event.choice == "close":
+            self._close_deleted()
             return
         banner.hide()
         if event.choice == "reload" and disk is not None:
@@ -735,21 +761,45 @@ class MainScreen(Screen):
                 self.notify(str(problem), severity="error")
                 return
             self.catalog.remove(path)
-            self.path = None
-            self.disk_text = None
             self._buffers.pop(path, None)
-            self._loading_text = True
-            self.editor.load_text("")
-            self.editor.set_diagnostics([])
-            self.problems.show([], "")
-            self.query_one(Sidebar).show_catalog(self.catalog)
-            self._show_header()
-            self._announce_selection()
+            self._close_agent()
             self.notify(f"deleted {path.name}")
 
         from workbench.ui.screens.confirm import ConfirmDialog
 
         self.app.push_screen(ConfirmDialog(f"Delete {path.name}? This cannot be undone."), answered)
+
+    def _close_deleted(self) -> None:
+        """The banner's "Close" for a file deleted on disk: its text is nowhere else, so ask."""
+        from workbench.ui.screens.confirm import ConfirmDialog
+
+        path = self.path
+        if path is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.path == path and self.disk_text is None:
+                self._close_agent()
+
+        self.app.push_screen(ConfirmDialog(
+            f"Close {path.name}? It is no longer on disk, so its text will be gone.", "Close"),
+            answered)
+
+    def _close_agent(self) -> None:
+        """No agent open: the editor empty and read-only until one is opened."""
+        self.path = None
+        self.disk_text = None
+        self.query_one(ConflictBanner).hide()
+        self._loading_text = True
+        editor = self.editor
+        editor.load_text("")
+        editor.read_only = True
+        editor.set_diagnostics([])
+        self.problems.show([], "")
+        if self.catalog is not None:
+            self.query_one(Sidebar).show_catalog(self.catalog)
+        self._show_header()
+        self._announce_selection()
 
     def _library_changed(self, open_path: Path) -> None:
         if self.catalog is not None:

@@ -35,8 +35,10 @@ class EditorHeader(Widget):
             self.refresh()
 
     def show_state(self, path: Path | None, dirty: bool, description_tokens: int | None,
-                   scope_tokens: int | None, warn_colour: str = "yellow") -> None:
-        """Redraw with the open file's state; the scope total turns to warn colour over budget."""
+                   scope_tokens: int | None, warn_colour: str = "yellow",
+                   on_disk: bool = True) -> None:
+        """Redraw with the open file's state; the scope total turns to warn colour over budget;
+        a file deleted on disk says so."""
         text = Text(no_wrap=True, overflow="ellipsis")
         if path is None:
             text.append("no agent open — F2 to pick one, ctrl+n for a new one", style="dim")
@@ -44,6 +46,8 @@ class EditorHeader(Widget):
             return
         text.append(path.name, style="bold")
         text.append(" ●" if dirty else "  ", style="bold")
+        if not on_disk:
+            text.append(" not on disk", style=f"bold {warn_colour}")
         if description_tokens is not None:
             text.append(f"   description ≈ {description_tokens:,} tokens")
         if scope_tokens is not None:
