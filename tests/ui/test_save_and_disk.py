@@ -209,6 +209,7 @@ async def test_close_after_a_delete_on_disk_asks_then_leaves_no_agent_open(make_
         await pilot.click("#conflict-close")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
+        assert "text will be gone" in screen_text(app)  # the question wraps, not cut
         await pilot.press("n")
         await pilot.pause()
         assert app.main_screen.editor.text == CLEAN_AGENT + "Mine."  # still there
