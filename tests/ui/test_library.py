@@ -199,3 +199,23 @@ async def test_after_a_delete_the_editor_takes_no_typing_until_an_agent_opens(ma
         await pilot.press(*"kept")
         await settle(pilot)
         assert screen.editor.text == BROKEN_AGENT + "kept"
+
+
+async def test_rename_of_a_file_deleted_on_disk_is_refused_and_keeps_the_buffer(make_app, agents_dir):
+    from workbench.ui.app import WorkbenchApp
+
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        path = agents_dir / "code-reviewer.md"
+        path.unlink()
+        app.post_message(WorkbenchApp.FilesChanged({path}))
+        await settle(pilot)
+        await run_command(pilot, "agent: rename")
+        app.screen.query_one("#prompt-input").value = ""
+        await pilot.press(*"reviewer", "enter")
+        await settle(pilot)
+        assert not (agents_dir / "reviewer.md").exists()
+        assert any("not on disk" in n.message for n in app._notifications)
+        assert app.main_screen.path == path
+        assert app.main_screen.editor.text == CLEAN_AGENT
