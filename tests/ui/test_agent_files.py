@@ -44,7 +44,7 @@ def test_duplicate_writes_a_renamed_copy_beside_the_original(tmp_path):
 def test_rename_moves_the_file_with_the_name(tmp_path):
     source = tmp_path / "code-reviewer.md"
     source.write_text(CLEAN_AGENT)
-    target = agent_files.rename(source, CLEAN_AGENT, "reviewer")
+    target = agent_files.rename(source, "reviewer")
     assert target == tmp_path / "reviewer.md"
     assert not source.exists()
     assert target.read_text() == CLEAN_AGENT.replace("name: code-reviewer", "name: reviewer")
@@ -55,7 +55,7 @@ def test_rename_onto_an_existing_file_is_refused_and_keeps_both(tmp_path):
     source.write_text(CLEAN_AGENT)
     (tmp_path / "other.md").write_text("keep me")
     with pytest.raises(AgentFileProblem, match="already exists"):
-        agent_files.rename(source, CLEAN_AGENT, "other")
+        agent_files.rename(source, "other")
     assert source.read_text() == CLEAN_AGENT
     assert (tmp_path / "other.md").read_text() == "keep me"
 

@@ -231,7 +231,7 @@ async def test_the_packages_own_examples_are_saved_as_a_copy_too(agents_dir):
 @pytest.mark.parametrize("operation", [
     lambda path: agent_files.save(path, "---\nname: x\n---\n"),
     lambda path: agent_files.create(path.with_name("brand-new.md"), "---\nname: x\n---\n"),
-    lambda path: agent_files.rename(path, path.read_text(), "renamed"),
+    lambda path: agent_files.rename(path, "renamed"),
     lambda path: agent_files.delete(path),
     lambda path: agent_files.duplicate(path, path.read_text(), "debugger-copy"),
 ], ids=["save", "create", "rename", "delete", "duplicate beside it"])
@@ -244,3 +244,25 @@ def test_no_file_operation_writes_into_the_bundled_folder(operation, examples, m
     with pytest.raises(AgentFileProblem, match=BUNDLED_READ_ONLY):
         operation(path)
     assert {p.name: p.read_bytes() for p in examples.iterdir()} == before
+
+
+async def test_quit_save_all_never_writes_an_edited_example_and_does_not_quit(agents_dir, examples):
+    """An example switched away from with edits: "save all" cannot put them anywhere without
+    asking where, so it says so and stays; discard is still there."""
+    debugger = examples / "debugger.md"
+    app = app_over([Scope(ScopeKind.PROJECT, agents_dir), Scope(ScopeKind.BUNDLED, examples)],
+                   debugger)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        before = debugger.read_bytes()
+        await edit(pilot)
+        assert app.main_screen.open_agent(agents_dir / "code-reviewer.md")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.is_running
+        assert debugger.read_bytes() == before
+        assert any("debugger.md is a bundled example" in n.message for n in app._notifications)
+        assert debugger in app.main_screen.unsaved_buffers()

@@ -154,6 +154,30 @@ async def test_rename_moves_the_file_and_the_list_follows(make_app, agents_dir):
         assert "■ reviewer  ✓  sonnet" in text and "code-reviewer" not in text
 
 
+async def test_rename_moves_the_saved_file_and_keeps_unsaved_edits_unsaved(make_app, agents_dir):
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        editor = app.main_screen.editor
+        editor.focus()
+        editor.move_cursor_to_offset(len(editor.text))
+        await pilot.press(*"Unsaved.")
+        await settle(pilot)
+        await run_command(pilot, "agent: rename")
+        app.screen.query_one("#prompt-input").value = ""
+        await pilot.press(*"reviewer", "enter")
+        await settle(pilot)
+        target = agents_dir / "reviewer.md"
+        assert not (agents_dir / "code-reviewer.md").exists()
+        saved_renamed = CLEAN_AGENT.replace("name: code-reviewer", "name: reviewer")
+        assert target.read_text() == saved_renamed
+        screen = app.main_screen
+        assert screen.path == target
+        assert screen.editor.text == saved_renamed + "Unsaved."
+        assert screen.dirty
+        assert "reviewer.md ●" in screen_text(app)
+
+
 async def test_delete_asks_first_and_no_keeps_the_file(make_app, agents_dir):
     app = make_app()
     async with app.run_test(size=(140, 30)) as pilot:
@@ -189,3 +213,45 @@ async def test_a_new_agent_in_a_project_without_an_agents_folder_is_listed(tmp_p
         assert path.is_file() and app.main_screen.path == path
         assert app.main_screen.catalog.entry(path).status == "active"
         assert "▼ project 1" in screen_text(app) and "doc-writer" in screen_text(app)
+
+
+async def test_after_a_delete_the_editor_takes_no_typing_until_an_agent_opens(make_app, agents_dir):
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await run_command(pilot, "agent: delete")
+        await pilot.press("y")
+        await settle(pilot)
+        screen = app.main_screen
+        screen.editor.focus()
+        await pilot.press(*"lost")
+        await pilot.pause()
+        assert screen.editor.text == ""
+        assert "no agent open" in screen_text(app)
+        assert screen.open_agent(agents_dir / "test-runner.md")
+        await settle(pilot)
+        screen.editor.focus()
+        screen.editor.move_cursor_to_offset(len(screen.editor.text))
+        await pilot.press(*"kept")
+        await settle(pilot)
+        assert screen.editor.text == BROKEN_AGENT + "kept"
+
+
+async def test_rename_of_a_file_deleted_on_disk_is_refused_and_keeps_the_buffer(make_app, agents_dir):
+    from workbench.ui.app import WorkbenchApp
+
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        path = agents_dir / "code-reviewer.md"
+        path.unlink()
+        app.post_message(WorkbenchApp.FilesChanged({path}))
+        await settle(pilot)
+        await run_command(pilot, "agent: rename")
+        app.screen.query_one("#prompt-input").value = ""
+        await pilot.press(*"reviewer", "enter")
+        await settle(pilot)
+        assert not (agents_dir / "reviewer.md").exists()
+        assert any("not on disk" in n.message for n in app._notifications)
+        assert app.main_screen.path == path
+        assert app.main_screen.editor.text == CLEAN_AGENT

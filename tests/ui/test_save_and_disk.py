@@ -10,6 +10,7 @@ import pytest
 from tests.ui.conftest import CLEAN_AGENT
 from tests.ui.helpers import screen_text, settle
 from workbench.ui.app import WorkbenchApp
+from workbench.ui.screens.confirm import ConfirmDialog
 from workbench.ui.screens.diff_view import DiffScreen
 from workbench.ui.widgets.conflict_banner import ConflictBanner
 from workbench.ui.widgets.editor_header import EditorHeader
@@ -157,10 +158,75 @@ async def test_a_file_deleted_while_open_keeps_the_buffer(make_app, agents_dir):
         assert app.main_screen.editor.text == CLEAN_AGENT
         assert app.main_screen.dirty
         assert any("deleted" in n.message for n in app._notifications)
+        assert app.screen.query_one(ConflictBanner).shown
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert path.read_text() == CLEAN_AGENT
         assert "code-reviewer  ✓" in screen_text(app)  # back in the list without a watcher
+
+
+async def test_a_clean_file_deleted_on_disk_is_said_and_can_be_saved_again(make_app, agents_dir):
+    from workbench.settings import load_settings
+
+    settings = load_settings()
+    settings.watch_files = True  # the real watcher, as a person would have it
+    app = make_app(settings=settings)
+    async with app.run_test(size=(140, 32)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.3)  # the watcher starts after the catalog
+        path = agents_dir / "code-reviewer.md"
+        path.unlink()
+        banner = app.screen.query_one(ConflictBanner)
+        for _ in range(60):
+            await pilot.pause(0.1)
+            if banner.shown:
+                break
+        assert banner.shown
+        # (not settle: it waits for every worker, and the watcher's never ends)
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        assert "code-reviewer.md was deleted on disk" in text
+        assert "Save again" in text and "Close" in text
+        assert "not on disk" in header(app)
+        assert app.main_screen.editor.text == CLEAN_AGENT
+        await pilot.click("#conflict-save")
+        await pilot.pause(0.2)
+        assert path.read_text() == CLEAN_AGENT
+        assert not banner.shown
+        assert "not on disk" not in header(app)
+
+
+async def test_close_after_a_delete_on_disk_asks_then_leaves_no_agent_open(make_app, agents_dir):
+    app = make_app()
+    async with app.run_test(size=(140, 32)) as pilot:
+        await settle(pilot)
+        await type_at_end(pilot, "Mine.")
+        path = agents_dir / "code-reviewer.md"
+        path.unlink()
+        app.post_message(WorkbenchApp.FilesChanged({path}))
+        await settle(pilot)
+        assert app.screen.query_one(ConflictBanner).shown
+        await pilot.click("#conflict-close")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "text will be gone" in screen_text(app)  # the question wraps, not cut
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.main_screen.editor.text == CLEAN_AGENT + "Mine."  # still there
+        await pilot.click("#conflict-close")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        screen = app.main_screen
+        assert screen.path is None
+        assert not app.screen.query_one(ConflictBanner).shown
+        assert screen.editor.read_only
+        screen.editor.focus()
+        await pilot.press(*"typed")
+        await pilot.pause()
+        assert screen.editor.text == ""
+        assert "no agent open" in screen_text(app)
+        assert not path.exists()
 
 
 async def test_a_scope_folder_that_disappears_is_reported(make_app, agents_dir):

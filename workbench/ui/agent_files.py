@@ -104,14 +104,15 @@ def duplicate(path: Path, text: str, name: str, folder: Path | None = None) -> P
     return target
 
 
-def rename(path: Path, text: str, name: str) -> Path:
-    """Give the agent a new name; the file follows (`<name>.md`). Returns the new path.
+def rename(path: Path, name: str) -> Path:
+    """Give the saved agent a new name; the file follows (`<name>.md`) with its `name` field set.
+    Returns the new path. Only the file as saved moves: unsaved edits stay the editor's.
 
     The new file is written first, so a failure leaves the old one in place.
     """
     _refuse_bundled(path)
     target = path.parent / f"{name}.md"
-    new_text = with_name(text, name)
+    new_text = with_name(read_for_editing(path), name)
     if target == path:
         save(path, new_text)
         return path

@@ -181,6 +181,25 @@ class WorkbenchApp(App):
         # Textual's own watcher of `theme`: classes, CSS variables, restyle, theme_changed_signal.
         self._watch_theme(self.theme)
 
+    def action_quit(self) -> None:
+        """ctrl+q, and the palette's "app: quit": quit at once, or with unsaved edits ask first
+        (save all, discard, cancel)."""
+        from workbench.ui.screens.unsaved import UnsavedEditsDialog
+
+        main = self.screen_stack[0] if self.screen_stack else None
+        unsaved = main.unsaved_buffers() if isinstance(main, MainScreen) else {}
+        if not unsaved:
+            self.exit()
+            return
+        if any(isinstance(screen, UnsavedEditsDialog) for screen in self.screen_stack):
+            return  # already asking
+
+        def answered(choice: str | None) -> None:
+            if choice == "discard" or (choice == "save" and main.save_all()):
+                self.exit()
+
+        self.push_screen(UnsavedEditsDialog(list(unsaved)), answered)
+
     # -- keys and the palette ----------------------------------------------------------------
 
     def action_help(self) -> None:

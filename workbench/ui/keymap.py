@@ -123,6 +123,15 @@ SCREEN_KEYS: tuple[KeySpec, ...] = (
             "close, back to the banner's choice"),
     KeySpec("agent_as_run.close", "escape", "close", "Back",
             "back to the transcript"),
+    KeySpec("unsaved.save", "s", "answer('save')", "Save all", "save every unsaved file, then quit"),
+    KeySpec("unsaved.discard", "d", "answer('discard')", "Discard",
+            "quit, leaving the files as they are on disk"),
+    KeySpec("unsaved.cancel", "c,escape", "answer('cancel')", "Cancel",
+            "back to the app, every edit kept"),
+    KeySpec("unsaved.previous", "left,shift+tab", "app.focus_previous", "Previous button",
+            "the previous button", show=False),
+    KeySpec("unsaved.next", "right,tab", "app.focus_next", "Next button", "the next button",
+            show=False),
 )
 
 ALL_KEYS: tuple[KeySpec, ...] = APP_KEYS + TRANSCRIPT_KEYS + CHAT_KEYS + SCREEN_KEYS
@@ -142,6 +151,7 @@ PLACES: dict[str, str] = {
     "confirm": "Yes/no question",
     "dialog": "Dialogs",
     "help": "Keys (F1)",
+    "unsaved": "Quit with unsaved edits",
 }
 
 

@@ -27,7 +27,7 @@ from workbench.ui.frontmatter_edit import FrontmatterEditError, set_field
 from workbench.ui.keymap import bindings, effective_keys
 from workbench.ui.messages import AgentSelected
 from workbench.ui.screens.choice import ChoiceDialog
-from workbench.ui.widgets.conflict_banner import ConflictBanner
+from workbench.ui.widgets.conflict_banner import DELETED_CHOICES, ConflictBanner
 from workbench.ui.widgets.editor_header import EditorHeader
 from workbench.ui.widgets.sidebar import Sidebar, short_folder
 
@@ -49,6 +49,8 @@ COLOURS = ("red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan")
 PERMISSION_MODES = ("default", "acceptEdits", "auto", "dontAsk", "bypassPermissions", "plan")
 MEMORY_SCOPES = ("user", "project", "local")
 EFFORT_LEVELS = ("low", "medium", "high", "xhigh", "max")
+# In the editor while no agent is open (it then takes no typing).
+NO_AGENT_OPEN = "no agent open — pick one in the list (F2) or ctrl+n for a new one"
 UNSET = "\x00unset"  # the option that removes the line; no field value can be this
 
 # How many panes fit side by side: all three from WIDE columns, two from NARROW, else one.
@@ -220,7 +222,7 @@ class MainScreen(Screen):
         found = self.query("#editor")
         if found:
             return found.first(AgentEditor)
-        editor = AgentEditor(id="editor")
+        editor = AgentEditor(id="editor", placeholder=NO_AGENT_OPEN, read_only=self.path is None)
         editor.cursor_blink = getattr(getattr(self.app, "settings", None), "cursor_blink", True)
         column = self.query_one("#editor-column")
         column.query("#editor-placeholder").remove()
@@ -411,6 +413,8 @@ class MainScreen(Screen):
         self.disk_text = disk
         self.query_one(ConflictBanner).hide()
         self._load_editor_text(text)
+        if disk is None:
+            self._show_deleted_banner()
         self.query_one(Sidebar).select_path(path)
         self._announce_selection()
         return True
@@ -419,6 +423,7 @@ class MainScreen(Screen):
         editor = self.editor
         # load_text posts Changed; that first validation runs without the typing debounce.
         self._loading_text = True
+        editor.read_only = False
         editor.load_text(text)
         editor.set_diagnostics([])
         self._show_header()
@@ -497,7 +502,8 @@ class MainScreen(Screen):
             note = f"read-only bundled example · {key} saves a copy"
         header.first(EditorHeader).show_state(
             self.path, self.dirty, description, scope_total,
-            self.app.theme_variables.get("diag-warning", "yellow"), read_only=note)
+            self.app.theme_variables.get("diag-warning", "yellow"), read_only=note,
+            on_disk=self.path is None or self.disk_text is not None)
 
     def on_problems_list_problem_chosen(self, event: ProblemsList.ProblemChosen) -> None:
         self.editor.move_cursor_to_offset(event.diagnostic.start)
@@ -680,6 +686,7 @@ class MainScreen(Screen):
         """Save the buffer atomically; on failure the buffer stays and says why. A bundled example
         is never written: its buffer is saved as a copy in a scope of the person's choice."""
         if self.path is None:
+            self.notify("no agent open to save", timeout=3)
             return
         if self._is_bundled(self.path):
             self._save_copy()
@@ -739,6 +746,14 @@ class MainScreen(Screen):
             self._show_header()
             self.notify(f"{self.path.name} was deleted or became unreadable on disk; your buffer "
                         "is kept — ctrl+s writes it back", severity="warning", timeout=8)
+            self._show_deleted_banner()
+            return
+        if disk == self.editor.text:
+            # Back on disk as the buffer has it (written again elsewhere): nothing to resolve.
+            self.disk_text = disk
+            self.query_one(ConflictBanner).hide()
+            self.query_one(Sidebar).set_dirty(self.path, False)
+            self._show_header()
             return
         if not self.dirty:
             self.disk_text = disk
@@ -748,6 +763,11 @@ class MainScreen(Screen):
         self.query_one(ConflictBanner).show_conflict(
             f"{self.path.name} changed on disk and you have unsaved edits.")
 
+    def _show_deleted_banner(self) -> None:
+        self.query_one(ConflictBanner).show_conflict(
+            f"{self.path.name} was deleted on disk; the editor still has its text.",
+            DELETED_CHOICES)
+
     @on(ConflictBanner.Resolved)
     def _conflict_resolved(self, event: ConflictBanner.Resolved) -> None:
         banner = self.query_one(ConflictBanner)
@@ -756,6 +776,12 @@ class MainScreen(Screen):
             from workbench.ui.screens.diff_view import DiffScreen
 
             self.app.push_screen(DiffScreen(disk or "", self.editor.text, self.path.name))
+            return
+        if event.choice == "save":
+            self.action_save()  # takes the banner down once written
+            return
+        if event.choice == "close":
+            self._close_deleted()
             return
         banner.hide()
         if event.choice == "reload" and disk is not None:
@@ -823,6 +849,43 @@ class MainScreen(Screen):
             return False
         self.notify(agent_files.BUNDLED_READ_ONLY, title="Read-only", severity="warning")
         return True
+
+    # -- unsaved edits -----------------------------------------------------------------------
+
+    def unsaved_buffers(self) -> dict[Path, str]:
+        """Every buffer with edits that are not on disk: the open agent's and those of agents
+        switched away from, by path."""
+        if self.closing:
+            return {}
+        buffers = dict(self._buffers)
+        if self.path is not None and self.query("#editor") and self.dirty:
+            buffers[self.path] = self.editor.text
+        return buffers
+
+    def save_all(self) -> bool:
+        """Write every unsaved buffer; False when one could not be written (each failure is
+        said, and its buffer kept)."""
+        saved_all = True
+        sidebar = self.query_one(Sidebar)
+        for path, text in list(self._buffers.items()):
+            if self._is_bundled(path):
+                self.notify(f"{path.name} is a bundled example and is never saved in place: open it "
+                            "and save it as a copy, or discard its edits",
+                            title="Not saved", severity="warning", timeout=8)
+                saved_all = False
+                continue
+            try:
+                agent_files.save(path, text)
+            except AgentFileProblem as problem:
+                self.notify(str(problem), title="Not saved", severity="error", timeout=8)
+                saved_all = False
+                continue
+            del self._buffers[path]
+            sidebar.set_dirty(path, False)
+        if self.path is not None and self.dirty:
+            self.action_save()
+            saved_all &= not self.dirty
+        return saved_all
 
     # -- library operations ------------------------------------------------------------------
 
@@ -893,14 +956,26 @@ class MainScreen(Screen):
         def named(name: str | None) -> None:
             if not name:
                 return
-            old = self.path
+            old, buffer = self.path, self.editor.text
+            if self.disk_text is None:
+                self.notify(f"{old.name} is not on disk; save it (ctrl+s) before renaming it",
+                            severity="error")
+                return
             try:
-                target = agent_files.rename(old, self.editor.text, name)
+                target = agent_files.rename(old, name)
             except AgentFileProblem as problem:
                 self.notify(str(problem), severity="error")
                 return
             self.path = None
             self.catalog.remove(old)
+            if buffer != self.disk_text:
+                # The unsaved edits stay unsaved, under the new name too (unless the buffer's
+                # frontmatter cannot take it).
+                try:
+                    buffer = agent_files.with_name(buffer, name)
+                except AgentFileProblem:
+                    pass
+                self._buffers[target] = buffer
             self._library_changed(target)
             self.notify(f"renamed to {target.name}")
 
@@ -921,22 +996,46 @@ class MainScreen(Screen):
                 self.notify(str(problem), severity="error")
                 return
             self.catalog.remove(path)
-            self.path = None
-            self.disk_text = None
             self._buffers.pop(path, None)
-            self._loading_text = True
-            self.editor.load_text("")
-            self.editor.set_diagnostics([])
-            self.problems.show([], "")
-            self._show_problem_detail()
-            self.query_one(Sidebar).show_catalog(self.catalog)
-            self._show_header()
-            self._announce_selection()
+            self._close_agent()
             self.notify(f"deleted {path.name}")
 
         from workbench.ui.screens.confirm import ConfirmDialog
 
         self.app.push_screen(ConfirmDialog(f"Delete {path.name}? This cannot be undone."), answered)
+
+    def _close_deleted(self) -> None:
+        """The banner's "Close" for a file deleted on disk: its text is nowhere else, so ask."""
+        from workbench.ui.screens.confirm import ConfirmDialog
+
+        path = self.path
+        if path is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.path == path and self.disk_text is None:
+                self._close_agent()
+
+        self.app.push_screen(ConfirmDialog(
+            f"Close {path.name}? It is no longer on disk, so its text will be gone.", "Close"),
+            answered)
+
+    def _close_agent(self) -> None:
+        """No agent open: the editor empty and read-only until one is opened."""
+        self.path = None
+        self.disk_text = None
+        self.query_one(ConflictBanner).hide()
+        self._loading_text = True
+        editor = self.editor
+        editor.load_text("")
+        editor.read_only = True
+        editor.set_diagnostics([])
+        self.problems.show([], "")
+        self._show_problem_detail()
+        if self.catalog is not None:
+            self.query_one(Sidebar).show_catalog(self.catalog)
+        self._show_header()
+        self._announce_selection()
 
     def _library_changed(self, open_path: Path) -> None:
         if self.catalog is not None:

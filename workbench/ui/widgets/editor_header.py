@@ -52,10 +52,10 @@ class EditorHeader(Widget):
 
     def show_state(self, path: Path | None, dirty: bool, description_tokens: int | None,
                    scope_tokens: int | None, warn_colour: str = "yellow",
-                   read_only: str | None = None) -> None:
+                   read_only: str | None = None, on_disk: bool = True) -> None:
         """Redraw with the open file's state; the scope total turns to warn colour over budget.
         `read_only`, for a file that is never saved in place, says so right after the name (in
-        the narrowest wording, only its first word)."""
+        the narrowest wording, only its first word); a file deleted on disk says so."""
         if path is None:
             self.update(Text("no agent open — F2 to pick one, ctrl+n for a new one", style="dim"),
                         Text("no agent open — F2 picks one", style="dim"))
@@ -65,6 +65,8 @@ class EditorHeader(Widget):
         for text in (long, medium, short):
             text.append(path.name, style="bold")
             text.append(" ●" if dirty else "  ", style="bold")
+            if not on_disk:
+                text.append(" not on disk", style=f"bold {warn_colour}")
             if read_only:
                 note = read_only if text is not short else read_only.split(" ")[0]
                 text.append(f" {note}", style=f"italic {warn_colour}")
@@ -88,6 +90,8 @@ class EditorHeader(Widget):
             note_only = Text()
             note_only.append(path.name, style="bold")
             note_only.append(" ●" if dirty else "  ", style="bold")
+            if not on_disk:
+                note_only.append(" not on disk", style=f"bold {warn_colour}")
             note_only.append(f" {read_only}", style=f"italic {warn_colour}")
             variants.append(note_only)
         self.update(*variants, short)
