@@ -266,3 +266,33 @@ async def test_quit_save_all_never_writes_an_edited_example_and_does_not_quit(ag
         assert debugger.read_bytes() == before
         assert any("debugger.md is a bundled example" in n.message for n in app._notifications)
         assert debugger in app.main_screen.unsaved_buffers()
+
+
+async def test_quit_save_all_with_an_edited_example_open_saves_a_copy_then_quits(
+        agents_dir, examples, tmp_path, monkeypatch):
+    """"Save all" over the open example asks where its copy goes, saves it there, and quits."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    debugger = examples / "debugger.md"
+    app = app_over([Scope(ScopeKind.PROJECT, agents_dir), Scope(ScopeKind.BUNDLED, examples)],
+                   debugger)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        before = debugger.read_bytes()
+        text = await edit(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        title, labels = dialog_text(app)
+        assert "Save a copy of debugger" in title and labels[0].startswith("project")
+        await pilot.press("ctrl+q")  # a second quit while choosing changes nothing
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert not app.is_running
+    assert debugger.read_bytes() == before
+    assert (agents_dir / "debugger.md").read_text() == text

@@ -191,14 +191,19 @@ class WorkbenchApp(App):
         if not unsaved:
             self.exit()
             return
-        if any(isinstance(screen, UnsavedEditsDialog) for screen in self.screen_stack):
-            return  # already asking
+        if any(isinstance(screen, UnsavedEditsDialog) for screen in self.screen_stack) or any(
+                worker.group == "quit" and not worker.is_finished for worker in self.workers):
+            return  # already asking, or saving what the answer said to save
 
-        def answered(choice: str | None) -> None:
-            if choice == "discard" or (choice == "save" and main.save_all()):
-                self.exit()
+        self._ask_before_quitting(main, unsaved)
 
-        self.push_screen(UnsavedEditsDialog(list(unsaved)), answered)
+    @work(exclusive=True, group="quit")
+    async def _ask_before_quitting(self, main: MainScreen, unsaved: dict) -> None:
+        from workbench.ui.screens.unsaved import UnsavedEditsDialog
+
+        choice = await self.push_screen_wait(UnsavedEditsDialog(list(unsaved)))
+        if choice == "discard" or (choice == "save" and await main.save_all()):
+            self.exit()
 
     # -- keys and the palette ----------------------------------------------------------------
 

@@ -795,8 +795,13 @@ class MainScreen(Screen):
 
     @work(exclusive=True, group="save-copy")
     async def _save_copy(self) -> None:
+        """ctrl+s on a bundled example: `save_copy`, in a worker (it waits for the dialog)."""
+        await self.save_copy()
+
+    async def save_copy(self) -> bool:
         """Save the bundled example's buffer as `<file>.md` in a writable scope (the copy then
-        shadows the example), never over a file there; open the copy, the example left as shipped."""
+        shadows the example), never over a file there; open the copy, the example left as shipped.
+        True when the copy was saved."""
         source, text = self.path, self.editor.text
         entry = self.catalog.entry(source) if self.catalog is not None else None
         name = entry.display_name if entry is not None else source.stem
@@ -807,7 +812,7 @@ class MainScreen(Screen):
                        for i, s in enumerate(scopes)]
             choice = await self.app.push_screen_wait(ChoiceDialog(title, options))
             if choice is None:
-                return
+                return False
             scope = scopes.pop(int(choice))
             target = scope.root / source.name
             if not target.exists():
@@ -815,13 +820,13 @@ class MainScreen(Screen):
             taken = f"{source.name} already exists in {short_folder(scope.root)}; not overwritten."
             if not scopes:
                 self.notify(taken, title="No copy saved", severity="warning", timeout=8)
-                return
+                return False
             title = f"{taken} Save the copy of {name} to (esc cancels):"
         try:
             agent_files.create(target, text)
         except AgentFileProblem as problem:
             self.notify(str(problem), title="No copy saved", severity="error", timeout=8)
-            return
+            return False
         if self.catalog is not None:
             self.catalog.update(source)  # the example's entry as shipped, not the edited buffer
         self._buffers.pop(source, None)
@@ -835,6 +840,7 @@ class MainScreen(Screen):
         self.notify(f"saved a copy of {name} to {short_folder(target)}"
                     + ("; it now takes the place of the bundled example" if shadowed else ""),
                     timeout=6)
+        return True
 
     def _is_bundled(self, path: Path | None) -> bool:
         """Whether the path is one of the package's bundled example agents (read-only)."""
@@ -862,9 +868,11 @@ class MainScreen(Screen):
             buffers[self.path] = self.editor.text
         return buffers
 
-    def save_all(self) -> bool:
+    async def save_all(self) -> bool:
         """Write every unsaved buffer; False when one could not be written (each failure is
-        said, and its buffer kept)."""
+        said, and its buffer kept). The open agent, when it is a bundled example, is saved as a
+        copy where the person chooses (the dialog is awaited); others switched away from are
+        named, not saved."""
         saved_all = True
         sidebar = self.query_one(Sidebar)
         for path, text in list(self._buffers.items()):
@@ -883,8 +891,11 @@ class MainScreen(Screen):
             del self._buffers[path]
             sidebar.set_dirty(path, False)
         if self.path is not None and self.dirty:
-            self.action_save()
-            saved_all &= not self.dirty
+            if self._is_bundled(self.path):
+                saved_all &= await self.save_copy()
+            else:
+                self.action_save()
+                saved_all &= not self.dirty
         return saved_all
 
     # -- library operations ------------------------------------------------------------------
