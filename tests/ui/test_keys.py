@@ -236,3 +236,19 @@ async def test_a_dialog_key_remapped_in_the_settings_file_works_and_f1_shows_it(
         await pilot.press("f1")
         await pilot.pause()
         assert f1_rows(app)["dialog.cancel"][0] == "ctrl+g"
+
+
+async def test_f1_at_80x24_wraps_what_a_key_does_instead_of_cutting_it(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        text = screen_text(app)
+        # "run the chat task against two variants side by side" does not fit one line at 80
+        # columns: all of it is on screen, over two or three lines of its row.
+        assert "against two variants" in text and "side by side" in text
+        does = table.ordered_columns[2]
+        assert does.width >= 20
+        assert sum(c.get_render_width(table) for c in table.ordered_columns) <= table.size.width

@@ -54,7 +54,17 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("key", "id", "does")
+        keys = {spec.id: readable_keys(self._keys.get(spec.id, spec.key)) for spec in ALL_KEYS}
+        # The key and id columns as wide as their longest entry; what a key does gets the rest of
+        # the dialog's width and wraps there, so nothing is cut in a narrow terminal.
+        key_width = max(len("key"), *(len(k) for k in keys.values()))
+        id_width = max(len("id"), *(len(spec.id) for spec in ALL_KEYS))
+        dialog = min(130, self.app.size.width * 96 // 100)
+        # Dialog border and padding (4), the table's scrollbar (2), three cell paddings (6).
+        does_width = max(20, dialog - 4 - 2 - 6 - key_width - id_width)
+        table.add_column("key", width=key_width)
+        table.add_column("id", width=id_width)
+        table.add_column("does", width=does_width)
         places: dict[str, list] = {}
         for spec in ALL_KEYS:
             places.setdefault(place(spec), []).append(spec)
@@ -63,8 +73,8 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(Text(where, style="bold"), "", "", key=f"place:{where}")
             for spec in specs:
                 # Text, not str: a DataTable reads str cells as markup, and a key may be "ctrl+[".
-                table.add_row(Text(readable_keys(self._keys.get(spec.id, spec.key))), spec.id,
-                              spec.help, key=spec.id)
+                table.add_row(Text(keys[spec.id]), spec.id, Text(spec.help), key=spec.id,
+                              height=None)
 
     def action_close(self) -> None:
         self.dismiss(None)
