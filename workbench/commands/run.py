@@ -39,7 +39,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--transcript", metavar="FILE", help="where to write the transcript")
     parser.add_argument("--output", choices=("text", "jsonl"), default="text")
     parser.add_argument("--no-claude-md", action="store_true",
-                        help="leave the workspace's CLAUDE.md files out of the system prompt")
+                        help="leave the workspace's CLAUDE.md files out of the system prompt (built-in engine)")
+    parser.add_argument("--engine", choices=("auto", "builtin", "claude-code"),
+                        help="run in workbench's built-in engine or in the real Claude Code (default: the "
+                             "settings' engine; auto = Claude Code when installed)")
+    parser.add_argument("--run-as", choices=("subagent", "main"),
+                        help="Claude Code engine: hand the task to the agent as a subagent (default) or "
+                             "run it as the main agent (--agent)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,9 +65,10 @@ class _UsageError(Exception):
 
 
 async def _run(args: argparse.Namespace) -> int:
+    from workbench.runtime.engines import EngineUnavailable, choose_engine, open_session
     from workbench.runtime.permissions import normalise_mode, parse_rule
     from workbench.runtime.provider import has_credentials
-    from workbench.runtime.session import Session
+    from workbench.settings import load_settings
 
     cwd = Path(args.cwd).expanduser()
     if not cwd.is_dir():
@@ -78,14 +85,24 @@ async def _run(args: argparse.Namespace) -> int:
             parse_rule(rule)
     except ValueError as exc:
         raise _UsageError(str(exc)) from None
+    settings = load_settings()
+    try:
+        engine = choose_engine(getattr(args, "engine", None), settings, getattr(args, "run_as", None))
+    except (ValueError, EngineUnavailable) as exc:
+        raise _UsageError(str(exc)) from None
     text, path, catalog = _load_agent(args.agent, cwd)
-    if not has_credentials():
+    # Claude Code has its own login; the built-in engine needs a key.
+    if engine.name == "builtin" and not has_credentials():
         raise _UsageError("no API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN)")
+    if args.output == "text":  # the first line on stderr says what runs the agent
+        print(f"engine: {engine.label}" + (f" ({engine.run_as})" if engine.name == "claude-code" else ""),
+              file=sys.stderr)
 
     interactive = sys.stdin.isatty()
     try:
-        session = Session(
-            text, path=path, model=args.model, cwd=cwd, add_dirs=[Path(d).expanduser() for d in args.add_dir],
+        session = open_session(
+            engine, text, path=path, model=args.model, cwd=cwd,
+            add_dirs=[Path(d).expanduser() for d in args.add_dir],
             permission_mode=args.permission_mode, allow_rules=args.allow, max_turns=args.max_turns,
             include_claude_md=not args.no_claude_md, transcript_path=args.transcript,
             ask_permission=_ask_on_terminal if interactive else None, catalog=catalog,

@@ -507,7 +507,8 @@ class ClaudeCodeSession:
             run_id=uuid.uuid4().hex, session_id=self.session_id or "",
             agent=AgentSnapshot(self.name, self.path, self.agent_text), system_prompt=self.document.body or "",
             model=self.model or "", tools=tuple(self.document.tools or ()), cwd=str(self.cwd),
-            permission_mode=self.permission_mode, prompt=text, timestamp=time.time())
+            permission_mode=self.permission_mode, prompt=text, engine=self.engine,
+            engine_version=self.cli_version, timestamp=time.time())
 
     def _place(self, call_id: str | None, parent: str | None = None) -> tuple[int, str | None]:
         """(depth, parent call id) of a call or message whose parent Agent call is `parent`."""
@@ -538,7 +539,7 @@ class ClaudeCodeSession:
             agent=AgentSnapshot(self.name, self.path, self.agent_text), system_prompt=self.document.body or "",
             model=self.model or "", tools=tuple(self.document.tools or ()), cwd=str(self.cwd),
             permission_mode=self.permission_mode, prompt=prompt, depth=depth, parent_call_id=call_id,
-            timestamp=time.time()))
+            engine=self.engine, engine_version=self.cli_version, timestamp=time.time()))
         return depth
 
     def _end_nested(self, call_id: str, status: str) -> None:
