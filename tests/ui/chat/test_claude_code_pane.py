@@ -1,0 +1,197 @@
+"""The chat pane on the Claude Code engine: the real app (or the pane alone) driven with Pilot, the
+real bundled CLI against the scripted API server, a fresh HOME and a fresh git project. The pane
+consumes the mapped events as it does the built-in engine's."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("claude_agent_sdk")
+
+from claude_code_support import (  # noqa: E402
+    AGENT,
+    calls,
+    conversation,
+    delegate,
+    git_project,
+    is_subagent,
+    serve_claude_code,
+    system_text,
+)
+from fake_api import text_reply  # noqa: E402
+
+from tests.ui.helpers import settle  # noqa: E402
+from workbench.ui.chat.pane import ChatPane  # noqa: E402
+from workbench.ui.chat.permission_prompt import PermissionPrompt  # noqa: E402
+from workbench.ui.chat.status_line import StatusLine  # noqa: E402
+
+from .conftest import ChatHarness  # noqa: E402
+from .test_chat_pane import Editor, type_task, until  # noqa: E402
+
+SLOW = 60.0  # seconds: the CLI's start is the slow part
+
+
+@pytest.fixture
+def project(tmp_path, fake_api, monkeypatch):
+    serve_claude_code(fake_api)
+    monkeypatch.setenv("CLAUDE_CODE_MAX_RETRIES", "1")
+    return git_project(tmp_path / "project")
+
+
+def claude_pane(project, run_as: str = "main") -> tuple[ChatHarness, ChatPane]:
+    pane = ChatPane(agent_source=Editor(AGENT).source, cwd=project, engine="claude-code", run_as=run_as)
+    return ChatHarness(pane), pane
+
+
+def status_text(pane: ChatPane) -> str:
+    return str(pane.query_one(StatusLine).render())
+
+
+async def test_in_the_app_a_delegated_run_nests_and_f5_sends_the_unsaved_edit(fake_api, make_app, agents_dir,
+                                                                             monkeypatch):
+    project = agents_dir.parent.parent
+    git_project(project)
+    monkeypatch.chdir(project)
+    serve_claude_code(fake_api)
+    monkeypatch.setenv("CLAUDE_CODE_MAX_RETRIES", "1")
+    monkeypatch.setenv("WORKBENCH_ENGINE", "claude-code")
+    fake_api.add(
+        delegate("msg_main_1", agent="code-reviewer"),
+        calls("msg_sub_1", ("toolu_read", "Read", {"file_path": str(project / "notes.txt")}), lead="Looking."),
+        text_reply("msg_sub_2", "Reviewed: alpha."),
+    )
+    app = make_app("code-reviewer.md")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        pane = app.main_screen.chat
+        assert "Claude Code 2." in status_text(pane) and "as a subagent" in status_text(pane)
+        await pilot.press("f4", *"review notes.txt", "enter")
+        await until(pilot, lambda: pane.runs and not pane.running, SLOW)
+        run = pane.runs[0]
+        assert run.stats.status == "completed"
+        agent_block = run.view.blocks["toolu_agent"]
+        read_block = run.view.blocks["toolu_read"]
+        assert agent_block.nested is not None and read_block in agent_block.nested.query("*")
+        assert read_block.status == "done"
+        assert "Reviewed: alpha." in json.dumps([r.source for r in run.view.query(".reply")])
+        assert status_text(pane).startswith("Claude Code 2.")
+        # F5 with an unsaved edit: Claude Code's stand-in sees the new body.
+        fake_api.add(delegate("msg_main_2", agent="code-reviewer"), text_reply("msg_sub_3", "Again."))
+        editor = app.main_screen.editor
+        editor.focus()
+        editor.move_cursor_to_offset(len(editor.text))
+        await pilot.press(*"Always cite line numbers.")
+        assert app.main_screen.dirty
+        await pilot.press("f5")
+        await until(pilot, lambda: len(pane.runs) == 2 and not pane.running, SLOW)
+        sub = [body for body in conversation(fake_api) if is_subagent(body)]
+        assert "Always cite line numbers." not in system_text(sub[0])
+        assert "Always cite line numbers." in system_text(sub[-1])
+        assert "review notes.txt" in json.dumps(sub[-1]["messages"])
+        await pilot.press("f9")
+        assert pane.shown is pane.runs[0]
+
+
+@pytest.mark.parametrize(("keys", "made", "status"), [
+    (["y"], True, "done"),
+    (["n", "escape"], False, "denied"),
+])
+async def test_a_permission_prompt_answers_claude_code(fake_api, project, keys, made, status):
+    fake_api.add(calls("msg_1", ("toolu_bash", "Bash", {"command": "touch by-claude.txt"})),
+                 text_reply("msg_2", "finished"))
+    app, pane = claude_pane(project)
+    async with app.run_test(size=(110, 34)) as pilot:
+        await type_task(pilot, pane, "make a file")
+        await until(pilot, lambda: pane.query(PermissionPrompt), SLOW)
+        pane.query_one(PermissionPrompt).focus()
+        await pilot.press(*keys)
+        await until(pilot, lambda: pane.runs and not pane.running, SLOW)
+        assert (project / "by-claude.txt").exists() is made
+        assert pane.runs[0].view.blocks["toolu_bash"].status == status
+
+
+async def test_always_allows_the_same_command_for_the_session(fake_api, project):
+    fake_api.add(calls("msg_1", ("toolu_1", "Bash", {"command": "touch one.txt"})),
+                 calls("msg_2", ("toolu_2", "Bash", {"command": "touch two.txt"})),
+                 text_reply("msg_3", "finished"))
+    app, pane = claude_pane(project)
+    async with app.run_test(size=(110, 34)) as pilot:
+        await type_task(pilot, pane, "make two files")
+        await until(pilot, lambda: pane.query(PermissionPrompt), SLOW)
+        pane.query_one(PermissionPrompt).focus()
+        await pilot.press("a")
+        await until(pilot, lambda: pane.runs and not pane.running, SLOW)
+        assert (project / "one.txt").exists() and (project / "two.txt").exists()
+        decided = [e for e in pane.runs[0].events if e.kind == "permission_decided"]
+        assert [e.decision for e in decided] == ["allow_always"]
+
+
+async def test_esc_interrupts_a_running_tool_call_and_enter_follows_up(fake_api, project):
+    fake_api.add(calls("msg_1", ("toolu_wait", "Bash", {"command": "python3 -c 'import time; time.sleep(30)'"})))
+    app, pane = claude_pane(project)
+    async with app.run_test(size=(110, 34)) as pilot:
+        await type_task(pilot, pane, "wait")
+        await until(pilot, lambda: pane.query(PermissionPrompt), SLOW)
+        pane.query_one(PermissionPrompt).focus()
+        await pilot.press("y")
+        await until(pilot, lambda: "toolu_wait" in pane.runs[0].view.blocks, SLOW)
+        await pilot.pause(1.0)
+        pane.focus_input()
+        await pilot.press("escape")
+        await until(pilot, lambda: not pane.running, 20)
+        assert pane.runs[0].stats.status == "cancelled"
+        # A follow-up continues the same Claude Code session.
+        fake_api.add(text_reply("msg_2", "continued"))
+        await type_task(pilot, pane, "go on")
+        await until(pilot, lambda: len(pane.runs) == 2 and not pane.running, SLOW)
+        assert pane.runs[1].session is pane.runs[0].session
+        assert pane.runs[1].stats.status == "completed"
+        assert "go on" in json.dumps(conversation(fake_api)[-1]["messages"])
+
+
+async def test_an_api_failure_is_shown_as_an_error(fake_api, project):
+    from fake_api import Reply, error_body
+
+    fake_api.route(lambda body: True, lambda: Reply.json(
+        400, error_body("invalid_request_error", "messages.0.content: BAD-REQUEST marker")))
+    app, pane = claude_pane(project)
+    async with app.run_test(size=(110, 34)) as pilot:
+        await type_task(pilot, pane, "anything")
+        await until(pilot, lambda: pane.runs and not pane.running, SLOW)
+        assert pane.runs[0].stats.status == "error"
+        notices = " ".join(str(n.render()) for n in pane.runs[0].view.query("Notice"))
+        assert "BAD-REQUEST" in notices
+
+
+async def test_the_palette_switches_the_engine_and_the_status_line_says_so(make_app, monkeypatch):
+    from tests.ui.helpers import run_command
+    from workbench.ui.screens.choice import ChoiceDialog
+
+    app = make_app("code-reviewer.md")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        pane = app.main_screen.chat
+        assert status_text(pane) == "engine: built-in"  # WORKBENCH_ENGINE=builtin in tests
+        await run_command(pilot, "run: engine")
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("down", "down", "enter")  # Claude Code
+        await settle(pilot)
+        assert pane.engine == "claude-code"
+        assert status_text(pane).startswith("engine: Claude Code 2.") and "as a subagent" in status_text(pane)
+        await run_command(pilot, "run: run as")
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert pane.run_as == "main" and "as the main agent" in status_text(pane)
+        # Without the SDK, choosing Claude Code says how to install it and keeps the engine.
+        monkeypatch.setitem(__import__("sys").modules, "claude_agent_sdk", None)
+        await run_command(pilot, "run: engine")
+        await pilot.press("up", "enter")  # from Claude Code (highlighted) to built-in
+        await settle(pilot)
+        assert pane.engine == "builtin" and status_text(pane) == "engine: built-in"
+        await run_command(pilot, "run: engine")
+        await pilot.press("down", "enter")  # from built-in to Claude Code
+        await settle(pilot)
+        assert pane.engine == "builtin"
+        assert any("pip install 'workbench[claude-code]'" in n.message for n in app._notifications)
