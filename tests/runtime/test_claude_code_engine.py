@@ -5,6 +5,7 @@ when the SDK is not installed (`pip install 'workbench[claude-code]'`)."""
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 
 import pytest
@@ -235,3 +236,11 @@ def test_agent_definition_takes_the_fields_claude_code_reads():
         "disallowedTools": ["Write"], "model": "haiku", "maxTurns": 3, "effort": "high",
         "skills": ["a", "b"],
     }
+
+
+def test_the_bundled_cli_version_is_a_bare_number():
+    from workbench.runtime.claude_code import bundled_cli
+
+    binary, version = bundled_cli()
+    assert binary is not None and binary.is_file()
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version), version

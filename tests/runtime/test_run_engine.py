@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -38,7 +39,7 @@ def test_claude_code_engine_runs_the_agent_and_says_its_version_first(fake_api, 
     assert done.returncode == 0, done.stderr
     assert "Hello from Claude Code." in done.stdout
     first = done.stderr.splitlines()[0]
-    assert first.startswith("engine: Claude Code 2.") and first.endswith("(main)")
+    assert re.fullmatch(r"engine: Claude Code \d+\.\d+\.\d+ \(main\)", first), first
     assert "You are the helper agent. BODY-MARKER-1." in json.dumps(fake_api.bodies())
 
 

@@ -121,16 +121,15 @@ def bundled_cli() -> tuple[Path | None, str]:
         return None, ""
     folder = Path(next(iter(spec.submodule_search_locations)))
     binary = folder / "_bundled" / ("claude.exe" if os.name == "nt" else "claude")
-    version = ""
-    try:
-        version = (folder / "_bundled" / "claude.version").read_text(encoding="utf-8").strip()
-    except OSError:
+    found = None
+    for name in ("_bundled/claude.version", "_cli_version.py"):
         try:
-            text = (folder / "_cli_version.py").read_text(encoding="utf-8")
-            version = ".".join(map(str, parse_version(text) or ())) if parse_version(text) else ""
+            found = parse_version((folder / name).read_text(encoding="utf-8"))
         except OSError:
-            pass
-    return (binary if binary.is_file() else None), version
+            continue
+        if found:
+            break
+    return (binary if binary.is_file() else None), ".".join(map(str, found)) if found else ""
 
 
 def cli_version(binary: str | Path, timeout: float = 15.0) -> str:
