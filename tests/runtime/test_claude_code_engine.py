@@ -57,6 +57,11 @@ async def test_main_agent_streams_its_reply_with_the_editor_text(fake_api, proje
         await session.aclose()
     deltas = kinds(events, "text_delta")
     assert [d.text for d in deltas] == ["Hel", "lo from ", "Claude Code"]
+    # The run is announced with what Claude Code says it runs: its model, its session, its version.
+    started = events[0]
+    assert started.kind == "run_started" and started.model.startswith("claude-")
+    assert started.session_id == session.session_id and started.engine == "claude-code"
+    assert started.engine_version == session.cli_version
     assert all(d.depth == 0 for d in deltas)
     ended = events[-1]
     assert ended.kind == "run_ended" and ended.status == "completed" and ended.depth == 0

@@ -348,14 +348,20 @@ class ClaudeCodeSession:
                     self._emit(ErrorOccurred(message=str(exc), error_type="not_installed",
                                              hint=INSTALL_HINT, timestamp=time.time()))
                     return
-            self._emit(self._run_started(text))
-            self._emit(UserMessage(message={"role": "user", "content": text}, timestamp=time.time()))
             if self._mode_changed:
                 self._mode_changed = False
                 await self._client.set_permission_mode(self.permission_mode)
             await self._client.query(self._task)
+            announced = False
             async for message in self._client.receive_response():
-                for event in self._map(message, started):
+                # The run is announced with what Claude Code's init message says (model, session).
+                is_init = hasattr(message, "data") and getattr(message, "subtype", "") == "init"
+                events = self._map(message, started)
+                if not announced and (is_init or events):
+                    announced = True
+                    self._emit(self._run_started(text))
+                    self._emit(UserMessage(message={"role": "user", "content": text}, timestamp=time.time()))
+                for event in events:
                     ended = ended or (isinstance(event, RunEnded) and event.depth == 0)
                     self._emit(event)
         except Exception as exc:  # noqa: BLE001 - a CLI failure is shown, never raised
