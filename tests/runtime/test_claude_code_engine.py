@@ -249,3 +249,24 @@ def test_the_bundled_cli_version_is_a_bare_number():
     binary, version = bundled_cli()
     assert binary is not None and binary.is_file()
     assert re.fullmatch(r"\d+\.\d+\.\d+", version), version
+
+
+async def test_a_missing_cli_is_a_clear_error(project, tmp_path):
+    session = ClaudeCodeSession(AGENT, cwd=project, cli_path=tmp_path / "no-such-claude")
+    events = await run_all(session, "anything")
+    error = kinds(events, "error")[0]
+    assert "not found" in error.message and "no-such-claude" in error.message
+    assert "workbench[claude-code]" in error.hint
+    assert events[-1].kind == "run_ended" and events[-1].status == "error"
+
+
+async def test_not_logged_in_is_a_clear_error(fake_api, project, monkeypatch):
+    monkeypatch.delenv("ANTHROPIC_API_KEY")  # no key, and a fresh HOME has no login
+    session = ClaudeCodeSession(AGENT, cwd=project, mode="main")
+    try:
+        events = await asyncio.wait_for(run_all(session, "anything"), 90)
+    finally:
+        await session.aclose()
+    assert events[-1].kind == "run_ended" and events[-1].status == "error"
+    assert any("logged in" in e.message.lower() for e in kinds(events, "error"))
+    assert not conversation(fake_api)  # nothing was sent without credentials
