@@ -270,3 +270,25 @@ async def test_not_logged_in_is_a_clear_error(fake_api, project, monkeypatch):
     assert events[-1].kind == "run_ended" and events[-1].status == "error"
     assert any("logged in" in e.message.lower() for e in kinds(events, "error"))
     assert not conversation(fake_api)  # nothing was sent without credentials
+
+
+async def test_the_record_is_claude_codes_session_file_plus_what_a_rerun_needs(fake_api, project):
+    from workbench.transcripts.engine_record import read_engine_record
+    from workbench.transcripts.origin import run_origin
+    from workbench.transcripts.reader import read_transcript
+
+    fake_api.add(delegate("msg_main"), text_reply("msg_sub", "All read."))
+    session = ClaudeCodeSession(AGENT, path=project / "helper.md", cwd=project)
+    try:
+        await run_all(session, "Read everything")
+    finally:
+        await session.aclose()
+    tx = read_transcript(session.transcript_path)
+    assert tx.format == "claude" and tx.session_id == session.session_id
+    agent_call = tx.tool_calls["toolu_agent"]
+    assert agent_call.subagent is not None  # the delegated run, read from its own file
+    record = read_engine_record(session.session_id)
+    assert record.engine == "claude-code" and record.engine_version == session.cli_version
+    assert record.agent.text == AGENT and record.run_as == "subagent" and record.prompt == "Read everything"
+    origin = run_origin(tx)
+    assert origin is not None and origin.agent.text == AGENT and origin.prompt == "Read everything"

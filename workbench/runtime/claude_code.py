@@ -269,6 +269,7 @@ class ClaudeCodeSession:
         self._denied: set[str] = set()  # calls refused at their permission prompt
         self._agents: dict[str, str] = {}  # Claude Code's agent id -> its Agent call id
         self._mode_changed = False
+        self._recorded: str | None = None
 
     # -- the interface shared with the built-in Session ------------------------------------------
 
@@ -507,6 +508,22 @@ class ClaudeCodeSession:
 
     # -- mapping SDK messages to events ----------------------------------------------------------
 
+    def _write_record(self) -> None:
+        """Beside Claude Code's session file, what re-running it needs (once per session)."""
+        if self._recorded == self.session_id:
+            return
+        self._recorded = self.session_id
+        from workbench.transcripts.engine_record import EngineRecord, write_engine_record
+
+        try:
+            write_engine_record(EngineRecord(
+                session_id=self.session_id or "", agent=AgentSnapshot(self.name, self.path, self.agent_text),
+                prompt=self._task, engine=self.engine, engine_version=self.cli_version, run_as=self.mode,
+                model=self.model or "", cwd=str(self.cwd), transcript=str(self.transcript_path or "")))
+        except OSError as exc:
+            self._emit(Warning(message=f"the run's record was not written: {exc.strerror or exc}",
+                               timestamp=time.time()))
+
     def _run_started(self, text: str) -> RunStarted:
         return RunStarted(
             run_id=uuid.uuid4().hex, session_id=self.session_id or "",
@@ -581,6 +598,7 @@ class ClaudeCodeSession:
                 self.model = data.get("model") or self.model
                 if self.session_id:
                     self.transcript_path = session_file(self.cwd, self.session_id)
+                    self._write_record()
             elif subtype == "api_retry":
                 reason = " ".join(str(part) for part in (data.get("error_status"), data.get("error")) if part)
                 out.append(RetryScheduled(attempt=int(data.get("attempt") or 0),
