@@ -195,3 +195,37 @@ async def test_the_palette_switches_the_engine_and_the_status_line_says_so(make_
         await settle(pilot)
         assert pane.engine == "builtin"
         assert any("pip install 'workbench[claude-code]'" in n.message for n in app._notifications)
+
+
+async def test_f10_compares_the_built_in_engine_with_claude_code(fake_api, make_app, agents_dir, monkeypatch):
+    from textual.widgets import OptionList
+
+    from workbench.ui.screens.choice import ChoiceDialog
+    from workbench.ui.screens.compare import CompareScreen
+
+    project = agents_dir.parent.parent
+    git_project(project)
+    monkeypatch.chdir(project)
+    serve_claude_code(fake_api)
+    monkeypatch.setenv("CLAUDE_CODE_MAX_RETRIES", "1")
+    # Both engines get the same answer, whichever asks first.
+    fake_api.add(text_reply("msg_1", "Same review."), text_reply("msg_2", "Same review."))
+    app = make_app("code-reviewer.md")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        app.main_screen.chat.run_as = "main"
+        await pilot.press("f4", *"review notes.txt", "f10")
+        await until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        options.highlighted = ids.index("engines")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CompareScreen))
+        compare = app.screen
+        await until(pilot, lambda: all(r is not None and not r.active for r in compare.runs), SLOW)
+        assert [v.label for v in compare.variants] == ["built-in engine", "Claude Code"]
+        assert [run.stats.engine for run in compare.runs] == ["builtin", "claude-code"]
+        assert all(run.stats.status == "completed" for run in compare.runs)
+        bodies = conversation(fake_api)
+        assert len(bodies) == 2
+        assert all("meticulous code reviewer" in system_text(body) for body in bodies)
