@@ -292,3 +292,24 @@ async def test_the_record_is_claude_codes_session_file_plus_what_a_rerun_needs(f
     assert record.agent.text == AGENT and record.run_as == "subagent" and record.prompt == "Read everything"
     origin = run_origin(tx)
     assert origin is not None and origin.agent.text == AGENT and origin.prompt == "Read everything"
+
+
+async def test_read_then_edit_changes_the_file_and_the_result_carries_the_patch(fake_api, project):
+    notes = str(project / "notes.txt")
+    fake_api.add(
+        calls("msg_1", ("toolu_read", "Read", {"file_path": notes})),
+        calls("msg_2", ("toolu_edit", "Edit", {"file_path": notes, "old_string": "beta",
+                                                "new_string": "gamma"})),
+        text_reply("msg_3", "Edited."),
+    )
+    session = ClaudeCodeSession(AGENT, cwd=project, mode="main", permission_mode="acceptEdits")
+    try:
+        events = await run_all(session, "change beta to gamma")
+    finally:
+        await session.aclose()
+    assert (project / "notes.txt").read_text() == "alpha\ngamma\n"
+    edit = next(e for e in kinds(events, "tool_call_finished") if e.call_id == "toolu_edit")
+    assert edit.status == "done" and edit.detail.get("structuredPatch")
+    started = next(e for e in kinds(events, "tool_call_started") if e.call_id == "toolu_edit")
+    assert started.input["new_string"] == "gamma"
+    assert events[-1].status == "completed"
