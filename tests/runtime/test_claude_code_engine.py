@@ -130,6 +130,7 @@ async def test_permission_prompt_allows_or_denies(fake_api, project, decision):
     finished = next(e for e in kinds(events, "tool_call_finished") if e.call_id == "toolu_bash")
     assert (project / "made-by-bash.txt").exists() is (decision == "allow")
     assert finished.status == ("done" if decision == "allow" else "denied")
+    assert finished.duration_ms > 0 or decision == "deny"
     started = [e.kind for e in events].index("tool_call_started")
     assert started < [e.kind for e in events].index("permission_requested")
 

@@ -265,6 +265,7 @@ class ClaudeCodeSession:
         self._tool_calls = 0
         self._asked: dict[str, float] = {}
         self._parent_of: dict[str, str | None] = {}
+        self._call_started: dict[str, float] = {}  # call id -> when it started (monotonic)
         self._errors_shown: set[str] = set()
         self._denied: set[str] = set()  # calls refused at their permission prompt
         self._agents: dict[str, str] = {}  # Claude Code's agent id -> its Agent call id
@@ -544,6 +545,7 @@ class ClaudeCodeSession:
     def _start_call(self, call_id: str, name: str, tool_input: dict, depth: int,
                     parent: str | None) -> ToolCallStarted:
         self._started_calls.add(call_id)
+        self._call_started[call_id] = time.monotonic()
         self._calls[call_id] = (name, depth)
         self._parent_of[call_id] = parent
         self._tool_calls += 1
@@ -651,9 +653,12 @@ class ClaudeCodeSession:
                 if self._cancelled and is_error:
                     status = "cancelled"
                 detail = message.tool_use_result if isinstance(message.tool_use_result, dict) else {}
+                waited = self._asked.pop(call_id, 0.0)
+                began = self._call_started.pop(call_id, None)
+                took = max(0.0, (time.monotonic() - began) * 1000 - waited) if began is not None else 0.0
                 out.append(ToolCallFinished(
                     call_id=call_id, name=name, status=status, content=text, is_error=is_error,
-                    detail=dict(detail), permission_wait_ms=self._asked.pop(call_id, 0.0),
+                    detail=dict(detail), permission_wait_ms=waited, duration_ms=took,
                     depth=depth, parent_call_id=self._parent_of.get(call_id, parent), timestamp=now))
             return out
         if kind == "ResultMessage":

@@ -229,3 +229,64 @@ async def test_f10_compares_the_built_in_engine_with_claude_code(fake_api, make_
         bodies = conversation(fake_api)
         assert len(bodies) == 2
         assert all("meticulous code reviewer" in system_text(body) for body in bodies)
+
+
+async def _recorded_claude_code_run(fake_api, project) -> list:
+    """The events of a real Claude Code run (main agent: Read, Bash, a streamed reply), with what
+    changes from run to run (the project's path, ids, times) made fixed for a snapshot."""
+    from dataclasses import replace
+
+    from workbench.runtime.claude_code import ClaudeCodeSession
+    from workbench.transcripts.events import event_from_dict
+
+    fake_api.add(
+        calls("msg_1", ("toolu_read", "Read", {"file_path": str(project / "notes.txt")}), lead="Let me look."),
+        calls("msg_2", ("toolu_bash", "Bash", {"command": "echo checked"})),
+        text_reply("msg_3", "The notes list **alpha** and **beta**; ", "the check printed `checked`."),
+    )
+
+    async def allow(request):
+        from workbench.runtime.session import PermissionAnswer
+
+        return PermissionAnswer("allow")
+
+    session = ClaudeCodeSession(AGENT, cwd=project, mode="main", ask_permission=allow)
+    try:
+        events = [event async for event in session.send("check the notes")]
+    finally:
+        await session.aclose()
+    fixed = []
+    for event in events:
+        data = json.loads(json.dumps(event.to_dict()).replace(str(project), "/project"))
+        for key, value in (("timestamp", 0.0), ("run_id", "run"), ("session_id", "session"),
+                           ("duration_ms", 1500.0), ("engine_version", "2.1.337"),
+                           ("permission_wait_ms", 0.0)):
+            if key in data:
+                data[key] = value
+        fixed.append(event_from_dict(data))
+    return [replace(e) for e in fixed]
+
+
+def test_the_pane_after_a_claude_code_run(snap_compare, fake_api, project):
+    import asyncio
+
+    events = asyncio.run(_recorded_claude_code_run(fake_api, project))
+
+    class Replay:
+        async def send(self, text):
+            for event in events:
+                yield event
+
+        def cancel(self):
+            pass
+
+    pane = ChatPane(agent_source=Editor(AGENT).source, cwd=None, session_factory=lambda *args: Replay())
+
+    async def run_before(pilot):
+        await type_task(pilot, pane, "check the notes")
+        await until(pilot, lambda: pane.runs and not pane.running and not pane.runs[0].pending)
+        pane.runs[0].stats.duration_ms = 1500.0
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(ChatHarness(pane), terminal_size=(100, 40), run_before=run_before)
