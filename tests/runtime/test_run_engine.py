@@ -96,3 +96,15 @@ def test_a_bad_engine_setting_is_a_problem_and_falls_back(tmp_path):
     settings = load_settings(path)
     assert settings.engine == "auto" and settings.run_as == "main"
     assert any("engine" in problem for problem in settings.problems)
+
+
+def test_as_a_subagent_run_prints_the_agents_reply(fake_api, project, tmp_path):
+    pytest.importorskip("claude_agent_sdk")
+    from claude_code_support import delegate
+
+    fake_api.add(delegate("msg_main"), text_reply("msg_sub", "The agent's own answer."))
+    done = _run([str(tmp_path / "helper.md"), "answer me", "--cwd", str(project), "--engine", "claude-code"])
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[0].endswith("(subagent)")
+    assert "The agent's own answer." in done.stdout
+    assert "Agent(helper)" in done.stdout

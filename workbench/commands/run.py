@@ -113,7 +113,9 @@ async def _run(args: argparse.Namespace) -> int:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, session.cancel)
-    view = _TextView(sys.stdout) if args.output == "text" else None
+    # As a subagent, Claude Code's main thread only relays: the reply is the delegated agent's (depth 1).
+    reply_depth = 1 if engine.name == "claude-code" and engine.run_as == "subagent" else 0
+    view = _TextView(sys.stdout, reply_depth=reply_depth) if args.output == "text" else None
     ended = None
     try:
         async for event in session.send(args.prompt):
@@ -198,8 +200,11 @@ class _TextView:
     on a terminal it streams, and after a retry the new attempt starts on a clean line.
     """
 
-    def __init__(self, out: TextIO, err: TextIO | None = None):
+    def __init__(self, out: TextIO, err: TextIO | None = None, reply_depth: int = 0):
         self.out = out
+        # The run whose text is the reply: the top one, or (Claude Code relaying to the agent) the
+        # delegated run one level down, whose replies arrive as whole blocks.
+        self.reply_depth = reply_depth
         self.err = err or sys.stderr
         self.streaming = out.isatty()
         self.at_line_start = True
@@ -231,12 +236,15 @@ class _TextView:
     def show(self, event: Any) -> None:
         kind = event.kind
         indent = "  " * event.depth
-        if kind == "text_delta" and event.depth == 0:
+        if kind == "text_delta" and event.depth == self.reply_depth:
+            text = event.text
+            if event.depth > 0 and not text.endswith("\n"):
+                text += "\n"  # a nested reply arrives a whole block at a time
             if self.streaming:
-                self._write(event.text)
+                self._write(text)
             else:
-                self.pending.append(event.text)
-        elif kind in ("assistant_message", "run_ended") and event.depth == 0:
+                self.pending.append(text)
+        elif kind in ("assistant_message", "run_ended") and event.depth in (0, self.reply_depth):
             self._flush_reply()
         if kind == "tool_call_started":
             self.inputs[event.call_id] = event.input
