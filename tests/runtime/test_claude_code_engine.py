@@ -314,3 +314,33 @@ async def test_read_then_edit_changes_the_file_and_the_result_carries_the_patch(
     started = next(e for e in kinds(events, "tool_call_started") if e.call_id == "toolu_edit")
     assert started.input["new_string"] == "gamma"
     assert events[-1].status == "completed"
+
+
+async def test_cancel_while_the_cli_starts_sends_nothing(fake_api, project):
+    session = ClaudeCodeSession(AGENT, cwd=project, mode="main")
+    stream = session.send("never asked")
+    first = asyncio.ensure_future(stream.__anext__())
+    await asyncio.sleep(0.05)  # the CLI process is still starting
+    session.cancel()
+    try:
+        events = [await first] + [event async for event in stream]
+    finally:
+        await session.aclose()
+    assert events[-1].kind == "run_ended" and events[-1].status == "cancelled"
+    assert not conversation(fake_api)
+
+
+async def test_a_follow_up_after_the_cli_went_away_resumes_the_session(fake_api, project):
+    fake_api.add(text_reply("msg_1", "first answer"), text_reply("msg_2", "second answer"))
+    session = ClaudeCodeSession(AGENT, cwd=project, mode="main")
+    try:
+        await run_all(session, "first question")
+        first_id = session.session_id
+        await session.aclose()  # the process ends (as when it crashes)
+        second = await run_all(session, "second question")
+    finally:
+        await session.aclose()
+    assert second[-1].status == "completed"
+    last = conversation(fake_api)[-1]
+    assert "first question" in str(last["messages"]) and "first answer" in str(last["messages"])
+    assert session.session_id == first_id

@@ -350,6 +350,8 @@ class ClaudeCodeSession:
                     self._emit(ErrorOccurred(message=str(exc), error_type="not_installed",
                                              hint=INSTALL_HINT, timestamp=time.time()))
                     return
+            if self._cancelled:  # cancelled while the CLI was starting: nothing is sent
+                return
             if self._mode_changed:
                 self._mode_changed = False
                 await self._client.set_permission_mode(self.permission_mode)
@@ -408,6 +410,8 @@ class ClaudeCodeSession:
             options["model"] = self.model
         if self.max_turns:
             options["max_turns"] = self.max_turns
+        if self.session_id:  # the CLI went away mid-session: a new one resumes the same session
+            options["resume"] = self.session_id
         if self.mode == "main":
             options["extra_args"] = {"agent": self.name}
         else:
