@@ -21,6 +21,9 @@ class RunOrigin:
     prompt: str
     model: str
     run_id: str
+    # The engine that ran it ("builtin", "claude-code") and, for Claude Code, how it ran the agent.
+    engine: str = "builtin"
+    run_as: str = ""
 
 
 def run_origin(tx: Transcript) -> RunOrigin | None:
@@ -29,7 +32,8 @@ def run_origin(tx: Transcript) -> RunOrigin | None:
     if started is None:
         return _engine_origin(tx)
     prompt = started.prompt or _first_typed_prompt(tx)
-    return RunOrigin(agent=started.agent, prompt=prompt, model=started.model, run_id=started.run_id)
+    return RunOrigin(agent=started.agent, prompt=prompt, model=started.model, run_id=started.run_id,
+                     engine=started.engine)
 
 
 def _engine_origin(tx: Transcript) -> RunOrigin | None:
@@ -41,7 +45,8 @@ def _engine_origin(tx: Transcript) -> RunOrigin | None:
     record = read_engine_record(tx.session_id or "")
     if record is None:
         return None
-    return RunOrigin(agent=record.agent, prompt=record.prompt, model=record.model, run_id=record.session_id)
+    return RunOrigin(agent=record.agent, prompt=record.prompt, model=record.model, run_id=record.session_id,
+                     engine=record.engine, run_as=record.run_as)
 
 
 def _first_typed_prompt(tx: Transcript) -> str:

@@ -55,6 +55,8 @@ async def rerun_in_app(app: WorkbenchApp, origin: RunOrigin) -> bool:
         await app.pop_screen()
     if not main.open_agent(path):
         return False
+    if origin.engine == "claude-code":  # a Claude Code run is re-run in Claude Code, the same way
+        main.chat.engine, main.chat.run_as = origin.engine, origin.run_as or None
     return await main.chat.start_run(origin.prompt) is not None
 
 

@@ -290,3 +290,37 @@ def test_the_pane_after_a_claude_code_run(snap_compare, fake_api, project):
         await pilot.pause()
 
     assert snap_compare(ChatHarness(pane), terminal_size=(100, 40), run_before=run_before)
+
+
+async def test_re_running_a_claude_code_run_from_its_record_runs_in_claude_code(fake_api, make_app, agents_dir,
+                                                                                monkeypatch):
+    from workbench.transcripts.engine_record import EngineRecord, write_engine_record
+    from workbench.transcripts.events import AgentSnapshot
+    from workbench.transcripts.origin import run_origin
+    from workbench.transcripts.reader import read_transcript
+    from workbench.ui.transcript_rerun import rerun_in_app
+
+    project = agents_dir.parent.parent
+    git_project(project)
+    monkeypatch.chdir(project)
+    serve_claude_code(fake_api)
+    monkeypatch.setenv("CLAUDE_CODE_MAX_RETRIES", "1")
+    agent_path = agents_dir / "code-reviewer.md"
+    # A Claude Code session file of a run workbench made, and the record beside it.
+    session_file = project / "session.jsonl"
+    session_file.write_text(json.dumps({
+        "type": "user", "uuid": "u1", "parentUuid": None, "sessionId": "sess-1", "timestamp": "2026-12-06T00:00:00Z",
+        "cwd": str(project), "message": {"role": "user", "content": "review notes.txt"}}) + "\n")
+    write_engine_record(EngineRecord(session_id="sess-1", agent=AgentSnapshot(
+        "code-reviewer", str(agent_path), agent_path.read_text()), prompt="review notes.txt", run_as="main"))
+    origin = run_origin(read_transcript(session_file))
+    assert origin is not None and origin.engine == "claude-code"
+    fake_api.add(text_reply("msg_1", "Reviewed again."))
+    app = make_app("code-reviewer.md")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        assert await rerun_in_app(app, origin)
+        pane = app.main_screen.chat
+        await until(pilot, lambda: pane.runs and not pane.running, SLOW)
+        assert pane.runs[0].stats.engine == "claude-code" and pane.runs[0].stats.status == "completed"
+        assert "meticulous code reviewer" in system_text(conversation(fake_api)[0])
