@@ -273,7 +273,7 @@ async def test_not_logged_in_is_a_clear_error(fake_api, project, monkeypatch):
     assert not conversation(fake_api)  # nothing was sent without credentials
 
 
-async def test_the_record_is_claude_codes_session_file_plus_what_a_rerun_needs(fake_api, project):
+async def test_the_record_is_claude_codes_session_file_plus_what_a_rerun_needs(fake_api, project, tmp_path):
     from workbench.transcripts.engine_record import read_engine_record
     from workbench.transcripts.origin import run_origin
     from workbench.transcripts.reader import read_transcript
@@ -293,6 +293,15 @@ async def test_the_record_is_claude_codes_session_file_plus_what_a_rerun_needs(f
     assert record.agent.text == AGENT and record.run_as == "subagent" and record.prompt == "Read everything"
     origin = run_origin(tx)
     assert origin is not None and origin.agent.text == AGENT and origin.prompt == "Read everything"
+    # The listing marks the session as the engine's run, credited to the agent it ran.
+    from workbench.transcripts.discovery import discover
+    from workbench.ui.screens.transcripts import _row
+
+    rows = discover(claude_dirs=[session.transcript_path.parent.parent], runs_dir=tmp_path / "none",
+                    cache_path=tmp_path / "cache.json")
+    row = next(r for r in rows if r.session_id == session.session_id)
+    assert row.engine == "claude-code" and row.agent == "helper"
+    assert "⚙ helper" in _row(row)
 
 
 async def test_read_then_edit_changes_the_file_and_the_result_carries_the_patch(fake_api, project):
