@@ -104,6 +104,10 @@ async def test_subagent_gets_the_task_verbatim_and_nests_under_the_agent_call(fa
     order = [e.kind for e in events if e.depth == 1 or e.kind == "tool_call_finished"]
     assert order.index("run_ended") < len(order) - 1  # the nested run ends before the Agent call
     assert events[-1].kind == "run_ended" and events[-1].status == "completed"
+    # The run's totals count the delegated run's responses too, once per message.
+    reported = [e.usage for e in kinds(events, "usage")]
+    assert len(reported) == 3
+    assert events[-1].usage.output_tokens == sum(u.output_tokens for u in reported)
 
 
 @pytest.mark.parametrize("decision", ["allow", "deny"])

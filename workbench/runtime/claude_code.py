@@ -263,6 +263,7 @@ class ClaudeCodeSession:
         self._stream: dict[str, Any] = {}
         self._turns = 0
         self._tool_calls = 0
+        self._run_usage = UsageTotals()
         self._asked: dict[str, float] = {}
         self._parent_of: dict[str, str | None] = {}
         self._call_started: dict[str, float] = {}  # call id -> when it started (monotonic)
@@ -339,6 +340,7 @@ class ClaudeCodeSession:
         self._stream = {}
         self._turns = 0
         self._tool_calls = 0
+        self._run_usage = UsageTotals()
 
     async def _pump(self, text: str, first: bool, started: float) -> None:
         ended = False
@@ -587,6 +589,7 @@ class ClaudeCodeSession:
         totals = UsageTotals(int(usage.get("input_tokens") or 0), int(usage.get("output_tokens") or 0),
                              int(usage.get("cache_creation_input_tokens") or 0),
                              int(usage.get("cache_read_input_tokens") or 0))
+        self._run_usage = self._run_usage + totals
         return UsageReported(message_id=message_id, model=model, usage=totals,
                              cost_usd=cost_usd(model, totals, self.prices), depth=depth,
                              parent_call_id=parent, timestamp=time.time())
@@ -667,10 +670,9 @@ class ClaudeCodeSession:
             return out
         if kind == "ResultMessage":
             self._close_nested("completed" if not message.is_error else "error")
-            usage = message.usage or {}
-            totals = UsageTotals(int(usage.get("input_tokens") or 0), int(usage.get("output_tokens") or 0),
-                                 int(usage.get("cache_creation_input_tokens") or 0),
-                                 int(usage.get("cache_read_input_tokens") or 0))
+            # The result's usage is the main thread's alone; the run's total counts nested runs too,
+            # as the built-in engine's does (Claude Code's cost already includes them).
+            totals = self._run_usage
             status, error = _result_status(message, self._cancelled)
             if status == "error" and error not in self._errors_shown:
                 out.append(ErrorOccurred(message=error, error_type=message.subtype,
