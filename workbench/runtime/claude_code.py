@@ -43,32 +43,24 @@ import subprocess
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from workbench.agents.document import AgentDocument
+from workbench.runtime.claude_code_events import EventMapper
 from workbench.transcripts.events import (
     AgentSnapshot,
-    AssistantMessage,
     ErrorOccurred,
     Event,
     PermissionDecided,
     PermissionRequested,
-    ResponseStarted,
-    RetryScheduled,
     RunEnded,
     RunStarted,
-    TextDelta,
-    ThinkingDelta,
-    ToolCallFinished,
-    ToolCallStarted,
-    TurnEnded,
-    UsageReported,
     UsageTotals,
     UserMessage,
     Warning,
 )
-from workbench.transcripts.pricing import cost_usd
 
 ENGINES = ("builtin", "claude-code")
 ENGINE_LABELS = {"builtin": "built-in", "claude-code": "Claude Code"}
@@ -76,8 +68,6 @@ RUN_MODES = ("subagent", "main")
 INSTALL_HINT = "pip install 'workbench[claude-code]'"
 NOT_INSTALLED = (f"the Claude Code engine needs the Claude Agent SDK, which is not installed: "
                  f"{INSTALL_HINT}")
-# Tools whose calls start a nested agent run.
-AGENT_TOOLS = frozenset({"Agent", "Task"})
 _VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)")
 
 AskPermission = Callable[[PermissionRequested], Awaitable[Any]]
@@ -256,20 +246,8 @@ class ClaudeCodeSession:
         self._running = False
         # Per run: call id -> (name, depth), nested runs begun (Agent call id -> nested depth),
         # message ids whose usage was reported, calls whose start was emitted.
-        self._calls: dict[str, tuple[str, int]] = {}
-        self._nested: dict[str, int] = {}
-        self._usage_seen: set[str] = set()
-        self._started_calls: set[str] = set()
-        self._stream: dict[str, Any] = {}
-        self._turns = 0
-        self._tool_calls = 0
-        self._run_usage = UsageTotals()
-        self._asked: dict[str, float] = {}
-        self._parent_of: dict[str, str | None] = {}
-        self._call_started: dict[str, float] = {}  # call id -> when it started (monotonic)
-        self._errors_shown: set[str] = set()
-        self._denied: set[str] = set()  # calls refused at their permission prompt
-        self._agents: dict[str, str] = {}  # Claude Code's agent id -> its Agent call id
+        self._events = EventMapper(emit=self._emit, nested_run=self._nested_run, on_init=self._on_init,
+                                   prices=self.prices, stderr_hint=self._stderr_hint)
         self._mode_changed = False
         self._recorded: str | None = None
 
@@ -283,7 +261,7 @@ class ClaudeCodeSession:
 
     def cancel(self) -> None:
         """Interrupt the running turn (safe from any callback)."""
-        self._cancelled = True
+        self._cancelled = self._events.cancelled = True
         client = self._client
         if client is not None and self._running:
             try:
@@ -303,8 +281,8 @@ class ClaudeCodeSession:
     async def send(self, text: str) -> AsyncIterator[Event]:
         """Run `text` as the task (or a follow-up) and yield the run's events; the last is RunEnded."""
         self._task = text
-        self._cancelled = False
-        self._reset_run()
+        self._cancelled = self._events.cancelled = False
+        self._events.reset()
         started = time.monotonic()
         queue: asyncio.Queue[Event | None] = asyncio.Queue()
         self._queue = queue
@@ -332,16 +310,6 @@ class ClaudeCodeSession:
         if self._queue is not None:
             self._queue.put_nowait(event)
 
-    def _reset_run(self) -> None:
-        self._calls.clear()
-        self._parent_of.clear()
-        self._nested.clear()
-        self._started_calls.clear()
-        self._stream = {}
-        self._turns = 0
-        self._tool_calls = 0
-        self._run_usage = UsageTotals()
-
     async def _pump(self, text: str, first: bool, started: float) -> None:
         ended = False
         try:
@@ -362,7 +330,7 @@ class ClaudeCodeSession:
             async for message in self._client.receive_response():
                 # The run is announced with what Claude Code's init message says (model, session).
                 is_init = hasattr(message, "data") and getattr(message, "subtype", "") == "init"
-                events = self._map(message, started)
+                events = self._events.map(message, started)
                 if not announced and (is_init or events):
                     announced = True
                     self._emit(self._run_started(text))
@@ -377,10 +345,10 @@ class ClaudeCodeSession:
         finally:
             if not ended:
                 status = "cancelled" if self._cancelled else "error"
-                self._close_nested(status)
-                self._emit(RunEnded(status=status, turns=self._turns, usage=UsageTotals(), cost_usd=0.0,
+                self._events.close_nested(status)
+                self._emit(RunEnded(status=status, turns=self._events.turns, usage=UsageTotals(), cost_usd=0.0,
                                     duration_ms=(time.monotonic() - started) * 1000,
-                                    tool_calls=self._tool_calls,
+                                    tool_calls=self._events.tool_calls,
                                     error="" if self._cancelled else "the Claude Code run failed",
                                     timestamp=time.time()))
             self._emit(None)  # type: ignore[arg-type]
@@ -468,10 +436,11 @@ class ClaudeCodeSession:
         import claude_agent_sdk as sdk
 
         call_id = getattr(context, "tool_use_id", None) or f"call_{uuid.uuid4().hex[:12]}"
-        depth, parent = self._place(call_id, self._agents.get(str(getattr(context, "agent_id", "") or "")))
-        if call_id not in self._started_calls:
+        events = self._events
+        depth, parent = events.place(call_id, events.agents.get(str(getattr(context, "agent_id", "") or "")))
+        if call_id not in events.started_calls:
             # The call's message may still wait in the SDK's buffer: its block comes first.
-            self._emit(self._start_call(call_id, name, tool_input, depth, parent))
+            self._emit(events.start_call(call_id, name, tool_input, depth, parent))
         suggestions = list(getattr(context, "suggestions", None) or [])
         rule = _rule_text(suggestions) or name
         request = PermissionRequested(
@@ -483,11 +452,11 @@ class ClaudeCodeSession:
             self._emit(PermissionDecided(call_id=call_id, name=name, decision="deny", by="headless",
                                          reason="permission was not given (no one to ask)",
                                          depth=depth, parent_call_id=parent, timestamp=time.time()))
-            self._denied.add(call_id)
+            events.denied.add(call_id)
             return sdk.PermissionResultDeny(message="Permission to use this tool was not given.")
         asked = time.monotonic()
         answer = await self.ask_permission(request)
-        self._asked[call_id] = (time.monotonic() - asked) * 1000
+        events.asked[call_id] = (time.monotonic() - asked) * 1000
         decision = getattr(answer, "decision", "deny")
         reason = getattr(answer, "reason", "") or ""
         self._emit(PermissionDecided(call_id=call_id, name=name, decision=decision, by="user",
@@ -502,7 +471,7 @@ class ClaudeCodeSession:
             for update in updates:  # "always" lasts for this session, as in workbench's engine
                 update.destination = "session"
             return sdk.PermissionResultAllow(updated_permissions=updates)
-        self._denied.add(call_id)
+        events.denied.add(call_id)
         return sdk.PermissionResultDeny(message=reason or "The user denied this tool call.")
 
     def _stderr(self, line: str) -> None:
@@ -531,6 +500,19 @@ class ClaudeCodeSession:
             self._emit(Warning(message=f"the run's record was not written: {exc.strerror or exc}",
                                timestamp=time.time()))
 
+    def _on_init(self, data: dict) -> None:
+        """Claude Code's init message: its session id, version and model."""
+        self.session_id = data.get("session_id") or self.session_id
+        self.cli_version = data.get("claude_code_version") or self.cli_version
+        self.model = data.get("model") or self.model
+        if self.session_id:
+            self.transcript_path = session_file(self.cwd, self.session_id)
+            self._write_record()
+
+    def _nested_run(self, call_id: str, depth: int, prompt: str) -> RunStarted:
+        """The start of the agent's run under an Agent call."""
+        return replace(self._run_started(prompt), depth=depth, parent_call_id=call_id)
+
     def _run_started(self, text: str) -> RunStarted:
         return RunStarted(
             run_id=uuid.uuid4().hex, session_id=self.session_id or "",
@@ -538,211 +520,6 @@ class ClaudeCodeSession:
             model=self.model or "", tools=tuple(self.document.tools or ()), cwd=str(self.cwd),
             permission_mode=self.permission_mode, prompt=text, engine=self.engine,
             engine_version=self.cli_version, timestamp=time.time())
-
-    def _place(self, call_id: str | None, parent: str | None = None) -> tuple[int, str | None]:
-        """(depth, parent call id) of a call or message whose parent Agent call is `parent`."""
-        if call_id is not None and call_id in self._calls:
-            name, depth = self._calls[call_id]
-            return depth, self._parent_of.get(call_id)
-        if parent is None:
-            return 0, None
-        return self._nested.get(parent, self._calls.get(parent, ("", 0))[1] + 1), parent
-
-    def _start_call(self, call_id: str, name: str, tool_input: dict, depth: int,
-                    parent: str | None) -> ToolCallStarted:
-        self._started_calls.add(call_id)
-        self._call_started[call_id] = time.monotonic()
-        self._calls[call_id] = (name, depth)
-        self._parent_of[call_id] = parent
-        self._tool_calls += 1
-        return ToolCallStarted(call_id=call_id, name=name, input=dict(tool_input or {}), depth=depth,
-                               parent_call_id=parent, timestamp=time.time())
-
-    def _begin_nested(self, call_id: str, prompt: str = "") -> int:
-        """The nested run under Agent call `call_id` (its RunStarted once); its depth."""
-        if call_id in self._nested:
-            return self._nested[call_id]
-        depth = self._calls.get(call_id, ("", 0))[1] + 1
-        self._nested[call_id] = depth
-        self._emit(RunStarted(
-            run_id=uuid.uuid4().hex, session_id=self.session_id or "",
-            agent=AgentSnapshot(self.name, self.path, self.agent_text), system_prompt=self.document.body or "",
-            model=self.model or "", tools=tuple(self.document.tools or ()), cwd=str(self.cwd),
-            permission_mode=self.permission_mode, prompt=prompt, depth=depth, parent_call_id=call_id,
-            engine=self.engine, engine_version=self.cli_version, timestamp=time.time()))
-        return depth
-
-    def _end_nested(self, call_id: str, status: str) -> None:
-        depth = self._nested.pop(call_id, None)
-        if depth is not None:
-            self._emit(RunEnded(status=status, turns=0, usage=UsageTotals(), cost_usd=0.0, duration_ms=0.0,
-                                depth=depth, parent_call_id=call_id, timestamp=time.time()))
-
-    def _close_nested(self, status: str) -> None:
-        for call_id in sorted(self._nested, key=lambda c: -self._nested[c]):
-            self._end_nested(call_id, status)
-
-    def _usage(self, message_id: str, model: str, usage: dict | None, depth: int, parent: str | None) -> Event | None:
-        if not message_id or not usage or message_id in self._usage_seen:
-            return None
-        self._usage_seen.add(message_id)
-        totals = UsageTotals(int(usage.get("input_tokens") or 0), int(usage.get("output_tokens") or 0),
-                             int(usage.get("cache_creation_input_tokens") or 0),
-                             int(usage.get("cache_read_input_tokens") or 0))
-        self._run_usage = self._run_usage + totals
-        return UsageReported(message_id=message_id, model=model, usage=totals,
-                             cost_usd=cost_usd(model, totals, self.prices), depth=depth,
-                             parent_call_id=parent, timestamp=time.time())
-
-    def _map(self, message: Any, started: float) -> list[Event]:
-        kind = type(message).__name__
-        now = time.time()
-        out: list[Event] = []
-        if hasattr(message, "data") and hasattr(message, "subtype"):  # system messages, task ones too
-            data = getattr(message, "data", {}) or {}
-            subtype = getattr(message, "subtype", "")
-            if subtype == "init":
-                self.session_id = data.get("session_id") or self.session_id
-                self.cli_version = data.get("claude_code_version") or self.cli_version
-                self.model = data.get("model") or self.model
-                if self.session_id:
-                    self.transcript_path = session_file(self.cwd, self.session_id)
-                    self._write_record()
-            elif subtype == "api_retry":
-                reason = " ".join(str(part) for part in (data.get("error_status"), data.get("error")) if part)
-                out.append(RetryScheduled(attempt=int(data.get("attempt") or 0),
-                                          max_attempts=int(data.get("max_retries") or 0),
-                                          delay_s=float(data.get("retry_delay_ms") or 0) / 1000,
-                                          reason=reason or "the request failed", timestamp=now))
-            elif subtype == "task_started" and data.get("tool_use_id") in self._calls:
-                self._agents[str(data.get("task_id"))] = data["tool_use_id"]
-                self._begin_nested(data["tool_use_id"], str(data.get("prompt") or ""))
-            return out
-        if kind == "StreamEvent":
-            return self._map_stream(message, now)
-        if kind == "AssistantMessage":
-            parent = message.parent_tool_use_id
-            depth = self._begin_nested(parent) if parent else 0
-            for block in message.content:
-                block_kind = type(block).__name__
-                if block_kind in ("ToolUseBlock", "ServerToolUseBlock"):
-                    if block.id not in self._started_calls:
-                        out.append(self._start_call(block.id, block.name, block.input, depth, parent))
-                elif parent and block_kind == "TextBlock" and block.text:
-                    out.append(TextDelta(text=block.text, depth=depth, parent_call_id=parent, timestamp=now))
-                elif parent and block_kind == "ThinkingBlock" and block.thinking:
-                    out.append(ThinkingDelta(text=block.thinking, depth=depth, parent_call_id=parent,
-                                             timestamp=now))
-            if parent:
-                usage = self._usage(message.message_id or "", message.model, message.usage, depth, parent)
-                if usage is not None:
-                    out.append(usage)
-            if message.error:
-                self._errors_shown.add(_assistant_error(message))
-                out.append(ErrorOccurred(message=_assistant_error(message), error_type=str(message.error),
-                                         depth=depth, parent_call_id=parent, timestamp=now))
-            return out
-        if kind == "UserMessage":
-            parent = message.parent_tool_use_id
-            content = message.content if isinstance(message.content, list) else []
-            for block in content:
-                if type(block).__name__ != "ToolResultBlock":
-                    continue
-                call_id = block.tool_use_id
-                name, depth = self._calls.get(call_id, ("", 0))
-                if name in AGENT_TOOLS:
-                    self._end_nested(call_id, "completed")
-                text = _result_text(block.content)
-                is_error = bool(block.is_error)
-                status = "failed" if is_error else "done"
-                if is_error and call_id in self._denied:
-                    status = "denied"
-                if self._cancelled and is_error:
-                    status = "cancelled"
-                detail = message.tool_use_result if isinstance(message.tool_use_result, dict) else {}
-                waited = self._asked.pop(call_id, 0.0)
-                began = self._call_started.pop(call_id, None)
-                took = max(0.0, (time.monotonic() - began) * 1000 - waited) if began is not None else 0.0
-                out.append(ToolCallFinished(
-                    call_id=call_id, name=name, status=status, content=text, is_error=is_error,
-                    detail=dict(detail), permission_wait_ms=waited, duration_ms=took,
-                    depth=depth, parent_call_id=self._parent_of.get(call_id, parent), timestamp=now))
-            return out
-        if kind == "ResultMessage":
-            self._close_nested("completed" if not message.is_error else "error")
-            # The result's usage is the main thread's alone; the run's total counts nested runs too,
-            # as the built-in engine's does (Claude Code's cost already includes them).
-            totals = self._run_usage
-            status, error = _result_status(message, self._cancelled)
-            if status == "error" and error not in self._errors_shown:
-                out.append(ErrorOccurred(message=error, error_type=message.subtype,
-                                         hint=self._stderr_hint(), timestamp=now))
-            out.append(RunEnded(status=status, turns=int(message.num_turns or self._turns), usage=totals,
-                                cost_usd=float(message.total_cost_usd or 0.0),
-                                duration_ms=float(message.duration_ms or (time.monotonic() - started) * 1000),
-                                tool_calls=self._tool_calls, error=error, timestamp=now))
-            return out
-        return out
-
-    def _map_stream(self, message: Any, now: float) -> list[Event]:
-        event = message.event or {}
-        parent = message.parent_tool_use_id
-        depth = self._begin_nested(parent) if parent else 0
-        kind = event.get("type")
-        out: list[Event] = []
-        stream = self._stream
-        if kind == "message_start":
-            msg = event.get("message") or {}
-            stream.clear()
-            stream.update(id=msg.get("id", ""), model=msg.get("model", ""), blocks={},
-                          usage=dict(msg.get("usage") or {}), stop_reason=None)
-            out.append(ResponseStarted(message_id=stream["id"], model=stream["model"], depth=depth,
-                                       parent_call_id=parent, timestamp=now))
-        elif kind == "content_block_start":
-            block = dict(event.get("content_block") or {})
-            stream.setdefault("blocks", {})[event.get("index", 0)] = {**block, "_json": ""}
-        elif kind == "content_block_delta":
-            delta = event.get("delta") or {}
-            block = stream.setdefault("blocks", {}).setdefault(event.get("index", 0), {"type": "text", "text": ""})
-            if delta.get("type") == "text_delta":
-                block["text"] = block.get("text", "") + delta.get("text", "")
-                out.append(TextDelta(text=delta.get("text", ""), depth=depth, parent_call_id=parent,
-                                     timestamp=now))
-            elif delta.get("type") == "thinking_delta":
-                block["thinking"] = block.get("thinking", "") + delta.get("thinking", "")
-                out.append(ThinkingDelta(text=delta.get("thinking", ""), depth=depth, parent_call_id=parent,
-                                         timestamp=now))
-            elif delta.get("type") == "signature_delta":
-                block["signature"] = block.get("signature", "") + delta.get("signature", "")
-            elif delta.get("type") == "input_json_delta":
-                block["_json"] = block.get("_json", "") + delta.get("partial_json", "")
-        elif kind == "message_delta":
-            stream["stop_reason"] = (event.get("delta") or {}).get("stop_reason")
-            stream.setdefault("usage", {}).update(event.get("usage") or {})
-        elif kind == "message_stop" and stream:
-            import json
-
-            content = []
-            for _, block in sorted(stream.get("blocks", {}).items()):
-                raw = block.pop("_json", "")
-                if block.get("type") == "tool_use" and raw:
-                    try:
-                        block["input"] = json.loads(raw)
-                    except ValueError:
-                        pass
-                content.append(block)
-            self._turns += 1
-            message_dict = {"id": stream.get("id"), "type": "message", "role": "assistant",
-                            "model": stream.get("model"), "content": content,
-                            "stop_reason": stream.get("stop_reason"), "usage": stream.get("usage", {})}
-            out.append(AssistantMessage(message=message_dict, depth=depth, parent_call_id=parent, timestamp=now))
-            usage = self._usage(stream.get("id", ""), stream.get("model", ""), stream.get("usage"), depth, parent)
-            if usage is not None:
-                out.append(usage)
-            out.append(TurnEnded(stop_reason=str(stream.get("stop_reason")), turn=self._turns, depth=depth,
-                                 parent_call_id=parent, timestamp=now))
-            self._stream = {}
-        return out
 
     # -- failures --------------------------------------------------------------------------------
 
@@ -772,34 +549,3 @@ def _rule_text(suggestions: list[Any]) -> str:
             content = getattr(rule, "rule_content", None)
             out.append(f"{rule.tool_name}({content})" if content else rule.tool_name)
     return ", ".join(out)
-
-
-def _result_text(content: Any) -> str:
-    if content is None:
-        return ""
-    if isinstance(content, str):
-        return content
-    parts = []
-    for item in content:
-        if isinstance(item, dict) and item.get("type") == "text":
-            parts.append(str(item.get("text", "")))
-        elif isinstance(item, dict):
-            parts.append(f"[{item.get('type', 'content')}]")
-    return "\n".join(parts)
-
-
-def _assistant_error(message: Any) -> str:
-    text = " ".join(block.text for block in message.content if type(block).__name__ == "TextBlock")
-    return text.strip() or f"Claude Code reported an API error ({message.error})"
-
-
-def _result_status(message: Any, cancelled: bool) -> tuple[str, str]:
-    reason = getattr(message, "terminal_reason", None) or ""
-    if cancelled or reason.startswith("aborted"):
-        return "cancelled", ""
-    if message.subtype == "error_max_turns" or reason == "max_turns":
-        return "max_turns", ""
-    if message.is_error or message.subtype.startswith("error"):
-        errors = "; ".join(message.errors or []) or (message.result or "") or message.subtype
-        return "error", str(errors).strip()
-    return "completed", ""
