@@ -357,3 +357,21 @@ async def test_a_follow_up_after_the_cli_went_away_resumes_the_session(fake_api,
     last = conversation(fake_api)[-1]
     assert "first question" in str(last["messages"]) and "first answer" in str(last["messages"])
     assert session.session_id == first_id
+
+
+async def test_thinking_streams_before_the_reply(fake_api, project):
+    from fake_api import end, start, text, thinking
+
+    fake_api.add(Reply.sse([start("msg_1"), *thinking(0, "Consider the notes first.", "sig-1"),
+                            *text(1, "Answer."), *end("end_turn")]))
+    session = ClaudeCodeSession(AGENT, cwd=project, mode="main")
+    try:
+        events = await run_all(session, "think, then answer")
+    finally:
+        await session.aclose()
+    thought = kinds(events, "thinking_delta")
+    assert [t.text for t in thought] == ["Consider the notes first."]
+    order = [e.kind for e in events]
+    assert order.index("thinking_delta") < order.index("text_delta")
+    whole = kinds(events, "assistant_message")[0].message["content"]
+    assert whole[0] == {"type": "thinking", "thinking": "Consider the notes first.", "signature": "sig-1"}
