@@ -36,6 +36,9 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     monkeypatch.delenv("ANTHROPIC_AUTH_TOKEN", raising=False)
     monkeypatch.delenv("ANTHROPIC_BASE_URL", raising=False)
+    # Runs use the built-in engine unless a test picks Claude Code ("auto" would pick it whenever
+    # the SDK is installed).
+    monkeypatch.setenv("WORKBENCH_ENGINE", "builtin")
 
 
 @pytest.fixture

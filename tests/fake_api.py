@@ -131,6 +131,9 @@ class FakeMessagesAPI:
     def __init__(self, replies: list[Reply] | None = None):
         self.replies: list[Reply] = list(replies or [])
         self.requests: list[dict] = []
+        # (predicate on a request body, reply factory): requests a predicate takes get that reply
+        # and leave the script alone (Claude Code's CLI names its session in a side request).
+        self.side_routes: list[tuple] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
@@ -154,8 +157,16 @@ class FakeMessagesAPI:
         self._server.shutdown()
         self._server.server_close()
 
-    def _next(self) -> Reply | None:
+    def route(self, predicate, reply) -> None:
+        """Answer every request whose body `predicate` takes with `reply()`, outside the script."""
         with self._lock:
+            self.side_routes.append((predicate, reply))
+
+    def _next(self, body: dict | None = None) -> Reply | None:
+        with self._lock:
+            for predicate, reply in self.side_routes:
+                if body is not None and predicate(body):
+                    return reply()
             return self.replies.pop(0) if self.replies else None
 
     def _handler_class(self):
@@ -179,13 +190,15 @@ class FakeMessagesAPI:
             def do_POST(self) -> None:  # noqa: N802 - the http.server hook name
                 raw = self.rfile.read(int(self.headers.get("content-length", 0)))
                 body = json.loads(raw or b"{}")
+                # Claude Code's CLI asks for `/v1/messages?beta=true`: the query is not the route.
+                path, _, query = self.path.partition("?")
                 with fake._lock:
                     self._request_id = f"req_fake_{len(fake.requests) + 1}"
-                    fake.requests.append({"path": self.path, "body": body, "request_id": self._request_id,
+                    fake.requests.append({"path": path, "query": query, "body": body, "request_id": self._request_id,
                                           "headers": {k.lower(): v for k, v in self.headers.items()}})
                 if not (self.headers.get("authorization") or self.headers.get("x-api-key")):
                     return self._json(401, error_body("authentication_error", "missing credentials"))
-                reply = fake._next() if self.path == "/v1/messages" else None
+                reply = fake._next(body) if path == "/v1/messages" else None
                 if reply is None:
                     return self._json(500, error_body("api_error", "unexpected request"))
                 if reply.kind == "reset":

@@ -47,3 +47,13 @@ def test_cli_module_is_light():
     assert not _loaded(loaded, "textual")
     assert not _loaded(loaded, "anthropic")
     assert not _loaded(loaded, "yaml")
+
+
+@pytest.mark.parametrize("module", ["workbench.runtime.claude_code", "workbench.runtime.claude_code_events",
+                                    "workbench.runtime.engines"])
+def test_claude_code_engine_imports_neither_textual_nor_an_sdk(module):
+    """The Claude Code engine loads the Claude Agent SDK only when a run starts."""
+    loaded = _modules_after_import(module)
+    assert not _loaded(loaded, "textual")
+    assert not _loaded(loaded, "anthropic")
+    assert not _loaded(loaded, "claude_agent_sdk")

@@ -7,6 +7,8 @@ back to its default and the problem is kept in `Settings.problems`, for the app 
 theme = "workbench-dark"
 default_model = "sonnet"          # used when an agent says `inherit` or nothing
 permission_mode = "default"       # the chat pane's and `workbench run`'s default
+engine = "auto"                   # auto, builtin or claude-code (auto: Claude Code when installed)
+run_as = "subagent"               # Claude Code runs the agent as a subagent, or as the main agent ("main")
 
 [models]                          # alias -> model id, over the built-in table
 sonnet = "claude-sonnet-4-5"
@@ -47,6 +49,8 @@ class Settings:
     theme: str = "workbench-dark"
     default_model: str = "sonnet"
     permission_mode: str = "default"
+    engine: str = "auto"
+    run_as: str = "subagent"
     models: dict[str, str] = field(default_factory=dict)
     prices: dict[str, dict[str, float]] = field(default_factory=dict)
     allow: list[str] = field(default_factory=list)
@@ -82,6 +86,15 @@ def load_settings(path: Path | None = None) -> Settings:
         value = take(data, key, str, "")
         if value is not None:
             setattr(settings, key, value)
+    for key, allowed in (("engine", ("auto", "builtin", "claude-code")), ("run_as", ("subagent", "main"))):
+        value = take(data, key, str, "")
+        if value is None:
+            continue
+        if value in allowed:
+            setattr(settings, key, value)
+        else:
+            settings.problems.append(f"{path}: {key} = {json.dumps(value)} is not one of "
+                                     f"{', '.join(allowed)}; using {getattr(settings, key)}")
     models = take(data, "models", dict, "")
     if models:
         settings.models = {k: v for k, v in models.items() if isinstance(v, str)}

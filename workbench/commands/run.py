@@ -39,7 +39,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--transcript", metavar="FILE", help="where to write the transcript")
     parser.add_argument("--output", choices=("text", "jsonl"), default="text")
     parser.add_argument("--no-claude-md", action="store_true",
-                        help="leave the workspace's CLAUDE.md files out of the system prompt")
+                        help="leave the workspace's CLAUDE.md files out of the system prompt (built-in engine)")
+    parser.add_argument("--engine", choices=("auto", "builtin", "claude-code"),
+                        help="run in workbench's built-in engine or in the real Claude Code (default: the "
+                             "settings' engine; auto = Claude Code when installed)")
+    parser.add_argument("--run-as", choices=("subagent", "main"),
+                        help="Claude Code engine: hand the task to the agent as a subagent (default) or "
+                             "run it as the main agent (--agent)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,9 +65,10 @@ class _UsageError(Exception):
 
 
 async def _run(args: argparse.Namespace) -> int:
+    from workbench.runtime.engines import EngineUnavailable, choose_engine, open_session
     from workbench.runtime.permissions import normalise_mode, parse_rule
     from workbench.runtime.provider import has_credentials
-    from workbench.runtime.session import Session
+    from workbench.settings import load_settings
 
     cwd = Path(args.cwd).expanduser()
     if not cwd.is_dir():
@@ -78,14 +85,24 @@ async def _run(args: argparse.Namespace) -> int:
             parse_rule(rule)
     except ValueError as exc:
         raise _UsageError(str(exc)) from None
+    settings = load_settings()
+    try:
+        engine = choose_engine(getattr(args, "engine", None), settings, getattr(args, "run_as", None))
+    except (ValueError, EngineUnavailable) as exc:
+        raise _UsageError(str(exc)) from None
     text, path, catalog = _load_agent(args.agent, cwd)
-    if not has_credentials():
+    # Claude Code has its own login; the built-in engine needs a key.
+    if engine.name == "builtin" and not has_credentials():
         raise _UsageError("no API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN)")
+    if args.output == "text":  # the first line on stderr says what runs the agent
+        print(f"engine: {engine.label}" + (f" ({engine.run_as})" if engine.name == "claude-code" else ""),
+              file=sys.stderr)
 
     interactive = sys.stdin.isatty()
     try:
-        session = Session(
-            text, path=path, model=args.model, cwd=cwd, add_dirs=[Path(d).expanduser() for d in args.add_dir],
+        session = open_session(
+            engine, text, path=path, model=args.model, cwd=cwd,
+            add_dirs=[Path(d).expanduser() for d in args.add_dir],
             permission_mode=args.permission_mode, allow_rules=args.allow, max_turns=args.max_turns,
             include_claude_md=not args.no_claude_md, transcript_path=args.transcript,
             ask_permission=_ask_on_terminal if interactive else None, catalog=catalog,
@@ -96,7 +113,9 @@ async def _run(args: argparse.Namespace) -> int:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, session.cancel)
-    view = _TextView(sys.stdout) if args.output == "text" else None
+    # As a subagent, Claude Code's main thread only relays: the reply is the delegated agent's (depth 1).
+    reply_depth = 1 if engine.name == "claude-code" and engine.run_as == "subagent" else 0
+    view = _TextView(sys.stdout, reply_depth=reply_depth) if args.output == "text" else None
     ended = None
     try:
         async for event in session.send(args.prompt):
@@ -181,8 +200,11 @@ class _TextView:
     on a terminal it streams, and after a retry the new attempt starts on a clean line.
     """
 
-    def __init__(self, out: TextIO, err: TextIO | None = None):
+    def __init__(self, out: TextIO, err: TextIO | None = None, reply_depth: int = 0):
         self.out = out
+        # The run whose text is the reply: the top one, or (Claude Code relaying to the agent) the
+        # delegated run one level down, whose replies arrive as whole blocks.
+        self.reply_depth = reply_depth
         self.err = err or sys.stderr
         self.streaming = out.isatty()
         self.at_line_start = True
@@ -214,12 +236,15 @@ class _TextView:
     def show(self, event: Any) -> None:
         kind = event.kind
         indent = "  " * event.depth
-        if kind == "text_delta" and event.depth == 0:
+        if kind == "text_delta" and event.depth == self.reply_depth:
+            text = event.text
+            if event.depth > 0 and not text.endswith("\n"):
+                text += "\n"  # a nested reply arrives a whole block at a time
             if self.streaming:
-                self._write(event.text)
+                self._write(text)
             else:
-                self.pending.append(event.text)
-        elif kind in ("assistant_message", "run_ended") and event.depth == 0:
+                self.pending.append(text)
+        elif kind in ("assistant_message", "run_ended") and event.depth in (0, self.reply_depth):
             self._flush_reply()
         if kind == "tool_call_started":
             self.inputs[event.call_id] = event.input

@@ -21,7 +21,7 @@ from workbench.transcripts.pricing import cost_usd
 from workbench.transcripts.reader import claude_roots, parse_line
 
 # 2: a session is credited to its top-level agent, never to a subagent it delegated to.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 TITLE_CHARS = 80
 
 
@@ -47,6 +47,8 @@ class RunSummary:
     cost_usd: float = 0.0
     subagents: int = 0
     size: int = 0
+    # "claude-code" for a Claude Code session that workbench's Claude Code engine ran (its record).
+    engine: str = ""
 
     @property
     def tokens(self) -> int:
@@ -194,6 +196,13 @@ def summarise(path: Path, subagent_files: list[Path], *, source: str, project: s
         if isinstance(model, str):
             models[model] = models.get(model, 0) + 1
     summary.model = max(models, key=lambda m: models[m]) if models else ""
+    if source == "claude":
+        from workbench.transcripts.engine_record import read_engine_record
+
+        record = read_engine_record(summary.session_id)
+        if record is not None:
+            summary.engine = record.engine
+            summary.agent = summary.agent or record.agent.name  # the agent workbench ran in it
     if scan.run_duration_ms is not None:
         summary.duration_s = scan.run_duration_ms / 1000
     else:

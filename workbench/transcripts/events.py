@@ -92,6 +92,9 @@ class RunStarted(Event):
     cwd: str = ""
     permission_mode: str = "default"
     prompt: str = ""
+    # What ran it: "builtin" (workbench's loop) or "claude-code" (with the CLI's version).
+    engine: str = "builtin"
+    engine_version: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

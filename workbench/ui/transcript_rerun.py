@@ -56,6 +56,8 @@ async def rerun_in_app(app: WorkbenchApp, origin: RunOrigin) -> bool:
     if not main.open_agent(path):
         return False
     main.show_pane("chat")  # a narrow terminal may have it hidden
+    if origin.engine == "claude-code":  # a Claude Code run is re-run in Claude Code, the same way
+        main.chat.engine, main.chat.run_as = origin.engine, origin.run_as or None
     return await main.chat.start_run(origin.prompt) is not None
 
 

@@ -38,11 +38,16 @@ from workbench.ui.chat.chat_input import ChatInput
 from workbench.ui.chat.conversation import ConversationView
 from workbench.ui.chat.permission_prompt import PermissionPrompt
 from workbench.ui.chat.run_stats import RunStats
-from workbench.ui.chat.status_line import StatusLine
+from workbench.ui.chat.status_line import StatusLine, engine_label
 from workbench.ui.keymap import screen_bindings
 
 # Typed alone (or before a task) in the input: the next task starts a fresh session.
 NEW_SESSION_COMMAND = "/new"
+
+WELCOME_TEXT = (
+    "Type a task below and press Enter to run the selected agent.\n"
+    "F5 re-runs the last task with the editor's current text; F9 shows the previous run."
+)
 
 NO_KEY_TEXT = (
     "No API key is set, so agents cannot run yet. Everything else works.\n\n"
@@ -187,6 +192,8 @@ class ChatPane(Vertical):
         cwd: Path | None = None,
         model: str | None = None,
         permission_mode: str | None = None,
+        engine: str | None = None,
+        run_as: str | None = None,
         show_input: bool = True,
         id: str | None = "chat-pane",
         classes: str | None = None,
@@ -199,6 +206,10 @@ class ChatPane(Vertical):
         self.cwd = cwd
         self.model = model
         self.permission_mode = permission_mode
+        # The engine asked for ("auto", "builtin", "claude-code"; None: the settings') and how
+        # Claude Code runs the agent ("subagent", "main"; None: the settings').
+        self.engine = engine
+        self.run_as = run_as
         self.runs: list[Run] = []
         self.shown: Run | None = None
         self.last_prompt = ""
@@ -210,8 +221,7 @@ class ChatPane(Vertical):
         yield Static(id="chat-title")
         with ContentSwitcher(id="chat-runs", initial="chat-welcome"):
             yield Static(
-                "Type a task below and press Enter to run the selected agent.\n"
-                "F5 re-runs the last task with the editor's current text; F9 shows the previous run.",
+                WELCOME_TEXT,
                 id="chat-welcome",
                 classes="chat-welcome",
             )
@@ -221,8 +231,9 @@ class ChatPane(Vertical):
 
     def on_mount(self) -> None:
         self._show_title()
-        if self.session_factory == self._runtime_session and not has_api_key():
+        if self._needs_key():
             self.show_no_key()
+        self._show_status()
         self.set_interval(1.0, self._tick)
 
     async def on_unmount(self) -> None:
@@ -248,7 +259,7 @@ class ChatPane(Vertical):
         prompt = prompt.strip()
         if not prompt:
             return None
-        if self.session_factory == self._runtime_session and not has_api_key():
+        if self._needs_key():
             self.show_no_key()
             return None
         source = self._agent_source()
@@ -463,7 +474,7 @@ class ChatPane(Vertical):
                 if self.session_factory == self._runtime_session:
                     # The SDK's imports take seconds: load them off the event loop, so the screen
                     # paints "starting…" and keeps answering keys meanwhile.
-                    await asyncio.to_thread(_load_sdk)
+                    await asyncio.to_thread(_load_sdk, self.engine_name())
                 run.session = self.session_factory(run.agent_text, run.path, ask)
             async for event in run.session.send(run.prompt):
                 ended = ended or (isinstance(event, RunEnded) and event.depth == 0)
@@ -572,11 +583,91 @@ class ChatPane(Vertical):
         return source() if callable(source) else None
 
     def _runtime_session(self, agent_text: str, path: Path | None, ask) -> RunnableSession:
-        from workbench.runtime.session import Session
+        from workbench.runtime.engines import choose_engine, open_session
 
-        return Session(agent_text, path=path, model=self.model, cwd=self.cwd or Path.cwd(),
-                       permission_mode=self.permission_mode, ask_permission=ask,
-                       catalog=self._catalog())
+        choice = choose_engine(self.engine, self._settings(), self.run_as)
+        return open_session(choice, agent_text, path=path, model=self.model, cwd=self.cwd or Path.cwd(),
+                            permission_mode=self.permission_mode, ask_permission=ask,
+                            catalog=self._catalog(), settings=self._settings())
+
+    def _settings(self):
+        return getattr(self.app, "settings", None)
+
+    def engine_name(self) -> str:
+        """The engine the next run uses: "builtin" or "claude-code" (the SDK's presence decides auto)."""
+        from workbench.runtime.claude_code import resolve_engine
+        from workbench.runtime.engines import requested_engine
+
+        try:
+            return resolve_engine(requested_engine(self.engine, self._settings()))
+        except ValueError:
+            return "builtin"
+
+    def engine_text(self) -> str:
+        """`built-in`, `Claude Code 2.1.337 · as a subagent`: what the status line shows."""
+        if self.session_factory != self._runtime_session:
+            return ""
+        name = self.engine_name()
+        if name != "claude-code":
+            return engine_label(name)
+        from workbench.runtime.claude_code import bundled_cli
+        from workbench.runtime.engines import RUN_AS_LABELS
+
+        run_as = self.run_as or getattr(self._settings(), "run_as", None) or "subagent"
+        return f"{engine_label(name, bundled_cli()[1])} {RUN_AS_LABELS.get(run_as, run_as)}"
+
+    def _needs_key(self) -> bool:
+        """Whether a run cannot start for want of an API key (Claude Code has its own login)."""
+        return (self.session_factory == self._runtime_session and self.engine_name() == "builtin"
+                and not has_api_key())
+
+    def choose_engine(self) -> None:
+        """Ask which engine runs the next runs (a fresh session: Enter does not continue the last)."""
+        from workbench.runtime.claude_code import INSTALL_HINT, sdk_available
+        from workbench.ui.screens.choice import ChoiceDialog
+
+        options = [("auto: Claude Code when installed, else built-in", "auto"),
+                   ("built-in: workbench's own loop over the API", "builtin"),
+                   ("Claude Code: the real CLI through the Claude Agent SDK", "claude-code")]
+
+        def chosen(engine: str | None) -> None:
+            if engine is None:
+                return
+            if engine == "claude-code" and not sdk_available():
+                self.app.notify(f"The Claude Code engine needs the Claude Agent SDK: {INSTALL_HINT}",
+                                title="Claude Code is not installed", severity="error", timeout=10)
+                return
+            if engine != self.engine:
+                self.engine = engine
+                self._fresh_next = bool(self.runs)
+            welcome = self.query_one("#chat-welcome", Static)
+            if not self._needs_key() and welcome.has_class("-no-key"):
+                welcome.update(WELCOME_TEXT)
+                welcome.remove_class("-no-key")
+            elif self._needs_key():
+                self.show_no_key()
+            self._show_title()
+            self._show_status()
+
+        current = self.engine or getattr(self._settings(), "engine", None) or "auto"
+        self.app.push_screen(ChoiceDialog("Engine for the next runs", options, current), chosen)
+
+    def choose_run_as(self) -> None:
+        """Ask how Claude Code runs the agent: as a subagent (delegated the task) or as the main agent."""
+        from workbench.ui.screens.choice import ChoiceDialog
+
+        options = [("as a subagent: Claude Code's main thread hands it the task", "subagent"),
+                   ("as the main agent (--agent)", "main")]
+
+        def chosen(run_as: str | None) -> None:
+            if run_as is not None and run_as != self.run_as:
+                self.run_as = run_as
+                self._fresh_next = bool(self.runs)
+                self._show_title()
+                self._show_status()
+
+        current = self.run_as or getattr(self._settings(), "run_as", None) or "subagent"
+        self.app.push_screen(ChoiceDialog("Claude Code runs the agent", options, current), chosen)
 
     def _catalog(self):
         """The app's catalog as the sidebar shows it (the agents a delegation may name), or None."""
@@ -603,9 +694,13 @@ class ChatPane(Vertical):
 
     def _show_status(self) -> None:
         if self.shown is None:
+            label = self.engine_text()
+            if label:
+                self.query_one(StatusLine).show_engine(label)
             return
         session_cost = sum(run.stats.cost_usd for run in self.runs)
-        self.query_one(StatusLine).show(self.shown.stats, session_cost, self.shown.elapsed_s)
+        self.query_one(StatusLine).show(self.shown.stats, session_cost, self.shown.elapsed_s,
+                                        self.engine_text() if self.shown.stats.status == "idle" else "")
 
     def _tick(self) -> None:
         collector.refreeze()
@@ -613,7 +708,13 @@ class ChatPane(Vertical):
             self._show_status()
 
 
-def _load_sdk() -> None:
+def _load_sdk(engine: str = "builtin") -> None:
+    if engine == "claude-code":
+        try:
+            import claude_agent_sdk  # noqa: F401  (lazy, as anthropic below)
+        except ImportError:
+            pass  # the session says how to install it
+        return
     import anthropic  # noqa: F401  (lazy: cached in sys.modules for the session that follows)
 
 

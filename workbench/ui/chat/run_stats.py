@@ -39,6 +39,9 @@ class RunStats:
     """Running totals of a run; `apply` each event in order."""
 
     model: str = ""
+    # What runs it: "builtin" or "claude-code", and Claude Code's version.
+    engine: str = ""
+    engine_version: str = ""
     turns: int = 0
     usage: UsageTotals = field(default_factory=UsageTotals)
     cost_usd: float = 0.0
@@ -51,7 +54,8 @@ class RunStats:
     def apply(self, event: Event) -> None:
         """Fold one event into the totals. Usage is counted once per message id."""
         if isinstance(event, RunStarted) and event.depth == 0:
-            self.model = event.model
+            self.model = event.model or self.model
+            self.engine, self.engine_version = event.engine, event.engine_version
             self.status = "running"
             self.started_at = event.timestamp or None
         elif isinstance(event, ResponseStarted) and event.depth == 0 and event.model:

@@ -1,4 +1,4 @@
-"""StatusLine: model, turns, tokens, cache, cost of the run and of the session, elapsed time."""
+"""StatusLine: engine, model, turns, tokens, cache, cost of the run and of the session, elapsed time."""
 
 from __future__ import annotations
 
@@ -17,10 +17,21 @@ def format_tokens(count: int) -> str:
     return f"{count / 1_000_000:.2f}M"
 
 
-def status_content(stats: RunStats, session_cost: float, elapsed_s: float | None) -> Content:
-    """The status line's text for a run's totals."""
+def engine_label(engine: str, version: str = "") -> str:
+    """`built-in`, `Claude Code 2.1.337`."""
+    if engine == "claude-code":
+        return f"Claude Code {version}".strip()
+    return "built-in" if engine == "builtin" else engine
+
+
+def status_content(stats: RunStats, session_cost: float, elapsed_s: float | None,
+                   engine: str = "") -> Content:
+    """The status line's text for a run's totals; `engine` is the pane's label until the run says
+    what runs it."""
     usage = stats.usage
+    shown_engine = engine_label(stats.engine, stats.engine_version) if stats.engine else engine
     parts: list[tuple[str, str] | str] = [
+        f"{shown_engine} · " if shown_engine else "",
         (stats.model or "no model yet", "bold"),
         f" · turns {stats.turns}",
         f" · in {format_tokens(usage.input_tokens)} out {format_tokens(usage.output_tokens)}",
@@ -34,7 +45,8 @@ def status_content(stats: RunStats, session_cost: float, elapsed_s: float | None
         parts.append(f" · {elapsed_s:.0f}s" if stats.status == "running" else f" · {elapsed_s:.1f}s")
     if stats.status == "idle":
         # Shown for a run that has no event yet (the SDK still loading, the first request out).
-        return Content.assemble(("starting…", "bold"), f" · ${session_cost:.4f} session")
+        return Content.assemble(f"{engine} · " if engine else "", ("starting…", "bold"),
+                                f" · ${session_cost:.4f} session")
     if stats.status not in ("idle", "completed"):
         style = "$error" if stats.status == "error" else "$text-muted"
         parts += [" · ", (stats.status.replace("_", " "), style)]
@@ -50,9 +62,16 @@ class StatusLine(Static):
 
     _shown: Content | None = None
 
-    def show(self, stats: RunStats, session_cost: float, elapsed_s: float | None) -> None:
+    def show(self, stats: RunStats, session_cost: float, elapsed_s: float | None, engine: str = "") -> None:
         """Show a run's totals (a repaint only when the words change: text deltas change nothing)."""
-        content = status_content(stats, session_cost, elapsed_s)
+        content = status_content(stats, session_cost, elapsed_s, engine)
+        if content != self._shown:
+            self._shown = content
+            self.update(content)
+
+    def show_engine(self, engine: str) -> None:
+        """Before any run: the engine the next run uses."""
+        content = Content(f"engine: {engine}")
         if content != self._shown:
             self._shown = content
             self.update(content)

@@ -29,6 +29,8 @@ class Variant:
     label: str
     agent_text: str
     path: Path | None = None
+    # The engine this side runs in (None: the chat pane's).
+    engine: str | None = None
 
 
 def saved_vs_buffer(path: Path, buffer_text: str) -> list[Variant]:
@@ -43,6 +45,12 @@ def two_models(agent_text: str, path: Path | None, model_a: str, model_b: str) -
 
     return [Variant(f"model {model}", set_field(agent_text, "model", yaml_scalar(model)), path)
             for model in (model_a, model_b)]
+
+
+def two_engines(agent_text: str, path: Path | None) -> list[Variant]:
+    """One agent in workbench's built-in engine and in the real Claude Code."""
+    return [Variant("built-in engine", agent_text, path, "builtin"),
+            Variant("Claude Code", agent_text, path, "claude-code")]
 
 
 def two_agents(first: tuple[str, Path | None], second: tuple[str, Path | None]) -> list[Variant]:
@@ -85,7 +93,8 @@ class CompareScreen(Screen):
     BINDINGS = screen_bindings("compare.")
 
     def __init__(self, variants: list[Variant], prompt: str, *, cwd: Path | None = None,
-                 model: str | None = None, session_factory: SessionFactory | None = None) -> None:
+                 model: str | None = None, session_factory: SessionFactory | None = None,
+                 engine: str | None = None, run_as: str | None = None) -> None:
         super().__init__()
         if len(variants) != 2:
             raise ValueError("a comparison needs exactly two variants")
@@ -93,7 +102,8 @@ class CompareScreen(Screen):
         self.prompt = prompt
         self.panes = [
             ChatPane(agent_source=(lambda v=v: (v.agent_text, v.path)), session_factory=session_factory,
-                     cwd=cwd, model=model, show_input=False, id=f"compare-{i}")
+                     cwd=cwd, model=model, show_input=False, id=f"compare-{i}",
+                     engine=v.engine or engine, run_as=run_as)
             for i, v in enumerate(variants)
         ]
         self.runs: list[Run | None] = [None, None]
@@ -155,6 +165,10 @@ def choose_variants(main, chat: ChatPane) -> None:
     options: list[tuple[str, str]] = []
     if path is not None and path.is_file() and path.read_text(encoding="utf-8") != text:
         options.append(("saved file vs editor buffer", "saved"))
+    from workbench.runtime.claude_code import sdk_available
+
+    if sdk_available():
+        options.append(("built-in engine vs Claude Code", "engines"))
     options += [(f"this agent under {a} vs {b}", f"models:{a}:{b}") for a, b in MODEL_PAIRS]
     # Each agent of the sidebar once, as the definition that would be used: not the files Claude
     # Code skips, nor the ones a higher scope shadows or a same-scope duplicate loses to. The
@@ -168,12 +182,15 @@ def choose_variants(main, chat: ChatPane) -> None:
             return
         if choice == "saved":
             variants = saved_vs_buffer(path, text)
+        elif choice == "engines":
+            variants = two_engines(text, path)
         elif choice.startswith("models:"):
             _, a, b = choice.split(":")
             variants = two_models(text, path, a, b)
         else:
             other = others[int(choice.split(":")[1])]
             variants = two_agents((text, path), (other.document.text, other.path))
-        main.app.push_screen(CompareScreen(variants, task, cwd=chat.cwd, model=chat.model))
+        main.app.push_screen(CompareScreen(variants, task, cwd=chat.cwd, model=chat.model,
+                                           engine=chat.engine, run_as=chat.run_as))
 
     main.app.push_screen(ChoiceDialog("Compare the chat task across…", options), chosen)

@@ -196,7 +196,8 @@ def _row(run: RunSummary) -> tuple[str, ...]:
         run.started[:16].replace("T", " "),
         _short(run.project, 24),
         _short(run.title or run.session_id, 40),
-        _short(run.agent or "-", 14),
+        # ⚙ marks a run of workbench's Claude Code engine (a Claude Code session with its record).
+        _short(("⚙ " if run.engine == "claude-code" else "") + (run.agent or "-"), 14),
         _short(re.sub(r"-\d{8}$", "", run.model.removeprefix("claude-")) or "-", 18),
         duration,
         str(run.tool_calls),
