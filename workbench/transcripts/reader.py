@@ -230,6 +230,10 @@ def _link_subagents(main: Transcript, subs: list[Subagent]) -> None:
     calls: dict[str, ToolCall] = {}
     for tx in [main, *(s.transcript for s in subs)]:
         for call in tx.tool_calls.values():
+            # A `fork` subagent's file starts with a copy of the parent's Agent call under the
+            # same id: the first owner of a call id (the parent, read first) is the real one.
+            if call.id in calls:
+                continue
             owner[call.id] = tx
             calls[call.id] = call
             detail = call.result.detail if call.result is not None else None
