@@ -13,7 +13,7 @@ import pytest
 
 from workbench.transcripts import export
 from workbench.transcripts.reader import read_transcript
-from workbench.transcripts.stats import compute_stats
+from workbench.transcripts.stats import compute_stats, stats_text
 from workbench.transcripts.text import render_text
 
 RECORDED = Path(__file__).parent / "fixtures" / "claude_code"
@@ -50,3 +50,49 @@ def test_a_fork_subagent_hangs_under_the_parents_agent_call_and_is_shown():
 
     started = {e.call_id: e for e in transcript_events(tx) if isinstance(e, ToolCallStarted)}
     assert started["toolu_fork_read"].parent_call_id == "toolu_agent_fork"
+
+
+def _cost_states(path):
+    lines = [json.loads(raw) for raw in path.read_text(encoding="utf-8").splitlines()]
+    return [d for d in lines if d.get("type") == "cost-state"]
+
+
+def test_claude_codes_own_total_is_shown_beside_the_lines_total_and_the_difference_explained():
+    last = _cost_states(SESSION)[-1]
+    stats = compute_stats(SESSION)
+    total = stats.claude_code
+    assert total is not None and total.cost_usd == pytest.approx(last["totalCostUSD"])
+    usage = last["modelUsage"]["claude-opus-5-5"]
+    assert total.models["claude-opus-5-5"]["input_tokens"] == usage["inputTokens"]
+    assert total.tokens["output_tokens"] == usage["outputTokens"]
+    # /compact's calls (the two summaries the stand-in sent after the compaction) are in no line.
+    logged = json.loads((RECORDED / "responses.json").read_text())
+    assert total.cost_usd > stats.cost_usd
+    why = stats.cost_difference()
+    assert why and "compacted" in why and "8,000 more input tokens" in why
+    assert sum(1 for e in logged if e["script"] == "-" and e["messages"] == 10) == 2
+    data = stats.to_dict()
+    assert data["claude_code_total"]["cost_usd"] == round(last["totalCostUSD"], 6)
+    for shown in (stats_text(stats), render_text(read_transcript(SESSION), stats),
+                  export.to_markdown(read_transcript(SESSION), stats)):
+        assert "in the transcript lines" in shown and "Claude Code's total" in shown
+        assert f"${last['totalCostUSD']:,.4f}" in shown and "compacted 1 time" in shown
+
+
+def test_the_viewer_header_shows_both_totals_and_why_they_differ():
+    import asyncio
+
+    from workbench.ui.transcripts_app import TranscriptsApp
+
+    async def run():
+        app = TranscriptsApp(SESSION)
+        async with app.run_test(size=(160, 40)) as pilot:
+            for _ in range(200):
+                await pilot.pause()
+                header = str(app.screen.query_one("#transcript-header").render())
+                if "Claude Code's total" in header:
+                    break
+            assert "in the transcript lines" in header and "Claude Code's total" in header
+            assert "The totals differ" in header and "compacted 1 time" in header
+
+    asyncio.run(run())

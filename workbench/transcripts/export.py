@@ -22,7 +22,7 @@ from workbench.transcripts.model import (
     Transcript,
     WorkbenchRecord,
 )
-from workbench.transcripts.stats import TranscriptStats
+from workbench.transcripts.stats import TranscriptStats, cost_words
 
 MAX_RESULT_CHARS = 4000
 EDIT_TOOLS = frozenset({"Edit", "MultiEdit", "Write", "NotebookEdit"})
@@ -94,7 +94,8 @@ def to_markdown(
             ("Tokens", f"{stats.input_tokens:,} in, {stats.output_tokens:,} out, "
                        f"{stats.cache_creation_input_tokens:,} cache writes, "
                        f"{stats.cache_read_input_tokens:,} cache reads"),
-            ("Cost", f"${stats.cost_usd:,.4f}"),
+            ("Cost", cost_words(stats)),
+            ("The totals differ", stats.cost_difference()),
             ("Tool calls", f"{sum(stats.tool_calls.values()):,}"),
             ("Errors", f"{stats.errors:,}"),
         ]

@@ -50,10 +50,44 @@ class TranscriptStats:
     responses: int = 0
     models: Counter[str] = field(default_factory=Counter)
     files: int = 0
+    # Claude Code's own running total (the last `cost-state` line of each session file): tokens
+    # per model and cost, including API calls no other line records (such as `/compact`'s).
+    claude_code: ClaudeCodeTotal | None = None
+    compactions: int = 0
+
+    @property
+    def tokens(self) -> dict[str, int]:
+        """The four token classes as the lines hold them."""
+        return {k: getattr(self, k) for k in _USAGE_FIELDS}
+
+    def cost_difference(self) -> str | None:
+        """Why Claude Code's total and the lines' total differ, or None when they agree."""
+        total = self.claude_code
+        if total is None:
+            return None
+        words = {"input_tokens": "input", "output_tokens": "output",
+                 "cache_creation_input_tokens": "cache write", "cache_read_input_tokens": "cache read"}
+        diffs = []
+        for key, word in words.items():
+            delta = total.tokens[key] - getattr(self, key)
+            if delta:
+                diffs.append(f"{abs(delta):,} {'more' if delta > 0 else 'fewer'} {word} tokens")
+        if not diffs and abs(total.cost_usd - self.cost_usd) < 0.00005:
+            return None
+        if not diffs:
+            return "the same tokens, priced differently (check the price table)"
+        if self.compactions:
+            why = (f"the conversation was compacted {plural(self.compactions, 'time')}, and "
+                   "/compact's own API calls are in no transcript line")
+        else:
+            why = ("API calls no line of these files records, or lines kept in another file "
+                   "(a parent session's subagents)")
+        return "Claude Code counts " + ", ".join(diffs) + ": " + why
 
     def to_dict(self) -> dict[str, Any]:
-        """The `transcript stats --format json` object: exactly the keys the issue names."""
-        return {
+        """The `transcript stats --format json` object: the issue's keys, and `claude_code_total`
+        when the session holds Claude Code's own total."""
+        out = {
             "input_tokens": self.input_tokens,
             "output_tokens": self.output_tokens,
             "cache_creation_input_tokens": self.cache_creation_input_tokens,
@@ -63,6 +97,54 @@ class TranscriptStats:
             "errors": self.errors,
             "skipped_lines": self.skipped_lines,
         }
+        if self.claude_code is not None:
+            out["claude_code_total"] = self.claude_code.to_dict()
+            out["totals_differ"] = self.cost_difference()
+        return out
+
+
+@dataclass
+class ClaudeCodeTotal:
+    """Claude Code's running total of a session (its last `cost-state` line), or of several."""
+
+    cost_usd: float = 0.0
+    models: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    _KEYS = {"inputTokens": "input_tokens", "outputTokens": "output_tokens",
+             "cacheCreationInputTokens": "cache_creation_input_tokens",
+             "cacheReadInputTokens": "cache_read_input_tokens", "costUSD": "cost_usd"}
+
+    def add(self, data: dict[str, Any]) -> None:
+        """Add one `cost-state` line."""
+        cost = data.get("totalCostUSD")
+        self.cost_usd += cost if _is_number(cost) else 0.0
+        usage = data.get("modelUsage")
+        for model, numbers in (usage.items() if isinstance(usage, dict) else ()):
+            if not isinstance(numbers, dict):
+                continue
+            mine = self.models.setdefault(str(model), {v: 0 for v in self._KEYS.values()})
+            for theirs, ours in self._KEYS.items():
+                value = numbers.get(theirs)
+                if _is_number(value):
+                    mine[ours] += value
+
+    @property
+    def tokens(self) -> dict[str, int]:
+        """The four token classes summed over the models."""
+        return {k: sum(int(m[k]) for m in self.models.values()) for k in _USAGE_FIELDS}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"cost_usd": round(self.cost_usd, 6), **self.tokens,
+                "models": {m: {**v, "cost_usd": round(v["cost_usd"], 6)}
+                           for m, v in sorted(self.models.items())}}
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def transcript_files(path: Path) -> list[Path]:
@@ -97,6 +179,8 @@ class _Counter:
         self.calls: dict[str, str] = {}
         self.errors = 0
         self.skipped = Counter()
+        self.cost_states: dict[Path, dict[str, Any]] = {}
+        self.compactions = 0
 
     def read(self, path: Path) -> None:
         try:
@@ -108,11 +192,15 @@ class _Counter:
         except OSError as exc:
             raise TranscriptError(f"{path}: cannot read ({exc.strerror or exc})") from None
         with fh:
-            self._read_lines(fh)
+            last_cost = self._read_lines(fh)
+        if last_cost is not None:
+            self.cost_states[path] = last_cost
 
-    def _read_lines(self, lines: Iterable[bytes]) -> None:
+    def _read_lines(self, lines: Iterable[bytes]) -> dict[str, Any] | None:
+        """Count the lines; returns the file's last `cost-state` line, if any."""
         loads = orjson.loads
         usage_by_key = self.usage
+        cost_state = None
         for raw in lines:
             try:
                 data = loads(raw)
@@ -153,13 +241,22 @@ class _Counter:
                     self.skipped[f"workbench:{data.get('subtype')}"] += 1
                 elif event.get("event") == "error":
                     self.errors += 1
+            elif kind == "cost-state":
+                cost_state = data
+            elif kind == "system" and data.get("subtype") == "compact_boundary":
+                self.compactions += 1
             elif kind not in KNOWN_TYPES:
                 self.skipped[str(kind)] += 1
+        return cost_state
 
     def finish(self, prices: Mapping[str, Mapping[str, float]] | None, files: int) -> TranscriptStats:
-        stats = TranscriptStats(files=files, errors=self.errors)
+        stats = TranscriptStats(files=files, errors=self.errors, compactions=self.compactions)
         stats.skipped_lines = sum(self.skipped.values())
         stats.tool_calls = Counter(self.calls.values())
+        if self.cost_states:
+            stats.claude_code = ClaudeCodeTotal()
+            for data in self.cost_states.values():
+                stats.claude_code.add(data)
         for model, usage in self.usage.values():
             stats.input_tokens += _count(usage.get("input_tokens"))
             stats.output_tokens += _count(usage.get("output_tokens"))
@@ -192,6 +289,15 @@ def _count(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
+def cost_words(stats: TranscriptStats) -> str:
+    """The cost as headers show it: the lines' total and, when the session holds one, Claude
+    Code's own total beside it."""
+    lines = f"${stats.cost_usd:,.4f}"
+    if stats.claude_code is None:
+        return lines
+    return f"{lines} in the transcript lines · ${stats.claude_code.cost_usd:,.4f} Claude Code's total"
+
+
 def stats_text(stats: TranscriptStats) -> str:
     """A short human-readable summary of the totals."""
     lines = [
@@ -200,8 +306,15 @@ def stats_text(stats: TranscriptStats) -> str:
         f"output tokens  {stats.output_tokens:>12,}",
         f"cache writes   {stats.cache_creation_input_tokens:>12,}",
         f"cache reads    {stats.cache_read_input_tokens:>12,}",
-        f"cost           {'$' + format(stats.cost_usd, ',.4f'):>12}",
+        f"cost           {'$' + format(stats.cost_usd, ',.4f'):>12}"
+        + ("   in the transcript lines" if stats.claude_code is not None else ""),
     ]
+    if stats.claude_code is not None:
+        lines.append(f"               {'$' + format(stats.claude_code.cost_usd, ',.4f'):>12}"
+                     "   Claude Code's total")
+        why = stats.cost_difference()
+        if why:
+            lines.append(f"               they differ: {why}")
     if stats.models:
         lines.append("models         " + ", ".join(f"{m} ({n})" for m, n in stats.models.most_common()))
     total_calls = sum(stats.tool_calls.values())

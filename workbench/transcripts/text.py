@@ -11,7 +11,7 @@ import json
 
 from workbench.transcripts.export import call_diff, event_line, shown_with_call
 from workbench.transcripts.model import Message, SystemRecord, ToolCall, Transcript, WorkbenchRecord
-from workbench.transcripts.stats import TranscriptStats
+from workbench.transcripts.stats import TranscriptStats, cost_words
 
 RESULT_LINES = 6
 _MAIN_ARG = {
@@ -45,11 +45,14 @@ def render_text(tx: Transcript, stats: TranscriptStats | None = None) -> str:
             f"{stats.input_tokens + stats.cache_creation_input_tokens + stats.cache_read_input_tokens:,}"
             f" tokens in, {stats.output_tokens:,} out",
             f"{sum(stats.tool_calls.values())} tool calls",
-            f"${stats.cost_usd:,.4f}",
+            cost_words(stats),
         ]
     if tx.skipped_lines:
         facts.append(f"{tx.skipped_lines} lines skipped")
     head.append(" · ".join(f for f in facts if f))
+    why = stats.cost_difference() if stats is not None else None
+    if why:
+        head.append(f"the totals differ: {why}")
     head.append("─" * 72)
     return "\n".join(head + _lines(tx)) + "\n"
 

@@ -31,7 +31,7 @@ from workbench.transcripts.events import (
 from workbench.transcripts.filtering import filter_events
 from workbench.transcripts.model import ToolCall, Transcript
 from workbench.transcripts.origin import RunOrigin, run_origin
-from workbench.transcripts.stats import TranscriptStats
+from workbench.transcripts.stats import TranscriptStats, cost_words
 from workbench.ui.chat import collector
 from workbench.ui.chat.conversation import ConversationView
 from workbench.ui.chat.tool_block import ToolCallBlock
@@ -523,7 +523,7 @@ def header_content(tx: Transcript, stats: TranscriptStats | None) -> Content:
             f"{stats.input_tokens:,} in · {stats.output_tokens:,} out · "
             f"{stats.cache_creation_input_tokens:,} cache write · "
             f"{stats.cache_read_input_tokens:,} cache read",
-            f"${stats.cost_usd:,.4f}",
+            cost_words(stats),
             plural(sum(stats.tool_calls.values()), "call"),
         ]
         if stats.errors:
@@ -531,5 +531,8 @@ def header_content(tx: Transcript, stats: TranscriptStats | None) -> Content:
     if tx.skipped_lines:
         facts.append(f"{plural(tx.skipped_lines, 'unknown entry', 'unknown entries')} skipped")
     parts += ["\n", (" · ".join(f for f in facts if f), "$text-muted")]
+    why = stats.cost_difference() if stats is not None else None
+    if why:
+        parts += ["\n", (f"The totals differ: {why}", "$text-warning")]
     return Content.assemble(*parts)
 
