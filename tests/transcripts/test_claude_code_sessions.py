@@ -96,3 +96,48 @@ def test_the_viewer_header_shows_both_totals_and_why_they_differ():
             assert "The totals differ" in header and "compacted 1 time" in header
 
     asyncio.run(run())
+
+
+def _viewer(path, check, size=(160, 50)):
+    """Open `path` in the real viewer and run `check(app)` once the file is read."""
+    import asyncio
+
+    from workbench.ui.transcripts_app import TranscriptsApp
+
+    async def run():
+        app = TranscriptsApp(path)
+        async with app.run_test(size=size) as pilot:
+            for _ in range(300):
+                await pilot.pause()
+                header = str(app.screen.query_one("#transcript-header").render())
+                if app.screen.loaded and "$" in header:  # read, and the totals are in
+                    break
+            await pilot.pause()
+            await check(app, pilot)
+
+    asyncio.run(run())
+
+
+def test_a_failed_edit_shows_its_error_and_no_diff():
+    tx = read_transcript(SESSION)
+    call = tx.tool_calls["toolu_edit_fail"]
+    assert call.is_error
+    text = render_text(tx)
+    section = text.split("Edit(/home/dev/proj/README.md)")[1].split("\n●")[0]
+    assert "String to replace not found" in section
+    assert "+replacement" not in section and "@@" not in section
+    markdown = export.to_markdown(tx)
+    md_section = markdown.split("Tool call: Edit")[1].split("### Tool call")[0]
+    assert "```diff" not in md_section and "String to replace not found" in md_section
+
+    async def check(app, pilot):
+        from workbench.ui.chat.tool_block import ToolCallBlock
+
+        block = next(b for b in app.screen.query(ToolCallBlock) if b.call_id == "toolu_edit_fail")
+        assert block.status == "failed"
+        header = str(block.header_content())
+        assert "+1 -1" not in header
+        assert block._diff is not None and not block._diff.display
+        assert "String to replace not found" in block.body_text()
+
+    _viewer(SESSION, check)

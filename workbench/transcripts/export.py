@@ -47,6 +47,8 @@ def call_diff(call: ToolCall) -> str | None:
     new strings of the result or the input; None when the call edits nothing we can show."""
     if call.name not in EDIT_TOOLS:
         return None
+    if call.result is not None and call.result.is_error:
+        return None  # a failed edit changed nothing: its error is what to show
     detail = call.result.detail if call.result is not None else None
     detail = detail if isinstance(detail, dict) else {}
     path = str(detail.get("filePath") or call.input.get("file_path") or "file")
