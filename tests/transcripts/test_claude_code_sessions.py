@@ -141,3 +141,50 @@ def test_a_failed_edit_shows_its_error_and_no_diff():
         assert "String to replace not found" in block.body_text()
 
     _viewer(SESSION, check)
+
+
+def test_api_errors_and_retry_notices_are_their_own_events_counted_once():
+    stats = compute_stats(SESSION)
+    assert stats.api_errors == 1 and stats.retries == 2
+    # The synthetic error message is neither a response nor a model.
+    assert "<synthetic>" not in stats.models
+    logged = json.loads((RECORDED / "responses.json").read_text())
+    # Ground truth: the scripted replies of the first run (the last one answers the two
+    # task notifications); the ERR turn got only errors.
+    sent = {
+        e["frames"][0].split('"id": "')[1].split('"')[0] for e in logged if e["status"] == 200
+        and (e["script"] in {"MAIN", "SUB", "FORK"} or (e["script"] == "-" and e["messages"] == 8))
+    }
+    assert len(sent) == 8 and stats.responses == len(sent)
+    # Errors: the failed Edit, the denied Bash and the API error, each once.
+    assert stats.errors == 3
+    text = render_text(read_transcript(SESSION), stats)
+    assert "↻ retry 1/10" in text and "529 Overloaded" in text
+    assert "✗ API Error: 400 the stand-in refuses this request" in text
+    assert "● API Error" not in text
+    markdown = export.to_markdown(read_transcript(SESSION), stats)
+    assert "## API error" in markdown and "retry 2/10" in markdown
+
+    async def check(app, pilot):
+        from workbench.ui.chat.notice import Notice
+        from workbench.ui.chat.tool_block import ToolCallBlock
+        from workbench.ui.screens.transcript_view import _shown
+
+        header = str(app.screen.query_one("#transcript-header").render())
+        assert "3 errors" in header and "2 retries" in header
+        await pilot.press("e")
+        for _ in range(50):
+            await pilot.pause()
+            if app.screen.filter == ("errors", None):
+                break
+        await pilot.pause()
+        blocks = [b for b in app.screen.query(ToolCallBlock) if _shown(b)]
+        notices = [n for n in app.screen.query(Notice) if _shown(n)]
+        failed = {b.call_id for b in blocks if b.status in ("failed", "denied")}
+        assert "toolu_edit_fail" in failed and "toolu_bash_denied" in failed
+        errors = [n for n in notices if n.has_class("-error")]
+        retries = [n for n in notices if n.has_class("-retry")]
+        assert len(errors) == 1 and "the stand-in refuses" in str(errors[0].render())
+        assert len(retries) == 2 and "529 Overloaded" in str(retries[0].render())
+
+    _viewer(SESSION, check)

@@ -24,7 +24,7 @@ def test_the_json_object_has_exactly_the_issue_keys(rich_session):
     data = compute_stats(rich_session).to_dict()
     assert list(data) == [
         "input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens",
-        "cost_usd", "tool_calls", "errors", "skipped_lines",
+        "cost_usd", "tool_calls", "errors", "api_errors", "retries", "skipped_lines",
     ]
     assert data["tool_calls"] == {"Agent": 1, "Bash": 1, "Edit": 1, "Glob": 1, "Read": 2, "Task": 1}
     assert data["errors"] == 1
@@ -71,7 +71,7 @@ def test_an_empty_file_has_zero_totals(tmp_path):
     assert compute_stats(path).to_dict() == {
         "input_tokens": 0, "output_tokens": 0, "cache_creation_input_tokens": 0,
         "cache_read_input_tokens": 0, "cost_usd": 0.0, "tool_calls": {}, "errors": 0,
-        "skipped_lines": 0,
+        "api_errors": 0, "retries": 0, "skipped_lines": 0,
     }
 
 

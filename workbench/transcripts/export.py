@@ -152,6 +152,8 @@ def _message(msg: Message, tx: Transcript, limit: int) -> str:
         text = msg.text or "*(no text)*"
         body = _quote(text) if msg.kind != "prompt" else text
         return f"## {label[msg.kind]}{when}\n\n{body}"
+    if msg.kind == "api_error":
+        return f"## API error{when}\n\n{_quote(msg.text or 'API error')}"
     head = f"## Assistant{f' ({msg.model})' if msg.model else ''}{when}"
     parts = [head]
     for block in msg.content:
@@ -213,6 +215,8 @@ def _system(record: SystemRecord) -> str:
         return f"---\n\n*Conversation compacted ({meta.get('trigger', 'unknown')}{size})*\n\n---"
     if record.subtype == "summary":
         return ""
+    if record.is_retry:
+        return f"*API {record.retry_text()}*"
     if record.subtype == "turn_duration" and isinstance(data.get("durationMs"), (int, float)):
         return f"*Turn took {data['durationMs'] / 1000:.1f} s*"
     content = data.get("content")

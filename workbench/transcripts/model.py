@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from workbench.transcripts.events import Event, PermissionDecided, ToolCallFinished
 
-MessageKind = Literal["prompt", "tool_results", "response", "meta", "compact_summary"]
+MessageKind = Literal["prompt", "tool_results", "response", "meta", "compact_summary", "api_error"]
 
 
 @dataclass
@@ -81,6 +81,25 @@ class SystemRecord:
     def is_compaction(self) -> bool:
         """True for a compaction boundary: the context before it was summarised."""
         return self.subtype == "compact_boundary"
+
+    @property
+    def is_retry(self) -> bool:
+        """True for Claude Code's retry notice (`system/api_error`: a failed request retried)."""
+        return self.subtype == "api_error"
+
+    def retry_text(self) -> str:
+        """The retry notice in words: attempt, wait and the error's message."""
+        data = self.entry.data
+        error = data.get("error") if isinstance(data.get("error"), dict) else {}
+        message = error.get("formatted") or error.get("message") or data.get("content") or "API error"
+        attempt, most = data.get("retryAttempt"), data.get("maxRetries")
+        wait = data.get("retryInMs")
+        parts = ["retry"]
+        if isinstance(attempt, int):
+            parts.append(f"{attempt}/{most}" if isinstance(most, int) else str(attempt))
+        if isinstance(wait, (int, float)):
+            parts.append(f"in {wait / 1000:.1f} s")
+        return " ".join(parts) + f": {message}"
 
 
 @dataclass

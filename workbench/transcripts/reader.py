@@ -312,7 +312,9 @@ class _Builder:
         message_id = msg.get("id") if isinstance(msg.get("id"), str) else None
         current = self._responses.get(message_id) if message_id else None
         if current is None:
-            current = Message("assistant", "response", [], [], id=message_id)
+            # Claude Code writes an API error it gave up on as a synthetic assistant message.
+            kind = "api_error" if entry.data.get("isApiErrorMessage") else "response"
+            current = Message("assistant", kind, [], [], id=message_id)
             self.transcript.timeline.append(current)
             if message_id:
                 self._responses[message_id] = current

@@ -14,7 +14,9 @@ from collections.abc import Iterator
 
 from workbench.transcripts.events import (
     AssistantMessage,
+    ErrorOccurred,
     Event,
+    RetryScheduled,
     ToolCallFinished,
     ToolCallStarted,
     UserMessage,
@@ -31,6 +33,8 @@ def transcript_events(
     for item in tx.timeline:
         if isinstance(item, Message):
             yield from _message_events(item, tx, where)
+        elif isinstance(item, SystemRecord) and item.is_retry:
+            yield _retry_event(item, where)
         elif isinstance(item, SystemRecord) and item.is_compaction:
             meta = item.entry.data.get("compactMetadata")
             pre = meta.get("preTokens") if isinstance(meta, dict) else None
@@ -50,7 +54,24 @@ def _belongs_to_call(record: WorkbenchRecord, tx: Transcript) -> bool:
     return call is not None and (record.event is call.permission or record.event is call.finished)
 
 
+def _retry_event(record: SystemRecord, where: dict) -> RetryScheduled:
+    data = record.entry.data
+    error = data.get("error") if isinstance(data.get("error"), dict) else {}
+    attempt, most, wait = data.get("retryAttempt"), data.get("maxRetries"), data.get("retryInMs")
+    return RetryScheduled(
+        attempt=attempt if isinstance(attempt, int) else 0,
+        max_attempts=most if isinstance(most, int) else 0,
+        delay_s=wait / 1000 if isinstance(wait, (int, float)) else 0.0,
+        reason=str(error.get("formatted") or error.get("message") or "API error"),
+        **where,
+    )
+
+
 def _message_events(msg: Message, tx: Transcript, where: dict) -> Iterator[Event]:
+    if msg.kind == "api_error":
+        # Not a reply: the error Claude Code gave up on, as its own kind of event.
+        yield ErrorOccurred(message=msg.text or "API error", error_type="api_error", **where)
+        return
     if msg.role == "user":
         # Typed prompts only: tool results travel with their calls; injected text stays hidden.
         if msg.kind == "prompt":

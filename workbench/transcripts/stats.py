@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from workbench.plural import plural
 from workbench.transcripts.events import EVENT_TYPES
 from workbench.transcripts.pricing import cost_usd
 from workbench.transcripts.reader import (
@@ -54,6 +55,9 @@ class TranscriptStats:
     # per model and cost, including API calls no other line records (such as `/compact`'s).
     claude_code: ClaudeCodeTotal | None = None
     compactions: int = 0
+    # Of `errors`, the API errors Claude Code gave up on; and its retry notices (not errors).
+    api_errors: int = 0
+    retries: int = 0
 
     @property
     def tokens(self) -> dict[str, int]:
@@ -95,6 +99,8 @@ class TranscriptStats:
             "cost_usd": round(self.cost_usd, 6),
             "tool_calls": dict(sorted(self.tool_calls.items())),
             "errors": self.errors,
+            "api_errors": self.api_errors,
+            "retries": self.retries,
             "skipped_lines": self.skipped_lines,
         }
         if self.claude_code is not None:
@@ -139,10 +145,6 @@ class ClaudeCodeTotal:
                            for m, v in sorted(self.models.items())}}
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -181,6 +183,8 @@ class _Counter:
         self.skipped = Counter()
         self.cost_states: dict[Path, dict[str, Any]] = {}
         self.compactions = 0
+        self.retries = 0
+        self.api_errors: set[str] = set()
 
     def read(self, path: Path) -> None:
         try:
@@ -217,7 +221,10 @@ class _Counter:
                 if not isinstance(msg, dict):
                     continue
                 if data.get("isApiErrorMessage"):
-                    self.errors += 1
+                    # An API error Claude Code gave up on: one error, not a response or a model
+                    # (one message can be written as several lines).
+                    self.api_errors.add(str(msg.get("id") or id(data)))
+                    continue
                 content = msg.get("content")
                 if isinstance(content, list):
                     for block in content:
@@ -243,14 +250,21 @@ class _Counter:
                     self.errors += 1
             elif kind == "cost-state":
                 cost_state = data
-            elif kind == "system" and data.get("subtype") == "compact_boundary":
-                self.compactions += 1
+            elif kind == "system":
+                subtype = data.get("subtype")
+                if subtype == "compact_boundary":
+                    self.compactions += 1
+                elif subtype == "api_error":
+                    self.retries += 1
             elif kind not in KNOWN_TYPES:
                 self.skipped[str(kind)] += 1
         return cost_state
 
     def finish(self, prices: Mapping[str, Mapping[str, float]] | None, files: int) -> TranscriptStats:
-        stats = TranscriptStats(files=files, errors=self.errors, compactions=self.compactions)
+        stats = TranscriptStats(
+            files=files, errors=self.errors + len(self.api_errors), compactions=self.compactions,
+            api_errors=len(self.api_errors), retries=self.retries,
+        )
         stats.skipped_lines = sum(self.skipped.values())
         stats.tool_calls = Counter(self.calls.values())
         if self.cost_states:
@@ -322,6 +336,9 @@ def stats_text(stats: TranscriptStats) -> str:
     for name, count in sorted(stats.tool_calls.items(), key=lambda kv: (-kv[1], kv[0])):
         lines.append(f"  {name:<20} {count:>7,}")
     lines.append(f"errors         {stats.errors:>12,}")
+    if stats.api_errors:
+        lines.append(f"  API errors         {stats.api_errors:>7,}")
+    lines.append(f"retries        {stats.retries:>12,}")
     lines.append(f"skipped lines  {stats.skipped_lines:>12,}")
     return "\n".join(lines)
 

@@ -65,6 +65,8 @@ def _lines(tx: Transcript) -> list[str]:
         elif isinstance(item, SystemRecord):
             if item.is_compaction:
                 out += ["", "── conversation compacted ──"]
+            elif item.is_retry:
+                out += ["", "↻ " + item.retry_text()]
         elif isinstance(item, WorkbenchRecord) and not shown_with_call(item, tx):
             out += ["", "· " + event_line(item).strip("*")]
     for sub in tx.subagents:
@@ -81,6 +83,10 @@ def _message(msg: Message, tx: Transcript) -> list[str]:
         if msg.kind == "compact_summary":
             return ["", "> (compaction summary, " + f"{len(msg.text):,} characters)"]
         return []
+    if msg.kind == "api_error":
+        text = msg.text or "API error"
+        text_lines = (text if text.lower().startswith("api error") else f"API error: {text}").splitlines()
+        return ["", "✗ " + text_lines[0], *("  " + line for line in text_lines[1:])]
     out: list[str] = []
     for block in msg.content:
         kind = block.get("type")

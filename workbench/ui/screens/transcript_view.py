@@ -528,6 +528,8 @@ def header_content(tx: Transcript, stats: TranscriptStats | None) -> Content:
         ]
         if stats.errors:
             facts.append(plural(stats.errors, "error"))
+        if stats.retries:
+            facts.append(plural(stats.retries, "retry", "retries"))
     if tx.skipped_lines:
         facts.append(f"{plural(tx.skipped_lines, 'unknown entry', 'unknown entries')} skipped")
     parts += ["\n", (" · ".join(f for f in facts if f), "$text-muted")]
