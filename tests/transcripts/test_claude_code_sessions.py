@@ -188,3 +188,36 @@ def test_api_errors_and_retry_notices_are_their_own_events_counted_once():
         assert len(retries) == 2 and "529 Overloaded" in str(retries[0].render())
 
     _viewer(SESSION, check)
+
+
+def test_bookkeeping_lines_are_not_skipped_and_every_view_counts_skipped_lines_alike(tmp_path):
+    import shutil
+
+    # The recorded session as written (no skipped line), then with one half-written last line
+    # and one JSON line that is no entry, in a subagent file.
+    stats = compute_stats(SESSION)
+    tx = read_transcript(SESSION)
+    assert stats.skipped_lines == 0 and sum(tx.all_skipped.values()) == 0
+    assert tx.ignored["cost-state"] == 3 and tx.ignored["attachment"] > 0
+    text = render_text(tx, stats)
+    assert "skipped" not in text.splitlines()[1]
+    copy = tmp_path / "session.jsonl"
+    shutil.copy(SESSION, copy)
+    shutil.copytree(RECORDED / "session", tmp_path / "session")
+    sub = next((tmp_path / "session" / "subagents").glob("agent-*.jsonl"))
+    with sub.open("a", encoding="utf-8") as fh:
+        fh.write("[1, 2]\n")
+    with copy.open("a", encoding="utf-8") as fh:
+        fh.write('{"type": "assistant", "message": {"id": "msg_cut"\n')
+    stats = compute_stats(copy)
+    tx = read_transcript(copy)
+    assert stats.skipped_lines == 2
+    assert "2 lines skipped (not JSON or not an entry)" in render_text(tx, stats)
+    assert "**Skipped lines:** 2 (<invalid json> × 1, <not an entry> × 1)" in export.to_markdown(tx, stats)
+    assert stats.to_dict()["skipped_lines"] == 2
+
+    async def check(app, pilot):
+        header = str(app.screen.query_one("#transcript-header").render())
+        assert "2 lines skipped" in header
+
+    _viewer(copy, check)

@@ -101,16 +101,24 @@ def to_markdown(
             ("Tool calls", f"{sum(stats.tool_calls.values()):,}"),
             ("Errors", f"{stats.errors:,}"),
         ]
-    if tx.skipped_lines:
-        facts.append(("Skipped lines", _skipped(tx)))
+    if skipped_count(tx, stats):
+        facts.append(("Skipped lines", _skipped(tx, stats)))
     out += [f"- **{k}:** {v}" for k, v in facts if v] + [""]
     out.append(_body(tx, max_result_chars))
     return "\n".join(out).rstrip() + "\n"
 
 
-def _skipped(tx: Transcript) -> str:
-    parts = ", ".join(f"{kind} × {n}" for kind, n in sorted(tx.skipped.items()))
-    return f"{tx.skipped_lines} ({parts})"
+def skipped_count(tx: Transcript, stats: TranscriptStats | None = None) -> int:
+    """Lines skipped (not JSON, or not an entry) in the session and its subagent files: the same
+    number `stats` counts, the viewer header and the exports show."""
+    if stats is not None:
+        return stats.skipped_lines
+    return sum(tx.all_skipped.values())
+
+
+def _skipped(tx: Transcript, stats: TranscriptStats | None) -> str:
+    parts = ", ".join(f"{kind} × {n}" for kind, n in sorted(tx.all_skipped.items()))
+    return f"{skipped_count(tx, stats)} ({parts})"
 
 
 def _body(tx: Transcript, limit: int) -> str:
@@ -317,6 +325,7 @@ def _tx_dict(tx: Transcript) -> dict[str, Any]:
         "title": tx.title,
         "model": tx.model,
         "skipped": dict(tx.skipped),
+        "ignored": dict(sorted(tx.ignored.items())),
         "timeline": [_item_dict(item) for item in tx.timeline],
         "tool_calls": [_call_dict(call) for call in tx.tool_calls.values()],
         "unlinked_subagents": [_sub_dict(sub) for sub in _unlinked(tx)],

@@ -197,6 +197,8 @@ class Transcript:
     tool_calls: dict[str, ToolCall] = field(default_factory=dict)
     subagents: list[Subagent] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
+    # Entries of other types (Claude Code's bookkeeping, newer types), by type: read, not skipped.
+    ignored: Counter[str] = field(default_factory=Counter)
 
     @property
     def messages(self) -> list[Message]:
@@ -210,8 +212,16 @@ class Transcript:
 
     @property
     def skipped_lines(self) -> int:
-        """How many lines were skipped (unknown types, broken JSON)."""
+        """How many lines of this file were skipped (not JSON, or not an entry)."""
         return sum(self.skipped.values())
+
+    @property
+    def all_skipped(self) -> Counter[str]:
+        """Skipped lines of this file and every subagent file, by reason."""
+        total: Counter[str] = Counter()
+        for tx in self.all_transcripts():
+            total.update(tx.skipped)
+        return total
 
     @property
     def model(self) -> str | None:

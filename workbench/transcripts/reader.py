@@ -1,7 +1,8 @@
 """One lenient reader for workbench transcripts and Claude Code session files.
 
-Lines are read in file order. Unknown entry types and unparseable lines (a half-written last line,
-invalid JSON) are skipped and counted, never fatal; invalid UTF-8 is replaced, not rejected. Assistant
+Lines are read in file order. Lines that are not JSON (a half-written last line) or not an entry
+are skipped and counted, never fatal; Claude Code's bookkeeping entries are counted by type and left
+out of the timeline; invalid UTF-8 is replaced, not rejected. Assistant
 lines sharing a `message.id` are merged into one message; tool results are paired with their calls;
 `Agent`/`Task` calls are linked to their subagent's transcript, whether it lives in its own file
 (Claude Code: `<session>/subagents/agent-<id>.jsonl`, or the legacy `agent-<id>.jsonl` beside the
@@ -33,8 +34,27 @@ from workbench.transcripts.model import (
 )
 
 KNOWN_TYPES = frozenset({"user", "assistant", "system", "summary", "workbench"})
+# Claude Code's own bookkeeping entries: known, read where they matter (`cost-state` by the
+# totals) and otherwise deliberately left out of the timeline; never "skipped".
+BOOKKEEPING_TYPES = frozenset({
+    "attachment", "api-request", "api-request-blob", "api-request-shape", "api-request-route",
+    "atis-latch", "last-prompt", "queue-operation", "tools-used", "mode", "fork-context-ref",
+    "cost-state", "file-history-snapshot", "progress", "custom-title", "ai-title", "agent-name",
+    "agent-setting", "pr-link", "permission-mode", "bridge-session",
+})
 AGENT_TOOLS = frozenset({"Agent", "Task"})
 INVALID_LINE = "<invalid json>"
+NOT_AN_ENTRY = "<not an entry>"
+
+
+def skip_reason(data: Any) -> str | None:
+    """Why a parsed line is skipped (not JSON, or not an entry: no object with a `type`), or None
+    for an entry, of a known type or not."""
+    if data is None:
+        return INVALID_LINE
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        return NOT_AN_ENTRY
+    return None
 
 
 class TranscriptError(Exception):
@@ -189,12 +209,14 @@ def _build(path: Path, own_agent_id: str | None, max_bytes: int | None) -> Trans
                 break
             consumed += len(raw)
         data = parse_line(raw)
-        if not isinstance(data, dict):
-            skipped[INVALID_LINE] += 1
+        reason = skip_reason(data)
+        if reason is not None:
+            skipped[reason] += 1
             continue
         kind = data.get("type")
         if kind not in KNOWN_TYPES:
-            skipped[str(kind)] += 1
+            # Bookkeeping (and entry types newer than this reader): counted by type, not skipped.
+            root.transcript.ignored[kind] += 1
             continue
         builder = root
         agent_id = data.get("agentId")

@@ -20,8 +20,7 @@ from workbench.plural import plural
 from workbench.transcripts.events import EVENT_TYPES
 from workbench.transcripts.pricing import cost_usd
 from workbench.transcripts.reader import (
-    INVALID_LINE,
-    KNOWN_TYPES,
+    skip_reason,
     TranscriptError,
     agent_id_of,
     parse_line,
@@ -212,8 +211,9 @@ class _Counter:
                 if not raw.strip():
                     continue
                 data = parse_line(raw)
-            if not isinstance(data, dict):
-                self.skipped[INVALID_LINE] += 1
+            reason = skip_reason(data)
+            if reason is not None:
+                self.skipped[reason] += 1
                 continue
             kind = data.get("type")
             if kind == "assistant":
@@ -256,8 +256,6 @@ class _Counter:
                     self.compactions += 1
                 elif subtype == "api_error":
                     self.retries += 1
-            elif kind not in KNOWN_TYPES:
-                self.skipped[str(kind)] += 1
         return cost_state
 
     def finish(self, prices: Mapping[str, Mapping[str, float]] | None, files: int) -> TranscriptStats:

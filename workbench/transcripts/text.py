@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from workbench.transcripts.export import call_diff, event_line, shown_with_call
+from workbench.transcripts.export import call_diff, event_line, shown_with_call, skipped_count
 from workbench.transcripts.model import Message, SystemRecord, ToolCall, Transcript, WorkbenchRecord
 from workbench.transcripts.stats import TranscriptStats, cost_words
 
@@ -47,8 +47,9 @@ def render_text(tx: Transcript, stats: TranscriptStats | None = None) -> str:
             f"{sum(stats.tool_calls.values())} tool calls",
             cost_words(stats),
         ]
-    if tx.skipped_lines:
-        facts.append(f"{tx.skipped_lines} lines skipped")
+    skipped = skipped_count(tx, stats)
+    if skipped:
+        facts.append(f"{skipped} lines skipped (not JSON or not an entry)")
     head.append(" · ".join(f for f in facts if f))
     why = stats.cost_difference() if stats is not None else None
     if why:

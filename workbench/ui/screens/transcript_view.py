@@ -28,6 +28,7 @@ from workbench.transcripts.events import (
     ToolCallFinished,
     TurnEnded,
 )
+from workbench.transcripts.export import skipped_count
 from workbench.transcripts.filtering import filter_events
 from workbench.transcripts.model import ToolCall, Transcript
 from workbench.transcripts.origin import RunOrigin, run_origin
@@ -530,8 +531,9 @@ def header_content(tx: Transcript, stats: TranscriptStats | None) -> Content:
             facts.append(plural(stats.errors, "error"))
         if stats.retries:
             facts.append(plural(stats.retries, "retry", "retries"))
-    if tx.skipped_lines:
-        facts.append(f"{plural(tx.skipped_lines, 'unknown entry', 'unknown entries')} skipped")
+    skipped = skipped_count(tx, stats)
+    if skipped:
+        facts.append(f"{plural(skipped, 'line')} skipped (not JSON or not an entry)")
     parts += ["\n", (" · ".join(f for f in facts if f), "$text-muted")]
     why = stats.cost_difference() if stats is not None else None
     if why:
