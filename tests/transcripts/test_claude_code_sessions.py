@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from workbench.transcripts import export
+from workbench.transcripts.pricing import cost_usd
 from workbench.transcripts.reader import read_transcript
 from workbench.transcripts.stats import compute_stats, stats_text
 from workbench.transcripts.text import render_text
@@ -221,3 +222,74 @@ def test_bookkeeping_lines_are_not_skipped_and_every_view_counts_skipped_lines_a
         assert "2 lines skipped" in header
 
     _viewer(copy, check)
+
+
+def _usage_of(logged: dict) -> dict:
+    """The usage a logged stand-in response reported (message_start, then message_delta)."""
+    usage: dict = {}
+    for frame in logged["frames"]:
+        data = json.loads(frame.split("data: ", 1)[1])
+        usage.update((data.get("message") or {}).get("usage") or {})
+        usage.update(data.get("usage") or {})
+    return usage
+
+
+def _project_copy(tmp_path):
+    """The recorded sessions in a Claude Code projects folder of their own."""
+    import shutil
+
+    root = tmp_path / "claude" / "projects"
+    shutil.copytree(RECORDED, root / "-home-dev-proj", ignore=shutil.ignore_patterns("*.json"))
+    for meta in (RECORDED).rglob("*.meta.json"):
+        dest = root / "-home-dev-proj" / meta.relative_to(RECORDED)
+        shutil.copy(meta, dest)
+    return root
+
+
+def test_a_fork_session_copy_is_listed_as_a_fork_of_its_parent_and_counted_once(tmp_path):
+    from workbench.transcripts.discovery import discover, listing_text, listing_total
+
+    root = _project_copy(tmp_path)
+    runs = discover(claude_dirs=[root], runs_dir=tmp_path / "none", cache_path=tmp_path / "c.json")
+    by_name = {Path(r.path).stem: r for r in runs}
+    parent, fork = by_name["session"], by_name["forked"]
+    assert fork.forked_from == parent.session_id and not parent.forked_from
+    # Ground truth: the fork made one response of its own (AFTER); the rest it copied.
+    logged = json.loads((RECORDED / "responses.json").read_text())
+    own = [e for e in logged if e["script"] == "AFTER"]
+    assert len(own) == 1
+    own_cost = cost_usd(own[0]["model"], _usage_of(own[0]))
+    assert fork.shared_cost_usd > 0
+    assert fork.cost_usd - fork.shared_cost_usd == pytest.approx(own_cost)
+    pair = [parent, fork]
+    assert listing_total(pair) == pytest.approx(parent.cost_usd + own_cost)
+    assert listing_total(pair) < parent.cost_usd + fork.cost_usd
+    text = listing_text(pair)
+    assert f"(fork of {parent.session_id})" in text and "counted once" in text
+
+    async def check(app, pilot):
+        from textual.widgets import DataTable
+
+        table = app.screen.query_one(DataTable)
+        titles = [str(table.get_row(path)[2]) for path in (parent.path, fork.path)]
+        assert titles[1].startswith(f"⑂ fork of {parent.session_id[:8]}")
+        assert not titles[0].startswith("⑂")
+
+    import asyncio
+
+    from workbench.ui.screens.transcripts import TranscriptBrowser
+    from workbench.ui.transcripts_app import TranscriptsApp
+
+    async def run():
+        browser = TranscriptBrowser(claude_dirs=[root], runs_dir=tmp_path / "none",
+                                    cache_path=tmp_path / "c2.json")
+        app = TranscriptsApp(browser=browser)
+        async with app.run_test(size=(160, 30)) as pilot:
+            for _ in range(200):
+                await pilot.pause()
+                if app.screen.loaded:
+                    break
+            await pilot.pause()
+            await check(app, pilot)
+
+    asyncio.run(run())

@@ -185,7 +185,7 @@ def _row(run: RunSummary) -> tuple[str, ...]:
     return (
         run.started[:16].replace("T", " "),
         _short(run.project, 24),
-        _short(run.title or run.session_id, 40),
+        _title(run, 40),
         _short(run.agent or "-", 14),
         _short(re.sub(r"-\d{8}$", "", run.model.removeprefix("claude-")) or "-", 18),
         duration,
@@ -193,6 +193,16 @@ def _row(run: RunSummary) -> tuple[str, ...]:
         f"{run.tokens:,}",
         f"${run.cost_usd:,.2f}",
     )
+
+
+def _title(run: RunSummary, width: int) -> str:
+    """The row's title; a `--fork-session` copy is marked as one and names its parent."""
+    title = run.title or run.session_id
+    if not run.forked_from:
+        return _short(title, width)
+    mark = f"⑂ fork of {run.forked_from[:8]}: "
+    rest = width - len(mark)
+    return mark + (title if len(title) <= rest else title[: rest - 1] + "…")
 
 
 def _short(text: str, width: int) -> str:
