@@ -142,10 +142,43 @@ SCRIPTS: dict[str, list[list]] = {
     ],
     "GRAND": [[lambda m: response(m, "msg_grand_1", [("text", LONG_HANDBACK)], "end_turn",
                                   out=10)]],
-    "PRICE": [[lambda m: F.Reply.sse([
-        start(m, "msg_price_" + m, 1000, 20000, 300000),
-        *F.text(0, "ok"), *F.end("end_turn", 5000)])]],
 }
+
+# One token class at a time, so Claude Code's cost of each run is the price of that class
+# (input, output, 5-minute and 1-hour cache writes, cache reads; LONG passes the 100k prompt tier).
+PRICE_RUNS = {
+    "IN": {"input_tokens": 50_000, "output_tokens": 1},
+    "OUT": {"input_tokens": 0, "output_tokens": 50_000},
+    "W5": {"input_tokens": 0, "output_tokens": 1, "cache_creation_input_tokens": 50_000,
+           "cache_creation": {"ephemeral_5m_input_tokens": 50_000, "ephemeral_1h_input_tokens": 0}},
+    "W1H": {"input_tokens": 0, "output_tokens": 1, "cache_creation_input_tokens": 50_000,
+            "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 50_000}},
+    "READ": {"input_tokens": 0, "output_tokens": 1, "cache_read_input_tokens": 50_000},
+    "LONG": {"input_tokens": 200_000, "output_tokens": 1},
+}
+PRICE_MODELS = ("claude-opus-5-5", "claude-sonnet-5-5", "claude-haiku-5-5", "claude-fable-5-2",
+                "claude-opus-4-8", "claude-sonnet-4-6")
+
+
+def price_reply(name: str):
+    usage = PRICE_RUNS[name]
+
+    def reply(model: str) -> F.Reply:
+        first = {"input_tokens": usage["input_tokens"], "output_tokens": 1,
+                 "cache_creation_input_tokens": usage.get("cache_creation_input_tokens", 0),
+                 "cache_read_input_tokens": usage.get("cache_read_input_tokens", 0)}
+        if "cache_creation" in usage:
+            first["cache_creation"] = usage["cache_creation"]
+        frames = [F.sse("message_start", message={
+            "id": f"msg_price_{name}_{model}", "type": "message", "role": "assistant",
+            "model": model, "content": [], "stop_reason": None, "stop_sequence": None,
+            "usage": first})]
+        return F.Reply.sse([*frames, *F.text(0, "ok"), *F.end("end_turn", usage["output_tokens"])])
+
+    return reply
+
+
+SCRIPTS.update({f"PRICE_{name}": [[price_reply(name)]] for name in PRICE_RUNS})
 
 
 class Stand(F.FakeMessagesAPI):
@@ -309,17 +342,27 @@ def main() -> int:
         claude(cli, home, proj, api, "-p", "[[ERR]] One more thing.", "--resume", sid)
         claude(cli, home, proj, api, "-p", "/compact", "--resume", sid)
         nested = claude(cli, home, proj, api, "-p", "[[NEST]] Review in depth.")
-        prices = {}
-        for model in ("claude-opus-5-5", "claude-sonnet-5-5", "claude-haiku-5-5",
-                      "claude-fable-5-2", "claude-opus-4-8", "claude-sonnet-4-6"):
-            prices[model] = claude(cli, home, proj, api, "-p", "[[PRICE]] hi", "--model", model)
-        log = api.log
+        price_sessions = {}
+        for model in PRICE_MODELS:
+            for name in PRICE_RUNS:
+                price_sessions[(model, name)] = claude(
+                    cli, home, proj, api, "-p", f"[[PRICE_{name}]] hi", "--model", model)
+        log = [e for e in api.log if not e["script"].startswith("PRICE_")]
     project_dir = home / ".claude" / "projects"
+    # Of the price runs only Claude Code's own total is kept: what it charged for each class.
+    folder = next(project_dir.iterdir())
+    prices: dict[str, dict[str, dict]] = {}
+    for (model, name), session in price_sessions.items():
+        path = folder / f"{session}.jsonl"
+        states = [json.loads(line) for line in path.read_text().splitlines() if '"cost-state"' in line]
+        prices.setdefault(model, {})[name] = {
+            "usage": PRICE_RUNS[name], "totalCostUSD": states[-1]["totalCostUSD"],
+            "modelUsage": states[-1]["modelUsage"]}
+        path.unlink()
     args.out.mkdir(parents=True, exist_ok=True)
     for old in args.out.iterdir():
         shutil.rmtree(old) if old.is_dir() else old.unlink()
     names = {sid: "session", forked: "forked", nested: "nested"}
-    names.update({s: "price-" + m for m, s in prices.items()})
     for path in sorted(project_dir.rglob("*")):
         if not path.is_file() or path.suffix not in (".jsonl", ".json"):
             continue
@@ -334,6 +377,7 @@ def main() -> int:
         dest = args.out.joinpath(*parts)
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_text(scrub_file(text), encoding="utf-8")
+    (args.out / "prices.json").write_text(json.dumps(prices, indent=1) + "\n")
     (args.out / "responses.json").write_text(
         json.dumps(log, indent=1).replace(str(proj), "/home/dev/proj"))
     print(f"recorded {len(log)} responses into {args.out}")

@@ -293,3 +293,14 @@ def test_a_fork_session_copy_is_listed_as_a_fork_of_its_parent_and_counted_once(
             await check(app, pilot)
 
     asyncio.run(run())
+
+
+PRICES = json.loads((RECORDED / "prices.json").read_text())
+
+
+@pytest.mark.parametrize("model, run", [(m, r) for m, runs in PRICES.items() for r in runs])
+def test_every_price_agrees_with_claude_codes_own_cost(model, run):
+    # Each run used one token class, so Claude Code's cost is that class's price.
+    recorded = PRICES[model][run]
+    assert cost_usd(model, recorded["usage"]) == pytest.approx(recorded["totalCostUSD"], rel=1e-9)
+    assert recorded["modelUsage"][model]["costUSD"] == pytest.approx(recorded["totalCostUSD"])
