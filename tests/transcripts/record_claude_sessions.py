@@ -29,8 +29,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
 import fake_api as F  # noqa: E402
+from fixture_scrub import scrub_file  # noqa: E402
 
 OUT = HERE / "fixtures" / "claude_code"
 PROJ = "/home/dev/proj"  # the project folder of the recording (set by main)
@@ -243,50 +245,6 @@ def locate(body: dict) -> tuple[str | None, int]:
             step = sum(1 for m in messages[i + 1 :] if m.get("role") == "assistant")
             return found[-1], step
     return None, 0
-
-
-OWN_TEXT = ("[[", "Findings for the README", "<task-notification>")
-KEEP_CHARS = 300
-NOTE = re.compile(r"<note>.*?</note>", re.S)
-
-
-def scrub(value):
-    """Claude Code's own prompt and instruction texts (request shapes, prompt snapshots, skill
-    listings, the fork directive, …) are cut to their first words: the fixtures keep every line and
-    field, not Anthropic's texts. Our scripted texts are kept whole."""
-    if isinstance(value, str):
-        first, last = "Findings for the README", "needs no change."
-        if first in value and value != LONG_HANDBACK:  # a hand-back: its frame cut, ours kept
-            head, _, rest = value.partition(first)
-            body, _, tail = rest.rpartition(last)
-            return cut(head) + first + body + last + cut(tail)
-        value = NOTE.sub("<note>[Claude Code's note removed]</note>", value)
-        if len(value) > KEEP_CHARS and not any(mark in value for mark in OWN_TEXT):
-            return value[:60] + f" … [{len(value) - 60} characters of Claude Code's text removed]"
-        return value
-    if isinstance(value, list):
-        return [scrub(v) for v in value]
-    if isinstance(value, dict):
-        return {k: scrub(v) for k, v in value.items()}
-    return value
-
-
-def cut(part: str) -> str:
-    if len(part) <= 80:
-        return part
-    return part[:40] + f" … [{len(part) - 40} characters of Claude Code's text removed]\n"
-
-
-def scrub_file(text: str) -> str:
-    lines = []
-    for line in text.splitlines():
-        try:
-            data = json.loads(line)
-        except ValueError:
-            lines.append(line)
-            continue
-        lines.append(json.dumps(scrub(data), ensure_ascii=False, separators=(",", ":")))
-    return "\n".join(lines) + "\n"
 
 
 def dashed(path: Path) -> str:
