@@ -25,13 +25,13 @@ def cut(text: str, keep: int = 60) -> str:
 
 
 def scrub_text(value: str) -> str:
+    if value.startswith("<task-notification>"):
+        return NOTE.sub("<note>[Claude Code's note removed]</note>", value)
     if REPORT_FIRST in value and REPORT_LAST in value:  # a report, maybe in a hand-back's frame
         head, _, rest = value.partition(REPORT_FIRST)
         body, _, tail = rest.rpartition(REPORT_LAST)
         head = cut(head, 40) + ("\n" if len(head) > 60 else "")
         return head + REPORT_FIRST + body + REPORT_LAST + cut(tail, 40)
-    if value.startswith("<task-notification>"):
-        return NOTE.sub("<note>[Claude Code's note removed]</note>", value)
     if len(value) <= KEEP_CHARS or (MARK.match(value) and len(value) <= 400):
         return value
     return cut(value)

@@ -304,3 +304,89 @@ def test_every_price_agrees_with_claude_codes_own_cost(model, run):
     recorded = PRICES[model][run]
     assert cost_usd(model, recorded["usage"]) == pytest.approx(recorded["totalCostUSD"], rel=1e-9)
     assert recorded["modelUsage"][model]["costUSD"] == pytest.approx(recorded["totalCostUSD"])
+
+
+def _sub_by_type(tx, agent_type):
+    return next(c.subagent for c in _all_calls(tx)
+                if c.subagent is not None and c.subagent.agent_type == agent_type)
+
+
+def test_redacted_thinking_is_shown_in_the_text_view_and_the_export():
+    tx = read_transcript(SESSION)
+    sub = tx.tool_calls["toolu_agent_sub"].subagent
+    assert any(b.get("type") == "redacted_thinking" for m in sub.transcript.messages for b in m.content)
+    assert "✻ thinking (redacted" in render_text(tx)
+    assert "**Thinking (redacted):**" in export.to_markdown(tx)
+
+
+def test_a_task_notification_is_a_notice_not_the_persons_typing():
+    from workbench.transcripts.events import UserMessage, Warning
+    from workbench.transcripts.replay import transcript_events
+
+    tx = read_transcript(SESSION)
+    kinds = [m.kind for m in tx.messages if "<task-notification>" in m.text]
+    assert kinds == ["notification", "notification"]
+    text = render_text(tx)
+    assert "> <task-notification>" not in text
+    assert '⚑ task notification: Agent "Check notes" finished (completed)' in text
+    markdown = export.to_markdown(tx)
+    assert "Z\n\n<task-notification>" not in markdown  # never a "## User · time" section
+    assert '*task notification: Agent "Check notes" finished (completed)' in markdown
+    events = list(transcript_events(tx))
+    typed = [e for e in events if isinstance(e, UserMessage)]
+    assert all("task-notification" not in str(e.message["content"]) for e in typed)
+    assert any(isinstance(e, Warning) and 'Agent "Review README" finished' in e.message
+               for e in events)
+    # A notification starts no turn of its own: the turns are the typed prompts and commands.
+    assert [t.prompt.kind for t in tx.turns if t.prompt] == ["prompt", "prompt", "command"]
+
+
+def test_a_permission_rejection_is_denied_with_its_reason():
+    tx = read_transcript(SESSION)
+    call = tx.tool_calls["toolu_bash_denied"]
+    assert call.denied and not tx.tool_calls["toolu_edit_fail"].denied
+    assert ("⎿ denied: Permission to use Bash with command rm -rf build has been denied."
+            in render_text(tx))
+    assert "**Denied:**" in export.to_markdown(tx)
+
+    async def check(app, pilot):
+        from workbench.ui.chat.tool_block import ToolCallBlock
+
+        block = next(b for b in app.screen.query(ToolCallBlock) if b.call_id == "toolu_bash_denied")
+        assert block.status == "denied"
+        assert "rm -rf build has been denied" in block.body_text()
+
+    _viewer(SESSION, check)
+
+
+def test_the_compact_command_turn_is_the_command_and_its_output_not_raw_xml():
+    tx = read_transcript(SESSION)
+    text = render_text(tx)
+    assert "<command-name>" not in text and "<local-command-stdout>" not in text
+    assert "> /compact\n  ⎿ Compacted" in text
+    markdown = export.to_markdown(tx)
+    assert "## Command" in markdown and "`/compact`" in markdown and "<command-name>" not in markdown
+
+
+def test_a_tool_reference_result_names_the_tool():
+    tx = read_transcript(SESSION)
+    assert tx.tool_calls["toolu_search"].result.text == "[tool_reference: WebFetch]"
+    assert "⎿ [tool_reference: WebFetch]" in render_text(tx)
+
+
+def test_a_long_hand_back_that_repeats_the_subagents_report_is_folded():
+    from workbench.transcripts.events import ToolCallFinished
+    from workbench.transcripts.replay import transcript_events
+
+    tx = read_transcript(NESTED)
+    grand_call = next(c for c in _all_calls(tx) if c.input.get("description") == "Check README")
+    assert grand_call.subagent is not None and "Findings for the README" in grand_call.result.text
+    text = render_text(tx)
+    # The report is shown once, in the subagent's run, not again as the call's result.
+    assert text.count("- point 24: the section 24") == 2  # the child's and the grandchild's own
+    assert "hand-back: the subagent's final report" in text
+    markdown = export.to_markdown(tx)
+    assert markdown.count("- point 24: the section 24") == 2
+    finished = next(e for e in transcript_events(tx)
+                    if isinstance(e, ToolCallFinished) and e.call_id == grand_call.id)
+    assert "point 24" not in finished.content and "final report" in finished.content

@@ -146,6 +146,24 @@ def _unlinked(tx: Transcript) -> list[Subagent]:
     return [s for s in tx.subagents if s.parent_call_id not in tx.tool_calls]
 
 
+def handback_note(lines: int) -> str:
+    """What stands for an Agent call's result that repeats its subagent's final report."""
+    return f"hand-back: the subagent's final report ({lines:,} lines, shown in its run), folded"
+
+
+def notification_line(msg: Message) -> str:
+    """A `<task-notification>` in one line: which background task ended, how, and what it said."""
+    summary = msg.tag("summary") or f"task {msg.tag('task-id') or '?'}"
+    status = msg.tag("status")
+    result = msg.tag("result")
+    line = f"task notification: {summary}" + (f" ({status})" if status else "")
+    if result:
+        first = result.splitlines()[0].strip()
+        more = len(result.splitlines()) - 1
+        line += f" — {first}" + (f" (+{more} lines)" if more > 0 else "")
+    return line
+
+
 def _subagent(sub: Subagent, limit: int) -> str:
     heading = f"**Subagent {sub.agent_type or 'subagent'}** (`{sub.agent_id}`)"
     return _quote(heading + "\n\n" + _body(sub.transcript, limit))
@@ -156,6 +174,12 @@ def _message(msg: Message, tx: Transcript, limit: int) -> str:
     if msg.role == "user":
         if msg.kind == "tool_results":
             return _orphan_results(msg, tx, limit)
+        if msg.kind == "command":
+            return f"## Command{when}\n\n`{msg.command_line or '(command)'}`"
+        if msg.kind == "command_output":
+            return f"*Command output:*\n\n{fenced(cut(msg.command_output or '(no output)', limit))}"
+        if msg.kind == "notification":
+            return f"*{notification_line(msg)}*"
         label = {"prompt": "User", "meta": "User (injected)", "compact_summary": "Compaction summary"}
         text = msg.text or "*(no text)*"
         body = _quote(text) if msg.kind != "prompt" else text
@@ -170,6 +194,8 @@ def _message(msg: Message, tx: Transcript, limit: int) -> str:
             parts.append(str(block["text"]))
         elif kind == "thinking" and block.get("thinking"):
             parts.append(_quote("**Thinking:** " + str(block["thinking"])))
+        elif kind == "redacted_thinking":
+            parts.append(_quote("**Thinking (redacted):** encrypted by the API, not readable"))
         elif kind == "tool_use":
             call = tx.tool_calls.get(str(block.get("id")))
             if call is not None:
@@ -193,8 +219,13 @@ def _call(call: ToolCall, limit: int) -> str:
         parts.append(fenced(diff, "diff"))
     if call.finished is not None:
         parts.append(f"*{call.finished.status} in {call.finished.duration_ms:,.0f} ms*")
+    folded = call.handback_lines()
     if call.result is None:
         parts.append("*No result (interrupted, or the file is still being written).*")
+    elif call.denied and call.permission is None:
+        parts += ["**Denied:**", fenced(cut(call.result.text, limit))]
+    elif folded:
+        parts.append(f"**Result:** *{handback_note(folded)}*")
     else:
         label = "**Result (error):**" if call.result.is_error else "**Result:**"
         parts += [label, fenced(cut(call.result.text, limit))]

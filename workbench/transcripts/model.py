@@ -13,7 +13,10 @@ from typing import Any, Literal
 
 from workbench.transcripts.events import Event, PermissionDecided, ToolCallFinished
 
-MessageKind = Literal["prompt", "tool_results", "response", "meta", "compact_summary", "api_error"]
+# notification: Claude Code's `<task-notification>` (a background agent ended), not typed text;
+# command / command_output: a slash command the person ran (`/compact`) and what it printed.
+MessageKind = Literal["prompt", "tool_results", "response", "meta", "compact_summary", "api_error",
+                      "notification", "command", "command_output"]
 
 
 @dataclass
@@ -68,6 +71,23 @@ class Message:
         return "\n\n".join(
             b.get("text", "") for b in self.content if b.get("type") == "text" and b.get("text")
         )
+
+    def tag(self, name: str) -> str:
+        """The text inside `<name>…</name>` in the message (a notification's or command's field)."""
+        text = self.text
+        start = text.find(f"<{name}>")
+        end = text.find(f"</{name}>", start + 1)
+        return text[start + len(name) + 2 : end].strip() if start >= 0 and end > start else ""
+
+    @property
+    def command_line(self) -> str:
+        """A command turn as typed: `/compact args`."""
+        return " ".join(p for p in (self.tag("command-name"), self.tag("command-args")) if p)
+
+    @property
+    def command_output(self) -> str:
+        """What a command printed (its stdout, else its stderr)."""
+        return self.tag("local-command-stdout") or self.tag("local-command-stderr")
 
 
 @dataclass
@@ -130,6 +150,8 @@ class ToolResult:
                 continue
             if block.get("type") == "text":
                 parts.append(str(block.get("text", "")))
+            elif block.get("type") == "tool_reference":
+                parts.append(f"[tool_reference: {block.get('tool_name') or '?'}]")
             else:
                 parts.append(f"[{block.get('type', 'block')}]")
         return "\n".join(parts)
@@ -155,6 +177,32 @@ class ToolCall:
         """True when the result came back as an error."""
         return self.result is not None and self.result.is_error
 
+    @property
+    def denied(self) -> bool:
+        """True when the call was refused permission (a workbench decision, or Claude Code's
+        rejection result), not run and failed."""
+        if self.permission is not None and self.permission.decision == "deny":
+            return True
+        if self.result is None or not self.result.is_error:
+            return False
+        text = self.result.text.lstrip()
+        return text.startswith(_DENIAL_STARTS) or (
+            text.startswith("Permission to use ") and "has been denied" in text[:400])
+
+    def handback_lines(self) -> int | None:
+        """For an Agent call whose result repeats its subagent's final report (Claude Code's
+        hand-back): the number of lines folded away; None otherwise."""
+        if self.subagent is None or self.result is None or self.result.is_error:
+            return None
+        final = next((m.text for m in reversed(self.subagent.transcript.messages)
+                      if m.role == "assistant" and m.kind == "response" and m.text), "")
+        first = final.strip().splitlines()[0].strip() if final.strip() else ""
+        text = self.result.text
+        if not first or first not in text:
+            return None
+        lines = len(text.splitlines())
+        return lines if lines > 3 else None
+
 
 @dataclass
 class Subagent:
@@ -171,6 +219,9 @@ class Subagent:
         """The agent's `name` (from the sidecar, else the spawning call's `subagent_type`)."""
         return self.meta.get("agentType")
 
+
+_DENIAL_STARTS = ("The user doesn't want to proceed with this tool use",
+                  "Permission denied by the user")
 
 TimelineItem = Message | SystemRecord | WorkbenchRecord
 
@@ -233,7 +284,7 @@ class Transcript:
         """The timeline grouped by typed prompt."""
         turns: list[Turn] = []
         for item in self.timeline:
-            if isinstance(item, Message) and item.kind == "prompt":
+            if isinstance(item, Message) and item.kind in ("prompt", "command"):
                 turns.append(Turn(prompt=item))
             elif not turns:
                 turns.append(Turn(prompt=None))

@@ -373,7 +373,7 @@ class _Builder:
         elif data.get("isMeta"):
             kind = "meta"
         else:
-            kind = "prompt"
+            kind = _typed_kind(blocks)
         self.transcript.timeline.append(Message("user", kind, blocks, [entry]))
         for block in results:
             call = self.transcript.tool_calls.get(block.get("tool_use_id"))
@@ -387,6 +387,19 @@ class _Builder:
                 data.get("toolUseResult") if len(results) == 1 else None,
                 entry,
             )
+
+
+def _typed_kind(blocks: list[dict[str, Any]]) -> str:
+    """What a user line that is not a tool result holds: Claude Code's own notifications and a
+    slash command's turn are told apart from text the person typed."""
+    first = next((str(b.get("text") or "") for b in blocks if b.get("type") == "text"), "").lstrip()
+    if first.startswith("<task-notification>"):
+        return "notification"
+    if first.startswith(("<command-name>", "<command-message>")):
+        return "command"
+    if first.startswith(("<local-command-stdout>", "<local-command-stderr>")):
+        return "command_output"
+    return "prompt"
 
 
 def _blocks(content: Any) -> list[dict[str, Any]]:

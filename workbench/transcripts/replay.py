@@ -22,6 +22,7 @@ from workbench.transcripts.events import (
     UserMessage,
     Warning,
 )
+from workbench.transcripts.export import handback_note, notification_line
 from workbench.transcripts.model import Message, SystemRecord, ToolCall, Transcript, WorkbenchRecord
 
 
@@ -73,9 +74,18 @@ def _message_events(msg: Message, tx: Transcript, where: dict) -> Iterator[Event
         yield ErrorOccurred(message=msg.text or "API error", error_type="api_error", **where)
         return
     if msg.role == "user":
-        # Typed prompts only: tool results travel with their calls; injected text stays hidden.
+        # Typed prompts and commands only: tool results travel with their calls; injected text
+        # stays hidden; Claude Code's task notifications are notices, not the person's words.
         if msg.kind == "prompt":
             yield UserMessage(message={"role": "user", "content": msg.content}, **where)
+        elif msg.kind == "command":
+            yield UserMessage(message={"role": "user", "content": msg.command_line or "(command)"},
+                              **where)
+        elif msg.kind == "command_output" and msg.command_output:
+            yield Warning(message=f"Command output: {msg.command_output}", **where)
+        elif msg.kind == "notification":
+            yield Warning(message=notification_line(msg)[:1].upper() + notification_line(msg)[1:],
+                          **where)
         return
     yield AssistantMessage(
         message={
@@ -108,8 +118,8 @@ def _call_events(call: ToolCall, where: dict) -> Iterator[Event]:
         if call.finished is not None:
             yield dataclasses.replace(call.finished, **where)
         return
-    denied = call.permission is not None and call.permission.decision == "deny"
-    status = "denied" if denied else "failed" if call.result.is_error else "done"
+    status = "denied" if call.denied else "failed" if call.result.is_error else "done"
+    folded = call.handback_lines()
     detail = call.result.detail if isinstance(call.result.detail, dict) else {}
     if not detail and call.finished is not None:
         detail = call.finished.detail
@@ -117,7 +127,8 @@ def _call_events(call: ToolCall, where: dict) -> Iterator[Event]:
         call_id=call.id,
         name=call.name,
         status=status,
-        content=call.result.text,
+        # A hand-back that repeats the subagent's final report (shown in its run) is folded.
+        content=handback_note(folded).capitalize() if folded else call.result.text,
         is_error=call.result.is_error,
         duration_ms=call.finished.duration_ms if call.finished is not None else 0.0,
         detail=detail,

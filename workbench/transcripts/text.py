@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import json
 
-from workbench.transcripts.export import call_diff, event_line, shown_with_call, skipped_count
+from workbench.transcripts.export import (
+    call_diff,
+    event_line,
+    handback_note,
+    notification_line,
+    shown_with_call,
+    skipped_count,
+)
 from workbench.transcripts.model import Message, SystemRecord, ToolCall, Transcript, WorkbenchRecord
 from workbench.transcripts.stats import TranscriptStats, cost_words
 
@@ -83,6 +90,13 @@ def _message(msg: Message, tx: Transcript) -> list[str]:
             return ["", *(f"> {line}" for line in msg.text.splitlines() or [""])]
         if msg.kind == "compact_summary":
             return ["", "> (compaction summary, " + f"{len(msg.text):,} characters)"]
+        if msg.kind == "command":
+            return ["", f"> {msg.command_line or '(command)'}"]
+        if msg.kind == "command_output":
+            output = msg.command_output.splitlines() or ["(no output)"]
+            return [f"  ⎿ {output[0]}", *(f"    {line}" for line in output[1:RESULT_LINES])]
+        if msg.kind == "notification":
+            return ["", "⚑ " + notification_line(msg)]
         return []
     if msg.kind == "api_error":
         text = msg.text or "API error"
@@ -96,6 +110,8 @@ def _message(msg: Message, tx: Transcript) -> list[str]:
             out += ["", "● " + text_lines[0], *("  " + line for line in text_lines[1:])]
         elif kind == "thinking" and block.get("thinking"):
             out += ["", "✻ thinking: " + " ".join(str(block["thinking"]).split())[:100]]
+        elif kind == "redacted_thinking":
+            out += ["", "✻ thinking (redacted: encrypted by the API, not readable)"]
         elif kind == "tool_use":
             call = tx.tool_calls.get(str(block.get("id")))
             if call is not None:
@@ -108,8 +124,13 @@ def _call(call: ToolCall) -> list[str]:
     if call.permission is not None and call.permission.decision == "deny":
         out.append(f"  ⎿ denied by {call.permission.by}")
     diff = call_diff(call)
+    folded = call.handback_lines()
     if call.result is None:
         out.append("  ⎿ (no result)")
+    elif call.denied and call.permission is None:
+        out.append(f"  ⎿ denied: {' '.join(call.result.text.split())}")
+    elif folded:
+        out.append(f"  ⎿ {handback_note(folded)}")
     elif call.result.is_error or not diff:
         lines = call.result.text.splitlines() or ["(empty)"]
         mark = "✗ " if call.result.is_error else ""
