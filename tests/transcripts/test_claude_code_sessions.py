@@ -390,3 +390,83 @@ def test_a_long_hand_back_that_repeats_the_subagents_report_is_folded():
     finished = next(e for e in transcript_events(tx)
                     if isinstance(e, ToolCallFinished) and e.call_id == grand_call.id)
     assert "point 24" not in finished.content and "final report" in finished.content
+
+
+def _stats_json(capsys, *argv):
+    from workbench.cli import main
+
+    assert main(["transcript", "stats", *argv, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _ground_truth_ids():
+    """Every response the stand-in sent that a line records (not /compact's two summaries)."""
+    logged = json.loads((RECORDED / "responses.json").read_text())
+    return {e["frames"][0].split('"id": "')[1].split('"')[0] for e in logged
+            if e["status"] == 200 and not (e["script"] == "-" and e["messages"] == 10)}
+
+
+def test_stats_totals_many_sessions_and_folders_in_one_process(capsys):
+    data = _stats_json(capsys, str(RECORDED))
+    assert data["sessions"] == 3
+    # Each response once, though the fork repeats its parent's and subagents sit in their files.
+    assert data["responses"] == len(_ground_truth_ids())
+    one_by_one = [_stats_json(capsys, str(p)) for p in (SESSION, FORKED, NESTED)]
+    assert data["cost_usd"] < sum(d["cost_usd"] for d in one_by_one)
+    # Claude Code's totals: the parent's, the fork's own part and the nested session's.
+    lines = {p.stem: _cost_states(p)[-1]["totalCostUSD"] for p in (SESSION, FORKED, NESTED)}
+    fork_own = lines["forked"] - _cost_states(SESSION)[0]["totalCostUSD"]
+    assert data["claude_code_total"]["cost_usd"] == pytest.approx(
+        lines["session"] + fork_own + lines["nested"], abs=1e-6)
+    # Files and folders mix; a session named twice counts once.
+    again = _stats_json(capsys, str(SESSION), str(RECORDED))
+    assert again["responses"] == data["responses"] and again["sessions"] == 3
+
+
+@pytest.mark.parametrize("by", ["session", "day", "model", "agent"])
+def test_stats_by_group_rows_add_up_to_the_total(capsys, by):
+    data = _stats_json(capsys, str(RECORDED), "--by", by)
+    rows = {r["key"]: r for r in data["rows"]}
+    assert sum(r["responses"] for r in rows.values()) == data["responses"]
+    assert sum(r["cost_usd"] for r in rows.values()) == pytest.approx(data["cost_usd"], abs=1e-5)
+    if by == "agent":
+        assert set(rows) == {"main", "general-purpose", "fork"}
+        assert rows["fork"]["responses"] == 2  # the fork's own two, not the copy of the call
+    if by == "session":
+        assert set(rows) == {"session", "forked", "nested"}
+        assert rows["forked"]["responses"] == 1  # the copied responses are the parent's
+    if by == "model":
+        assert set(rows) == {"claude-opus-5-5"}
+    if by == "day":
+        assert all(len(k) == 10 and k.startswith("20") for k in rows)
+
+
+def test_stats_project_and_all_find_every_recorded_session(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from test_transcript_workbench_runs import _write_run
+    from workbench.transcripts.reader import project_dir_name
+
+    project = tmp_path / "proj"
+    project.mkdir()
+    config = tmp_path / "claude"
+    shutil.copytree(RECORDED, config / "projects" / project_dir_name(str(project)))
+    other = config / "projects" / "-elsewhere"
+    other.mkdir()
+    shutil.copy(NESTED, other / "other.jsonl")
+    data_dir = tmp_path / "data"
+    _write_run(data_dir / "transcripts" / "2026-11-27" / "run-1.jsonl")
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(config))
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(data_dir))
+    in_project = _stats_json(capsys, "--project", str(project))
+    assert in_project["sessions"] == 3
+    assert in_project["responses"] == len(_ground_truth_ids())
+    everything = _stats_json(capsys, "--all", "--by", "session")
+    assert everything["sessions"] == 5  # three here, one elsewhere, one workbench run
+    keys = {r["key"] for r in everything["rows"]}
+    assert {"session", "forked", "nested", "other", "run-1"} <= keys
+    from workbench.cli import main
+
+    assert main(["transcript", "stats", "--all", "--by", "agent"]) == 0
+    text = capsys.readouterr().out
+    assert "general-purpose" in text and "5 sessions" in text

@@ -50,6 +50,7 @@ class TranscriptStats:
     responses: int = 0
     models: Counter[str] = field(default_factory=Counter)
     files: int = 0
+    sessions: int = 1
     # Claude Code's own running total (the last `cost-state` line of each session file): tokens
     # per model and cost, including API calls no other line records (such as `/compact`'s).
     claude_code: ClaudeCodeTotal | None = None
@@ -119,10 +120,10 @@ class ClaudeCodeTotal:
              "cacheCreationInputTokens": "cache_creation_input_tokens",
              "cacheReadInputTokens": "cache_read_input_tokens", "costUSD": "cost_usd"}
 
-    def add(self, data: dict[str, Any]) -> None:
-        """Add one `cost-state` line."""
+    def add(self, data: dict[str, Any], sign: int = 1) -> None:
+        """Add one `cost-state` line (`sign=-1`: take it away)."""
         cost = data.get("totalCostUSD")
-        self.cost_usd += cost if _is_number(cost) else 0.0
+        self.cost_usd += sign * cost if _is_number(cost) else 0.0
         usage = data.get("modelUsage")
         for model, numbers in (usage.items() if isinstance(usage, dict) else ()):
             if not isinstance(numbers, dict):
@@ -131,7 +132,7 @@ class ClaudeCodeTotal:
             for theirs, ours in self._KEYS.items():
                 value = numbers.get(theirs)
                 if _is_number(value):
-                    mine[ours] += value
+                    mine[ours] += sign * value
 
     @property
     def tokens(self) -> dict[str, int]:
@@ -184,6 +185,15 @@ class _Counter:
         self.compactions = 0
         self.retries = 0
         self.api_errors: set[str] = set()
+        # Multi-session totals (totals.py): which session and agent the file being read belongs
+        # to, and for each response its owner (session, day, agent, is a fork's copy).
+        self.context: tuple[str, str] | None = None
+        self.owner: dict[str, tuple[str, str, str, bool]] = {}
+        self.seen_lines: set[str] = set()
+        self.all_cost_states: dict[Path, list[dict[str, Any]]] = {}
+        self.session_ids: dict[Path, str] = {}
+        self.forked_from: dict[Path, str] = {}
+        self._path: Path | None = None
 
     def read(self, path: Path) -> None:
         try:
@@ -194,16 +204,19 @@ class _Counter:
             raise TranscriptError(f"{path}: no such file") from None
         except OSError as exc:
             raise TranscriptError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        self._path = path
         with fh:
-            last_cost = self._read_lines(fh)
-        if last_cost is not None:
-            self.cost_states[path] = last_cost
+            states = self._read_lines(fh)
+        if states:
+            self.cost_states[path] = states[-1]
+            self.all_cost_states[path] = states
 
-    def _read_lines(self, lines: Iterable[bytes]) -> dict[str, Any] | None:
-        """Count the lines; returns the file's last `cost-state` line, if any."""
+    def _read_lines(self, lines: Iterable[bytes]) -> list[dict[str, Any]]:
+        """Count the lines; returns the file's `cost-state` lines."""
         loads = orjson.loads
         usage_by_key = self.usage
-        cost_state = None
+        cost_states: list[dict[str, Any]] = []
+        seen_lines = self.seen_lines
         for raw in lines:
             try:
                 data = loads(raw)
@@ -238,9 +251,12 @@ class _Counter:
                     old = usage_by_key.get(key)
                     if old is None or _out(usage) >= _out(old[1]):
                         usage_by_key[key] = (msg.get("model"), usage)
+                    if self.context is not None:
+                        self._own(key, data)
             elif kind == "user":
-                # Only lines that can hold a failed tool result are worth walking.
-                if b"is_error" in raw:
+                # Only lines that can hold a failed tool result are worth walking; a line copied
+                # into another file (a `--fork-session` copy) keeps its uuid and counts once.
+                if b"is_error" in raw and _first_time(seen_lines, data):
                     self.errors += _error_results(data)
             elif kind == "workbench":
                 event = data.get("event")
@@ -249,14 +265,32 @@ class _Counter:
                 elif event.get("event") == "error":
                     self.errors += 1
             elif kind == "cost-state":
-                cost_state = data
-            elif kind == "system":
+                cost_states.append(data)
+            elif kind == "system" and _first_time(seen_lines, data):
                 subtype = data.get("subtype")
                 if subtype == "compact_boundary":
                     self.compactions += 1
                 elif subtype == "api_error":
                     self.retries += 1
-        return cost_state
+        return cost_states
+
+    def _own(self, key: str, data: dict[str, Any]) -> None:
+        """Credit a response to the session (and day, agent) that made it: a `--fork-session`
+        copy (its line names another `requestSessionId`) only until the maker is read."""
+        origin = data.get("requestSessionId")
+        copy = isinstance(origin, str) and origin != data.get("sessionId")
+        if self._path is not None:
+            if isinstance(data.get("sessionId"), str):
+                self.session_ids.setdefault(self._path, data["sessionId"])
+            if copy:
+                self.forked_from.setdefault(self._path, origin)
+        previous = self.owner.get(key)
+        if previous is None or (previous[3] and not copy):
+            session, agent = self.context  # type: ignore[misc]
+            if agent == "main" and data.get("isSidechain"):
+                agent = "subagent"
+            ts = data.get("timestamp")
+            self.owner[key] = (session, ts[:10] if isinstance(ts, str) else "?", agent, copy)
 
     def finish(self, prices: Mapping[str, Mapping[str, float]] | None, files: int) -> TranscriptStats:
         stats = TranscriptStats(
@@ -267,8 +301,16 @@ class _Counter:
         stats.tool_calls = Counter(self.calls.values())
         if self.cost_states:
             stats.claude_code = ClaudeCodeTotal()
-            for data in self.cost_states.values():
+            by_session = {sid: path for path, sid in self.session_ids.items()
+                          if path in self.cost_states}  # session files, not their subagents
+            for path, data in self.cost_states.items():
                 stats.claude_code.add(data)
+                # A `--fork-session` copy's running total starts from its parent's at the fork:
+                # with the parent read too, that part is the parent's and counts once.
+                parent = by_session.get(self.forked_from.get(path, ""))
+                base = _total_at_fork(self.all_cost_states.get(parent, []), data)
+                if base is not None:
+                    stats.claude_code.add(base, sign=-1)
         for model, usage in self.usage.values():
             stats.input_tokens += _count(usage.get("input_tokens"))
             stats.output_tokens += _count(usage.get("output_tokens"))
@@ -279,6 +321,33 @@ class _Counter:
             if isinstance(model, str):
                 stats.models[model] += 1
         return stats
+
+
+def _first_time(seen: set[str], data: dict[str, Any]) -> bool:
+    """False for a line already counted in another file (same uuid: a fork's copy)."""
+    uuid = data.get("uuid")
+    if not isinstance(uuid, str):
+        return True
+    if uuid in seen:
+        return False
+    seen.add(uuid)
+    return True
+
+
+def _total_at_fork(parent_states: list[dict[str, Any]], fork_final: dict[str, Any]) -> dict | None:
+    """The parent's running total when the fork was made: its largest `cost-state` from the same
+    start that the fork's final total still covers."""
+    start = fork_final.get("startTime")
+    limit = fork_final.get("totalCostUSD")
+    if not _is_number(limit):
+        return None
+    best = None
+    for state in parent_states:
+        cost = state.get("totalCostUSD")
+        if (_is_number(cost) and cost <= limit + 1e-12 and state.get("startTime") == start
+                and (best is None or cost > best["totalCostUSD"])):
+            best = state
+    return best
 
 
 def _error_results(data: dict[str, Any]) -> int:
@@ -313,7 +382,9 @@ def cost_words(stats: TranscriptStats) -> str:
 def stats_text(stats: TranscriptStats) -> str:
     """A short human-readable summary of the totals."""
     lines = [
-        f"responses      {stats.responses:>12,}   ({stats.files} file{'s' if stats.files != 1 else ''})",
+        f"responses      {stats.responses:>12,}   ("
+        + (f"{stats.sessions:,} sessions, " if stats.sessions != 1 else "")
+        + f"{stats.files:,} file{'s' if stats.files != 1 else ''})",
         f"input tokens   {stats.input_tokens:>12,}",
         f"output tokens  {stats.output_tokens:>12,}",
         f"cache writes   {stats.cache_creation_input_tokens:>12,}",
