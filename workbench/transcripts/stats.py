@@ -8,6 +8,7 @@ the session and all its subagent files, keeping the last (or largest) usage seen
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -218,6 +219,11 @@ class _Counter:
         cost_states: list[dict[str, Any]] = []
         seen_lines = self.seen_lines
         for raw in lines:
+            # Most bytes are tool results and bookkeeping that change no total: a whole entry
+            # line naming none of the types that count, and no failed result, is not parsed.
+            if (raw[:1] == b"{" and raw.rstrip()[-1:] == b"}" and b'"type"' in raw
+                    and not _COUNTED.search(raw)):
+                continue
             try:
                 data = loads(raw)
             except orjson.JSONDecodeError:
@@ -321,6 +327,11 @@ class _Counter:
             if isinstance(model, str):
                 stats.models[model] += 1
         return stats
+
+
+# What makes a line count (or possibly count): a response, a failed result, a system line, Claude
+# Code's total, a workbench event.
+_COUNTED = re.compile(rb'"(?:assistant|is_error|system|cost-state|workbench)"')
 
 
 def _first_time(seen: set[str], data: dict[str, Any]) -> bool:
