@@ -470,3 +470,46 @@ def test_stats_project_and_all_find_every_recorded_session(tmp_path, monkeypatch
     assert main(["transcript", "stats", "--all", "--by", "agent"]) == 0
     text = capsys.readouterr().out
     assert "general-purpose" in text and "5 sessions" in text
+
+
+def test_the_browser_columns_have_their_widths_the_moment_the_rows_are_in(tmp_path):
+    import asyncio
+
+    from textual.widgets import DataTable
+
+    from workbench.transcripts.discovery import discover
+    from workbench.ui.screens.transcripts import TranscriptBrowser
+    from workbench.ui.transcripts_app import TranscriptsApp
+
+    root = _project_copy(tmp_path)
+    runs = discover(claude_dirs=[root], runs_dir=tmp_path / "none", cache_path=tmp_path / "c.json")
+
+    async def run():
+        # Nothing found at first; then the listing arrives and is drawn before any idle pass
+        # of the table (the race of a fast, cached discovery at first layout).
+        browser = TranscriptBrowser(claude_dirs=[tmp_path / "empty"], runs_dir=tmp_path / "none",
+                                    cache_path=tmp_path / "c2.json")
+        app = TranscriptsApp(browser=browser)
+        async with app.run_test(size=(160, 30)) as pilot:
+            for _ in range(100):
+                await pilot.pause()
+                if browser.loaded:
+                    break
+            table = browser.query_one(DataTable)
+            browser.runs = runs
+            browser._refill()
+            widths = {str(c.label): c.get_render_width(table) - 2 for c in table.ordered_columns}
+            assert widths["When"] == 16 and widths["Title"] >= 30 and widths["Tokens"] >= 6
+            fork = next(r for r in runs if r.forked_from)
+            row = table.get_row(fork.path)
+            assert str(row[-1]) == f"${fork.cost_usd:.4f}"  # four decimals below $1
+            assert widths["Cost"] == len(str(row[-1]))
+
+    asyncio.run(run())
+
+
+def test_costs_show_four_decimals_below_a_dollar_and_two_above():
+    from workbench.ui.screens.transcripts import cost_text
+
+    assert cost_text(0.0540) == "$0.0540" and cost_text(0.00826) == "$0.0083"
+    assert cost_text(12.5) == "$12.50"
