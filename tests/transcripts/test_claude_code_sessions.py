@@ -318,6 +318,15 @@ def test_redacted_thinking_is_shown_in_the_text_view_and_the_export():
     assert "✻ thinking (redacted" in render_text(tx)
     assert "**Thinking (redacted):**" in export.to_markdown(tx)
 
+    async def check(app, pilot):
+        from workbench.ui.chat.conversation import WholeThinking
+
+        texts = [s.text for s in app.screen.query(WholeThinking)]
+        assert any(t.startswith("(redacted thinking") for t in texts)
+        assert any(t.startswith("The user wants a review") for t in texts)
+
+    _viewer(SESSION, check)
+
 
 def test_a_task_notification_is_a_notice_not_the_persons_typing():
     from workbench.transcripts.events import UserMessage, Warning

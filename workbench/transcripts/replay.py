@@ -26,6 +26,11 @@ from workbench.transcripts.export import handback_note, notification_line
 from workbench.transcripts.model import Message, SystemRecord, ToolCall, Transcript, WorkbenchRecord
 
 
+# The viewer shows a redacted thinking block as a thinking section that says what it is.
+REDACTED_BLOCK = {"type": "thinking",
+                  "thinking": "(redacted thinking: encrypted by the API, not readable)"}
+
+
 def transcript_events(
     tx: Transcript, *, depth: int = 0, parent_call_id: str | None = None
 ) -> Iterator[Event]:
@@ -92,7 +97,8 @@ def _message_events(msg: Message, tx: Transcript, where: dict) -> Iterator[Event
             "id": msg.id,
             "role": "assistant",
             "model": msg.model,
-            "content": msg.content,
+            "content": [REDACTED_BLOCK if b.get("type") == "redacted_thinking" else b
+                        for b in msg.content],
             "stop_reason": msg.stop_reason,
             "usage": msg.usage,
         },
