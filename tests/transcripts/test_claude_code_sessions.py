@@ -522,3 +522,50 @@ def test_costs_show_four_decimals_below_a_dollar_and_two_above():
 
     assert cost_text(0.0540) == "$0.0540" and cost_text(0.00826) == "$0.0083"
     assert cost_text(12.5) == "$12.50"
+
+
+def _raw(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("path", [SESSION, FORKED, NESTED], ids=lambda p: p.stem)
+def test_every_call_result_thinking_subagent_and_error_in_the_files_is_shown_in_order(path):
+    from workbench.transcripts.events import ErrorOccurred, ToolCallFinished, ToolCallStarted
+    from workbench.transcripts.reader import subagent_files
+    from workbench.transcripts.replay import transcript_events
+
+    files = [path, *subagent_files(path)]
+    calls, thoughts, errors = [], [], []
+    for file in files:
+        for d in _raw(file):
+            content = (d.get("message") or {}).get("content") if d.get("type") == "assistant" else None
+            if d.get("isApiErrorMessage"):
+                errors.append(d["message"]["content"][0]["text"].splitlines()[0])
+                continue
+            for block in content if isinstance(content, list) else []:
+                if block["type"] == "tool_use" and block["id"] not in calls:
+                    calls.append(block["id"])
+                elif block["type"] == "thinking":
+                    thoughts.append(block["thinking"])
+    tx = read_transcript(path)
+    stats = compute_stats(path)
+    markdown = export.to_markdown(tx, stats)
+    text = render_text(tx, stats)
+    data = json.dumps(export.to_json(tx, stats))
+    for call_id in calls:
+        assert f"`{call_id}`" in markdown and call_id in data
+    main_calls = [c for c in calls if c in tx.tool_calls]
+    positions = [markdown.index(f"`{c}`") for c in main_calls]
+    assert positions == sorted(positions)
+    for thought in thoughts:
+        assert thought in markdown and thought[:60] in text
+    for error in errors:
+        assert error in markdown and error in text
+    events = list(transcript_events(tx))
+    started = [e.call_id for e in events if isinstance(e, ToolCallStarted)]
+    finished = {e.call_id for e in events if isinstance(e, ToolCallFinished)}
+    assert set(calls) <= set(started) and set(calls) <= finished
+    assert sum(isinstance(e, ErrorOccurred) for e in events) == len(errors)
+    # Every subagent file hangs under a call (none is left unlinked).
+    linked = {c.subagent.path for c in _all_calls(tx) if c.subagent is not None}
+    assert linked == set(files[1:])
