@@ -77,7 +77,7 @@ def test_claude_codes_own_total_is_shown_beside_the_lines_total_and_the_differen
     for shown in (stats_text(stats), render_text(read_transcript(SESSION), stats),
                   export.to_markdown(read_transcript(SESSION), stats)):
         assert "in the transcript lines" in shown and "Claude Code's total" in shown
-        assert f"${last['totalCostUSD']:,.4f}" in shown and "compacted 1 time" in shown
+        assert f"${last['totalCostUSD']:,.4f}" in shown and "compacted once" in shown
 
 
 def test_the_viewer_header_shows_both_totals_and_why_they_differ():
@@ -94,7 +94,7 @@ def test_the_viewer_header_shows_both_totals_and_why_they_differ():
                 if "Claude Code's total" in header:
                     break
             assert "in the transcript lines" in header and "Claude Code's total" in header
-            assert "The totals differ" in header and "compacted 1 time" in header
+            assert "The totals differ" in header and "compacted once" in header
 
     asyncio.run(run())
 

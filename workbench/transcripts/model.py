@@ -73,7 +73,7 @@ class Message:
         )
 
     def tag(self, name: str) -> str:
-        """The text inside `<name>…</name>` in the message (a notification's or command's field)."""
+        """The text inside `<name>…</name>` (a notification's or a command's field)."""
         text = self.text
         start = text.find(f"<{name}>")
         end = text.find(f"</{name}>", start + 1)
@@ -111,7 +111,8 @@ class SystemRecord:
         """The retry notice in words: attempt, wait and the error's message."""
         data = self.entry.data
         error = data.get("error") if isinstance(data.get("error"), dict) else {}
-        message = error.get("formatted") or error.get("message") or data.get("content") or "API error"
+        message = (error.get("formatted") or error.get("message") or data.get("content")
+                   or "API error")
         attempt, most = data.get("retryAttempt"), data.get("maxRetries")
         wait = data.get("retryInMs")
         parts = ["retry"]

@@ -17,7 +17,6 @@ from typing import Any
 
 import orjson
 
-from workbench.plural import plural
 from workbench.transcripts.events import EVENT_TYPES
 from workbench.transcripts.pricing import cost_usd
 from workbench.transcripts.reader import (
@@ -71,7 +70,8 @@ class TranscriptStats:
         if total is None:
             return None
         words = {"input_tokens": "input", "output_tokens": "output",
-                 "cache_creation_input_tokens": "cache write", "cache_read_input_tokens": "cache read"}
+                 "cache_creation_input_tokens": "cache write",
+                 "cache_read_input_tokens": "cache read"}
         diffs = []
         for key, word in words.items():
             delta = total.tokens[key] - getattr(self, key)
@@ -82,7 +82,8 @@ class TranscriptStats:
         if not diffs:
             return "the same tokens, priced differently (check the price table)"
         if self.compactions:
-            why = (f"the conversation was compacted {plural(self.compactions, 'time')}, and "
+            times = "once" if self.compactions == 1 else f"{self.compactions:,} times"
+            why = (f"the conversation was compacted {times}, and "
                    "/compact's own API calls are in no transcript line")
         else:
             why = ("API calls no line of these files records, or lines kept in another file "
@@ -387,7 +388,8 @@ def cost_words(stats: TranscriptStats) -> str:
     lines = f"${stats.cost_usd:,.4f}"
     if stats.claude_code is None:
         return lines
-    return f"{lines} in the transcript lines · ${stats.claude_code.cost_usd:,.4f} Claude Code's total"
+    theirs = f"${stats.claude_code.cost_usd:,.4f}"
+    return f"{lines} in the transcript lines · {theirs} Claude Code's total"
 
 
 def stats_text(stats: TranscriptStats) -> str:

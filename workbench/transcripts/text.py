@@ -100,7 +100,9 @@ def _message(msg: Message, tx: Transcript) -> list[str]:
         return []
     if msg.kind == "api_error":
         text = msg.text or "API error"
-        text_lines = (text if text.lower().startswith("api error") else f"API error: {text}").splitlines()
+        if not text.lower().startswith("api error"):
+            text = f"API error: {text}"
+        text_lines = text.splitlines()
         return ["", "✗ " + text_lines[0], *("  " + line for line in text_lines[1:])]
     out: list[str] = []
     for block in msg.content:

@@ -83,7 +83,7 @@ def _is_transcript(path: Path) -> bool:
 
 
 def all_sessions(runs_dir: Path | None = None) -> list[Session]:
-    """Every session Claude Code recorded (each config root's `projects/`) and every workbench run."""
+    """Every session Claude Code recorded (each root's `projects/`) and every workbench run."""
     from workbench.paths import data_dir
 
     runs_dir = runs_dir if runs_dir is not None else data_dir() / "transcripts"

@@ -255,7 +255,8 @@ class ToolCallBlock(Vertical, can_focus=True):
 
     def _diff_content(self):
         # A failed or denied edit changed nothing: no diff, its error (the body) says why.
-        hunks = [] if self.status in _NO_CHANGE else edit_hunks(self.tool_name, self.tool_input, self.detail)
+        hunks = [] if self.status in _NO_CHANGE else edit_hunks(
+            self.tool_name, self.tool_input, self.detail)
         path = str(self.tool_input.get("file_path") or "") or None
         limit = None if self.expanded else DIFF_PREVIEW_LINES
         return render_diff(hunks, path, max_lines=limit)
