@@ -569,3 +569,18 @@ def test_every_call_result_thinking_subagent_and_error_in_the_files_is_shown_in_
     # Every subagent file hangs under a call (none is left unlinked).
     linked = {c.subagent.path for c in _all_calls(tx) if c.subagent is not None}
     assert linked == set(files[1:])
+
+
+def test_a_fork_session_names_its_parent_in_every_view():
+    parent = read_transcript(SESSION)
+    fork = read_transcript(FORKED)
+    assert fork.forked_from == parent.session_id and parent.forked_from is None
+    assert f"⑂ fork of {parent.session_id}" in render_text(fork).splitlines()[1]
+    assert f"- **Forked from:** {parent.session_id}" in export.to_markdown(fork)
+    assert export.to_json(fork)["forked_from"] == parent.session_id
+
+    async def check(app, pilot):
+        header = str(app.screen.query_one("#transcript-header").render())
+        assert f"fork of {parent.session_id}" in header
+
+    _viewer(FORKED, check)

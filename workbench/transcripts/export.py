@@ -87,6 +87,7 @@ def to_markdown(
     out = [f"# {tx.title or tx.session_id or 'Transcript'}", ""]
     facts = [
         ("Session", tx.session_id),
+        ("Forked from", tx.forked_from),
         ("File", str(tx.path) if tx.path else None),
         ("Model", tx.model),
         ("Started", tx.entries[0].timestamp if tx.entries else None),
@@ -353,6 +354,7 @@ def _tx_dict(tx: Transcript) -> dict[str, Any]:
         "path": str(tx.path) if tx.path else None,
         "format": tx.format,
         "session_id": tx.session_id,
+        "forked_from": tx.forked_from,
         "title": tx.title,
         "model": tx.model,
         "skipped": dict(tx.skipped),

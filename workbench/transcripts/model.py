@@ -249,6 +249,8 @@ class Transcript:
     tool_calls: dict[str, ToolCall] = field(default_factory=dict)
     subagents: list[Subagent] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
+    # A `--fork-session` copy: the session it was forked from (its copied responses name it).
+    forked_from: str | None = None
     # Entries of other types (Claude Code's bookkeeping, newer types), by type: read, not skipped.
     ignored: Counter[str] = field(default_factory=Counter)
 

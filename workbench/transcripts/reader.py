@@ -341,6 +341,9 @@ class _Builder:
             if message_id:
                 self._responses[message_id] = current
         current.entries.append(entry)
+        origin = entry.data.get("requestSessionId")
+        if isinstance(origin, str) and origin != entry.data.get("sessionId"):
+            self.transcript.forked_from = self.transcript.forked_from or origin
         current.model = msg.get("model") or current.model
         current.stop_reason = msg.get("stop_reason") or current.stop_reason
         current.request_id = entry.data.get("requestId") or current.request_id

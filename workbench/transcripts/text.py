@@ -46,7 +46,8 @@ def call_summary(call: ToolCall, width: int = 100) -> str:
 def render_text(tx: Transcript, stats: TranscriptStats | None = None) -> str:
     """The transcript as terminal text, header first."""
     head = [tx.title or tx.session_id or str(tx.path)]
-    facts = [f"session {tx.session_id}" if tx.session_id else "", tx.model or ""]
+    facts = [f"session {tx.session_id}" if tx.session_id else "",
+             f"⑂ fork of {tx.forked_from}" if tx.forked_from else "", tx.model or ""]
     if stats is not None:
         facts += [
             f"{stats.input_tokens + stats.cache_creation_input_tokens + stats.cache_read_input_tokens:,}"

@@ -518,6 +518,8 @@ def _parked(widget: Widget) -> bool:
 def header_content(tx: Transcript, stats: TranscriptStats | None) -> Content:
     """Title, then model, tokens (cache apart), cost, calls, errors and skipped lines."""
     parts: list = [(tx.title or tx.session_id or str(tx.path), "bold")]
+    if tx.forked_from:
+        parts.append((f"  ⑂ fork of {tx.forked_from}", "$text-muted"))
     facts = [tx.model or ""]
     if stats is not None:
         facts += [
