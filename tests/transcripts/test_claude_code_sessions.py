@@ -584,3 +584,19 @@ def test_a_fork_session_names_its_parent_in_every_view():
         assert f"fork of {parent.session_id}" in header
 
     _viewer(FORKED, check)
+
+
+def test_stats_of_a_fork_alone_says_what_it_copied_from_its_parent(capsys):
+    logged = json.loads((RECORDED / "responses.json").read_text())
+    copied = [e for e in logged if e["status"] == 200 and (
+        e["script"] == "MAIN" or (e["script"] == "-" and e["messages"] == 8))]
+    stats = compute_stats(FORKED)
+    parent = read_transcript(SESSION).session_id
+    assert stats.forked_from == parent and stats.copied_responses == len(copied) == 4
+    assert stats.copied_cost_usd == pytest.approx(
+        sum(cost_usd(e["model"], _usage_of(e)) for e in copied))
+    text = stats_text(stats)
+    assert f"fork of        {parent}: 4 responses" in text
+    assert "this session is a fork" in stats.cost_difference()
+    data = _stats_json(capsys, str(FORKED))
+    assert data["forked_from"] == parent and data["copied_responses"] == 4

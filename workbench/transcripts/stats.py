@@ -58,6 +58,11 @@ class TranscriptStats:
     # Of `errors`, the API errors Claude Code gave up on; and its retry notices (not errors).
     api_errors: int = 0
     retries: int = 0
+    # A `--fork-session` copy read alone: its parent, and the responses (and cost) it copied
+    # from there, which a sum of the two sessions' totals would count twice.
+    forked_from: str | None = None
+    copied_responses: int = 0
+    copied_cost_usd: float = 0.0
 
     @property
     def tokens(self) -> dict[str, int]:
@@ -81,7 +86,10 @@ class TranscriptStats:
             return None
         if not diffs:
             return "the same tokens, priced differently (check the price table)"
-        if self.compactions:
+        if self.forked_from:
+            why = ("this session is a fork, and Claude Code's total starts from its parent's at "
+                   f"the fork ({self.forked_from}'s, subagents included)")
+        elif self.compactions:
             times = "once" if self.compactions == 1 else f"{self.compactions:,} times"
             why = (f"the conversation was compacted {times}, and "
                    "/compact's own API calls are in no transcript line")
@@ -105,6 +113,10 @@ class TranscriptStats:
             "retries": self.retries,
             "skipped_lines": self.skipped_lines,
         }
+        if self.forked_from:
+            out["forked_from"] = self.forked_from
+            out["copied_responses"] = self.copied_responses
+            out["copied_cost_usd"] = round(self.copied_cost_usd, 6)
         if self.claude_code is not None:
             out["claude_code_total"] = self.claude_code.to_dict()
             out["totals_differ"] = self.cost_difference()
@@ -192,6 +204,7 @@ class _Counter:
         self.context: tuple[str, str] | None = None
         self.owner: dict[str, tuple[str, str, str, bool]] = {}
         self.seen_lines: set[str] = set()
+        self.copies: dict[str, str] = {}
         self.all_cost_states: dict[Path, list[dict[str, Any]]] = {}
         self.session_ids: dict[Path, str] = {}
         self.forked_from: dict[Path, str] = {}
@@ -260,6 +273,10 @@ class _Counter:
                         usage_by_key[key] = (msg.get("model"), usage)
                     if self.context is not None:
                         self._own(key, data)
+                    elif "requestSessionId" in data and data["requestSessionId"] != data.get(
+                            "sessionId"):
+                        # One session read alone: a fork's copies of its parent's responses.
+                        self.copies[key] = data["requestSessionId"]
             elif kind == "user":
                 # Only lines that can hold a failed tool result are worth walking; a line copied
                 # into another file (a `--fork-session` copy) keeps its uuid and counts once.
@@ -306,6 +323,11 @@ class _Counter:
         )
         stats.skipped_lines = sum(self.skipped.values())
         stats.tool_calls = Counter(self.calls.values())
+        if self.copies:
+            stats.forked_from = next(iter(self.copies.values()))
+            stats.copied_responses = len(self.copies)
+            stats.copied_cost_usd = sum(
+                cost_usd(self.usage[k][0], self.usage[k][1], prices) for k in self.copies)
         if self.cost_states:
             stats.claude_code = ClaudeCodeTotal()
             by_session = {sid: path for path, sid in self.session_ids.items()
@@ -411,6 +433,11 @@ def stats_text(stats: TranscriptStats) -> str:
         why = stats.cost_difference()
         if why:
             lines.append(f"               they differ: {why}")
+    if stats.forked_from:
+        lines.append(
+            f"fork of        {stats.forked_from}: {stats.copied_responses:,} responses "
+            f"(${stats.copied_cost_usd:,.4f}) copied from it; total both with one `stats` call "
+            "to count them once")
     if stats.models:
         lines.append("models         " + ", ".join(f"{m} ({n})" for m, n in stats.models.most_common()))
     total_calls = sum(stats.tool_calls.values())
