@@ -34,14 +34,6 @@ from workbench.transcripts.model import (
 )
 
 KNOWN_TYPES = frozenset({"user", "assistant", "system", "summary", "workbench"})
-# Claude Code's own bookkeeping entries: known, read where they matter (`cost-state` by the
-# totals) and otherwise deliberately left out of the timeline; never "skipped".
-BOOKKEEPING_TYPES = frozenset({
-    "attachment", "api-request", "api-request-blob", "api-request-shape", "api-request-route",
-    "atis-latch", "last-prompt", "queue-operation", "tools-used", "mode", "fork-context-ref",
-    "cost-state", "file-history-snapshot", "progress", "custom-title", "ai-title", "agent-name",
-    "agent-setting", "pr-link", "permission-mode", "bridge-session",
-})
 AGENT_TOOLS = frozenset({"Agent", "Task"})
 INVALID_LINE = "<invalid json>"
 NOT_AN_ENTRY = "<not an entry>"
