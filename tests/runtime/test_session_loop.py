@@ -96,7 +96,7 @@ async def test_usage_counts_cache_reads_and_writes_and_costs_dollars(fake_api, m
     assert usage.usage.cache_read_input_tokens == 2000
     assert usage.usage.cache_creation_input_tokens == 500
     # claude-sonnet-5-5: $2 in, $10 out, $2.50 cache write, $0.20 cache read per million tokens.
-    expected = (1000 * 2 + 100 * 10 + 500 * 2.5 + 2000 * 0.2) / 1e6
+    expected = (1000 * 2 + 100 * 10 + 500 * 2.5 + 2000 * 0.1) / 1e6  # Sonnet 5.5 reads: $0.10/M
     assert abs(usage.cost_usd - expected) < 1e-9
     assert abs(events[-1].cost_usd - expected) < 1e-9
 

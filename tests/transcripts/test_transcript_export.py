@@ -21,7 +21,7 @@ def test_markdown_holds_every_message_and_every_call_with_its_full_input(rich_se
     assert '"command": "pytest -q"' in md
     assert "**Result (error):**" in md
     assert "*Conversation compacted (auto, 1,234 tokens before)*" in md
-    assert "**Skipped lines:** 4" in md and "**Cost:** $0.0052" in md
+    assert "**Skipped lines:** 1 (<invalid json> × 1)" in md and "**Cost:** $0.0052" in md
 
 
 def test_edit_diffs_are_fenced_diff_blocks_built_from_the_structured_patch(rich_session):

@@ -24,11 +24,11 @@ def test_the_json_object_has_exactly_the_issue_keys(rich_session):
     data = compute_stats(rich_session).to_dict()
     assert list(data) == [
         "input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens",
-        "cost_usd", "tool_calls", "errors", "skipped_lines",
+        "cost_usd", "tool_calls", "errors", "api_errors", "retries", "skipped_lines",
     ]
     assert data["tool_calls"] == {"Agent": 1, "Bash": 1, "Edit": 1, "Glob": 1, "Read": 2, "Task": 1}
     assert data["errors"] == 1
-    assert data["skipped_lines"] == 4
+    assert data["skipped_lines"] == 1  # the truncated last line; bookkeeping is not skipped
     # Sonnet 4.5: 174 x 3 + 134 x 15 + 600 x 3.75 + 1400 x 0.30 per million
     assert data["cost_usd"] == 0.005202
     json.dumps(data)
@@ -71,7 +71,7 @@ def test_an_empty_file_has_zero_totals(tmp_path):
     assert compute_stats(path).to_dict() == {
         "input_tokens": 0, "output_tokens": 0, "cache_creation_input_tokens": 0,
         "cache_read_input_tokens": 0, "cost_usd": 0.0, "tool_calls": {}, "errors": 0,
-        "skipped_lines": 0,
+        "api_errors": 0, "retries": 0, "skipped_lines": 0,
     }
 
 
@@ -79,7 +79,7 @@ def test_the_text_summary_names_cache_reads_and_writes_and_each_tool(rich_sessio
     text = stats_text(compute_stats(rich_session))
     assert "cache writes            600" in text
     assert "cache reads           1,400" in text
-    assert "Read" in text and "skipped lines             4" in text
+    assert "Read" in text and "skipped lines             1" in text
 
 
 _response = st.tuples(

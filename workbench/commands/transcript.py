@@ -3,7 +3,7 @@
     workbench transcript show FILE [--text]      (the viewer in a terminal; text when piped)
     workbench transcript browse
     workbench transcript export FILE --format markdown|html|json [-o OUT]
-    workbench transcript stats FILE --format text|json
+    workbench transcript stats FILE|FOLDER… [--project DIR] [--all] [--by session|day|model|agent]
     workbench transcript list [--project TEXT] [--format text|json]
 """
 
@@ -36,8 +36,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="cut tool results longer than N characters (default 4000)",
     )
 
-    stats = sub.add_parser("stats", help="token, cost, tool-call and error totals")
-    stats.add_argument("file", type=Path)
+    stats = sub.add_parser(
+        "stats", help="token, cost, tool-call and error totals of one session or of many")
+    stats.add_argument("files", type=Path, nargs="*", metavar="FILE|FOLDER",
+                       help="sessions or runs (.jsonl), or folders holding them")
+    stats.add_argument("--project", type=Path, metavar="DIR",
+                       help="every session Claude Code and workbench recorded in project DIR")
+    stats.add_argument("--all", action="store_true",
+                       help="every session Claude Code and workbench recorded")
+    stats.add_argument("--by", choices=["session", "day", "model", "agent"],
+                       help="one row per session, day, model or agent (main or a subagent's name)")
     stats.add_argument("--format", choices=["text", "json"], default="text")
 
     listing = sub.add_parser("list", help="list workbench runs and Claude Code sessions")
@@ -101,12 +109,53 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
+    from workbench.transcripts.reader import check_transcript
     from workbench.transcripts.stats import compute_stats, stats_text
 
-    stats = compute_stats(args.file, prices=_prices())
+    many = args.all or args.project is not None or args.by or len(args.files) != 1 or (
+        args.files[0].is_dir())
+    if not many:
+        check_transcript(args.files[0])
+        stats = compute_stats(args.files[0], prices=_prices())
+        if args.format == "json":
+            return _write(json.dumps(stats.to_dict(), indent=2) + "\n", None)
+        return _write(stats_text(stats) + "\n", None)
+    return _stats_of_many(args)
+
+
+def _stats_of_many(args: argparse.Namespace) -> int:
+    from workbench.transcripts import totals
+    from workbench.transcripts.reader import TranscriptError, check_transcript
+    from workbench.transcripts.stats import stats_text
+
+    for path in args.files:
+        if not path.is_dir():
+            check_transcript(path)
+        elif not totals.sessions_in([path]):
+            raise TranscriptError(f"{path}: is a folder with no transcript in it")
+    sessions = totals.sessions_in(args.files)
+    if args.project is not None:
+        if not args.project.is_dir():
+            raise TranscriptError(f"{args.project}: no such project folder")
+        sessions += totals.project_sessions(args.project)
+    if args.all:
+        sessions += totals.all_sessions()
+    seen: set[Path] = set()
+    sessions = [s for s in sessions if not (s.path in seen or seen.add(s.path))]
+    if not sessions:
+        print("workbench transcript: no sessions found", file=sys.stderr)
+        return 2
+    stats, rows = totals.compute_totals(sessions, by=args.by, prices=_prices())
     if args.format == "json":
-        return _write(json.dumps(stats.to_dict(), indent=2) + "\n", None)
-    return _write(stats_text(stats) + "\n", None)
+        data = {**stats.to_dict(), "sessions": stats.sessions, "responses": stats.responses}
+        if args.by:
+            data["by"] = args.by
+            data["rows"] = [r.to_dict() for r in rows]
+        return _write(json.dumps(data, indent=2) + "\n", None)
+    text = stats_text(stats)
+    if args.by:
+        text += "\n\n" + totals.rows_text(rows, args.by)
+    return _write(text + "\n", None)
 
 
 def _browse(args: argparse.Namespace) -> int:

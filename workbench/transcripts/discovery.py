@@ -17,11 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from workbench.paths import data_dir
+from workbench.plural import plural
 from workbench.transcripts.pricing import cost_usd
 from workbench.transcripts.reader import claude_roots, parse_line
 
 # 2: a session is credited to its top-level agent, never to a subagent it delegated to.
-CACHE_VERSION = 3
+# 3: a Claude Code engine run is marked (its engine record); a `--fork-session` copy names the
+# session it was forked from.
+CACHE_VERSION = 4
 TITLE_CHARS = 80
 
 
@@ -49,6 +52,10 @@ class RunSummary:
     size: int = 0
     # "claude-code" for a Claude Code session that workbench's Claude Code engine ran (its record).
     engine: str = ""
+    # A `--fork-session` copy: the session it was forked from, and the cost of the responses it
+    # copied from there (the parent's spend, to count once in any total over several sessions).
+    forked_from: str = ""
+    shared_cost_usd: float = 0.0
 
     @property
     def tokens(self) -> int:
@@ -79,6 +86,8 @@ class _Scan:
     started: str = ""
     ended: str = ""
     run_duration_ms: float | None = None
+    forked_from: str = ""
+    shared: set[str] = field(default_factory=set)
 
 
 def discover(
@@ -203,6 +212,10 @@ def summarise(path: Path, subagent_files: list[Path], *, source: str, project: s
         if record is not None:
             summary.engine = record.engine
             summary.agent = summary.agent or record.agent.name  # the agent workbench ran in it
+    summary.forked_from = scan.forked_from
+    for key in scan.shared:
+        model, usage = scan.usage[key]
+        summary.shared_cost_usd += cost_usd(model if isinstance(model, str) else None, usage)
     if scan.run_duration_ms is not None:
         summary.duration_s = scan.run_duration_ms / 1000
     else:
@@ -253,6 +266,11 @@ def _note(data: dict[str, Any], scan: _Scan, main: bool) -> None:
             old = scan.usage.get(key)
             if old is None or _count(usage.get("output_tokens")) >= _count(old[1].get("output_tokens")):
                 scan.usage[key] = (msg.get("model"), usage)
+            # A `--fork-session` copy keeps, on each response it copied, the session that made it.
+            origin = data.get("requestSessionId")
+            if main and isinstance(origin, str) and origin != data.get("sessionId"):
+                scan.forked_from = scan.forked_from or origin
+                scan.shared.add(key)
     elif kind == "user" and main and not scan.prompt and not data.get("isMeta"):
         content = msg.get("content")
         if isinstance(content, str):
@@ -337,9 +355,23 @@ def listing_text(runs: list[RunSummary]) -> str:
         lines.append(project)
         for r in rows:
             duration = f"{r.duration_s:,.0f}s" if r.duration_s is not None else "-"
+            title = r.title or r.session_id
+            if r.forked_from:
+                title = f"(fork of {r.forked_from}) {title}"
             lines.append(
-                f"  {r.started[:16].replace('T', ' '):16}  {r.title or r.session_id:<40.40}  "
+                f"  {r.started[:16].replace('T', ' '):16}  {title:<40.40}  "
                 f"{r.agent or '-':<12.12}  {r.model or '-':<26.26}  {duration:>7}  "
                 f"{r.tool_calls:>5} calls  {r.tokens:>12,} tok  ${r.cost_usd:>9,.4f}"
             )
+    total = listing_total(runs)
+    forks = sum(1 for r in runs if r.forked_from)
+    note = f" (the responses {plural(forks, 'fork')} copied counted once)" if forks else ""
+    lines.append(f"total of {plural(len(runs), 'transcript')}: ${total:,.4f}{note}")
     return "\n".join(lines)
+
+
+def listing_total(runs: list[RunSummary]) -> float:
+    """The cost of `runs` together: a fork's copied responses are its parent's spend, counted once
+    (when the parent is not among `runs`, the fork's copy stands in for it)."""
+    ids = {r.session_id for r in runs}
+    return sum(r.cost_usd - (r.shared_cost_usd if r.forked_from in ids else 0.0) for r in runs)

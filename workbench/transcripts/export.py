@@ -22,7 +22,7 @@ from workbench.transcripts.model import (
     Transcript,
     WorkbenchRecord,
 )
-from workbench.transcripts.stats import TranscriptStats
+from workbench.transcripts.stats import TranscriptStats, cost_words
 
 MAX_RESULT_CHARS = 4000
 EDIT_TOOLS = frozenset({"Edit", "MultiEdit", "Write", "NotebookEdit"})
@@ -47,6 +47,8 @@ def call_diff(call: ToolCall) -> str | None:
     new strings of the result or the input; None when the call edits nothing we can show."""
     if call.name not in EDIT_TOOLS:
         return None
+    if call.result is not None and call.result.is_error:
+        return None  # a failed edit changed nothing: its error is what to show
     detail = call.result.detail if call.result is not None else None
     detail = detail if isinstance(detail, dict) else {}
     path = str(detail.get("filePath") or call.input.get("file_path") or "file")
@@ -85,6 +87,7 @@ def to_markdown(
     out = [f"# {tx.title or tx.session_id or 'Transcript'}", ""]
     facts = [
         ("Session", tx.session_id),
+        ("Forked from", tx.forked_from),
         ("File", str(tx.path) if tx.path else None),
         ("Model", tx.model),
         ("Started", tx.entries[0].timestamp if tx.entries else None),
@@ -94,20 +97,29 @@ def to_markdown(
             ("Tokens", f"{stats.input_tokens:,} in, {stats.output_tokens:,} out, "
                        f"{stats.cache_creation_input_tokens:,} cache writes, "
                        f"{stats.cache_read_input_tokens:,} cache reads"),
-            ("Cost", f"${stats.cost_usd:,.4f}"),
+            ("Cost", cost_words(stats)),
+            ("The totals differ", stats.cost_difference()),
             ("Tool calls", f"{sum(stats.tool_calls.values()):,}"),
             ("Errors", f"{stats.errors:,}"),
         ]
-    if tx.skipped_lines:
-        facts.append(("Skipped lines", _skipped(tx)))
+    if skipped_count(tx, stats):
+        facts.append(("Skipped lines", _skipped(tx, stats)))
     out += [f"- **{k}:** {v}" for k, v in facts if v] + [""]
     out.append(_body(tx, max_result_chars))
     return "\n".join(out).rstrip() + "\n"
 
 
-def _skipped(tx: Transcript) -> str:
-    parts = ", ".join(f"{kind} × {n}" for kind, n in sorted(tx.skipped.items()))
-    return f"{tx.skipped_lines} ({parts})"
+def skipped_count(tx: Transcript, stats: TranscriptStats | None = None) -> int:
+    """Lines skipped (not JSON, or not an entry) in the session and its subagent files: the same
+    number `stats` counts, the viewer header and the exports show."""
+    if stats is not None:
+        return stats.skipped_lines
+    return sum(tx.all_skipped.values())
+
+
+def _skipped(tx: Transcript, stats: TranscriptStats | None) -> str:
+    parts = ", ".join(f"{kind} × {n}" for kind, n in sorted(tx.all_skipped.items()))
+    return f"{skipped_count(tx, stats)} ({parts})"
 
 
 def _body(tx: Transcript, limit: int) -> str:
@@ -135,6 +147,24 @@ def _unlinked(tx: Transcript) -> list[Subagent]:
     return [s for s in tx.subagents if s.parent_call_id not in tx.tool_calls]
 
 
+def handback_note(lines: int) -> str:
+    """What stands for an Agent call's result that repeats its subagent's final report."""
+    return f"hand-back: the subagent's final report ({lines:,} lines, shown in its run), folded"
+
+
+def notification_line(msg: Message) -> str:
+    """A `<task-notification>` in one line: which background task ended, how, and what it said."""
+    summary = msg.tag("summary") or f"task {msg.tag('task-id') or '?'}"
+    status = msg.tag("status")
+    result = msg.tag("result")
+    line = f"task notification: {summary}" + (f" ({status})" if status else "")
+    if result:
+        first = result.splitlines()[0].strip()
+        more = len(result.splitlines()) - 1
+        line += f" — {first}" + (f" (+{more} lines)" if more > 0 else "")
+    return line
+
+
 def _subagent(sub: Subagent, limit: int) -> str:
     heading = f"**Subagent {sub.agent_type or 'subagent'}** (`{sub.agent_id}`)"
     return _quote(heading + "\n\n" + _body(sub.transcript, limit))
@@ -145,10 +175,18 @@ def _message(msg: Message, tx: Transcript, limit: int) -> str:
     if msg.role == "user":
         if msg.kind == "tool_results":
             return _orphan_results(msg, tx, limit)
+        if msg.kind == "command":
+            return f"## Command{when}\n\n`{msg.command_line or '(command)'}`"
+        if msg.kind == "command_output":
+            return f"*Command output:*\n\n{fenced(cut(msg.command_output or '(no output)', limit))}"
+        if msg.kind == "notification":
+            return f"*{notification_line(msg)}*"
         label = {"prompt": "User", "meta": "User (injected)", "compact_summary": "Compaction summary"}
         text = msg.text or "*(no text)*"
         body = _quote(text) if msg.kind != "prompt" else text
         return f"## {label[msg.kind]}{when}\n\n{body}"
+    if msg.kind == "api_error":
+        return f"## API error{when}\n\n{_quote(msg.text or 'API error')}"
     head = f"## Assistant{f' ({msg.model})' if msg.model else ''}{when}"
     parts = [head]
     for block in msg.content:
@@ -157,6 +195,8 @@ def _message(msg: Message, tx: Transcript, limit: int) -> str:
             parts.append(str(block["text"]))
         elif kind == "thinking" and block.get("thinking"):
             parts.append(_quote("**Thinking:** " + str(block["thinking"])))
+        elif kind == "redacted_thinking":
+            parts.append(_quote("**Thinking (redacted):** encrypted by the API, not readable"))
         elif kind == "tool_use":
             call = tx.tool_calls.get(str(block.get("id")))
             if call is not None:
@@ -180,8 +220,13 @@ def _call(call: ToolCall, limit: int) -> str:
         parts.append(fenced(diff, "diff"))
     if call.finished is not None:
         parts.append(f"*{call.finished.status} in {call.finished.duration_ms:,.0f} ms*")
+    folded = call.handback_lines()
     if call.result is None:
         parts.append("*No result (interrupted, or the file is still being written).*")
+    elif call.denied and call.permission is None:
+        parts += ["**Denied:**", fenced(cut(call.result.text, limit))]
+    elif folded:
+        parts.append(f"**Result:** *{handback_note(folded)}*")
     else:
         label = "**Result (error):**" if call.result.is_error else "**Result:**"
         parts += [label, fenced(cut(call.result.text, limit))]
@@ -210,6 +255,8 @@ def _system(record: SystemRecord) -> str:
         return f"---\n\n*Conversation compacted ({meta.get('trigger', 'unknown')}{size})*\n\n---"
     if record.subtype == "summary":
         return ""
+    if record.is_retry:
+        return f"*API {record.retry_text()}*"
     if record.subtype == "turn_duration" and isinstance(data.get("durationMs"), (int, float)):
         return f"*Turn took {data['durationMs'] / 1000:.1f} s*"
     content = data.get("content")
@@ -307,9 +354,11 @@ def _tx_dict(tx: Transcript) -> dict[str, Any]:
         "path": str(tx.path) if tx.path else None,
         "format": tx.format,
         "session_id": tx.session_id,
+        "forked_from": tx.forked_from,
         "title": tx.title,
         "model": tx.model,
         "skipped": dict(tx.skipped),
+        "ignored": dict(sorted(tx.ignored.items())),
         "timeline": [_item_dict(item) for item in tx.timeline],
         "tool_calls": [_call_dict(call) for call in tx.tool_calls.values()],
         "unlinked_subagents": [_sub_dict(sub) for sub in _unlinked(tx)],

@@ -7,7 +7,7 @@ matches cost, not a mount of the whole file.
 What a filter keeps, as the viewer shows it:
 - a matching call whole, with its nested run (every event under it);
 - the Agent calls a match sits under, with only the matching part of their nested runs;
-- for the errors filter, the error notices (and the Agent calls they sit under);
+- for the errors filter, the error and retry notices (and the Agent calls they sit under);
 - the run's end, which closes what never finished.
 """
 
@@ -20,6 +20,7 @@ from workbench.transcripts.events import (
     Event,
     PermissionDecided,
     PermissionRequested,
+    RetryScheduled,
     RunEnded,
     RunStarted,
     ToolCallFinished,
@@ -92,7 +93,7 @@ def filter_events(events: list[Event], wanted: Filter) -> list[Event]:
         leading.update(ancestors(parents.get(call)))
     if kind == "errors":
         for event in events:
-            if isinstance(event, ErrorOccurred):
+            if isinstance(event, (ErrorOccurred, RetryScheduled)):
                 leading.update(ancestors(event.parent_call_id))
     leading -= whole
     shown = whole | leading
@@ -105,7 +106,8 @@ def filter_events(events: list[Event], wanted: Filter) -> list[Event]:
         elif isinstance(event, _CALL_EVENTS):
             if event.call_id in shown:
                 kept.append(event)
-        elif isinstance(event, ErrorOccurred):
+        elif isinstance(event, (ErrorOccurred, RetryScheduled)):
+            # API errors and retry notices are their own events: the errors filter lists them.
             if kind == "errors" and (lane is None or lane in shown):
                 kept.append(event)
         elif isinstance(event, (RunStarted, RunEnded)):

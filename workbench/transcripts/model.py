@@ -13,7 +13,10 @@ from typing import Any, Literal
 
 from workbench.transcripts.events import Event, PermissionDecided, ToolCallFinished
 
-MessageKind = Literal["prompt", "tool_results", "response", "meta", "compact_summary"]
+# notification: Claude Code's `<task-notification>` (a background agent ended), not typed text;
+# command / command_output: a slash command the person ran (`/compact`) and what it printed.
+MessageKind = Literal["prompt", "tool_results", "response", "meta", "compact_summary", "api_error",
+                      "notification", "command", "command_output"]
 
 
 @dataclass
@@ -69,6 +72,23 @@ class Message:
             b.get("text", "") for b in self.content if b.get("type") == "text" and b.get("text")
         )
 
+    def tag(self, name: str) -> str:
+        """The text inside `<name>…</name>` (a notification's or a command's field)."""
+        text = self.text
+        start = text.find(f"<{name}>")
+        end = text.find(f"</{name}>", start + 1)
+        return text[start + len(name) + 2 : end].strip() if start >= 0 and end > start else ""
+
+    @property
+    def command_line(self) -> str:
+        """A command turn as typed: `/compact args`."""
+        return " ".join(p for p in (self.tag("command-name"), self.tag("command-args")) if p)
+
+    @property
+    def command_output(self) -> str:
+        """What a command printed (its stdout, else its stderr)."""
+        return self.tag("local-command-stdout") or self.tag("local-command-stderr")
+
 
 @dataclass
 class SystemRecord:
@@ -81,6 +101,26 @@ class SystemRecord:
     def is_compaction(self) -> bool:
         """True for a compaction boundary: the context before it was summarised."""
         return self.subtype == "compact_boundary"
+
+    @property
+    def is_retry(self) -> bool:
+        """True for Claude Code's retry notice (`system/api_error`: a failed request retried)."""
+        return self.subtype == "api_error"
+
+    def retry_text(self) -> str:
+        """The retry notice in words: attempt, wait and the error's message."""
+        data = self.entry.data
+        error = data.get("error") if isinstance(data.get("error"), dict) else {}
+        message = (error.get("formatted") or error.get("message") or data.get("content")
+                   or "API error")
+        attempt, most = data.get("retryAttempt"), data.get("maxRetries")
+        wait = data.get("retryInMs")
+        parts = ["retry"]
+        if isinstance(attempt, int):
+            parts.append(f"{attempt}/{most}" if isinstance(most, int) else str(attempt))
+        if isinstance(wait, (int, float)):
+            parts.append(f"in {wait / 1000:.1f} s")
+        return " ".join(parts) + f": {message}"
 
 
 @dataclass
@@ -111,6 +151,8 @@ class ToolResult:
                 continue
             if block.get("type") == "text":
                 parts.append(str(block.get("text", "")))
+            elif block.get("type") == "tool_reference":
+                parts.append(f"[tool_reference: {block.get('tool_name') or '?'}]")
             else:
                 parts.append(f"[{block.get('type', 'block')}]")
         return "\n".join(parts)
@@ -136,6 +178,32 @@ class ToolCall:
         """True when the result came back as an error."""
         return self.result is not None and self.result.is_error
 
+    @property
+    def denied(self) -> bool:
+        """True when the call was refused permission (a workbench decision, or Claude Code's
+        rejection result), not run and failed."""
+        if self.permission is not None and self.permission.decision == "deny":
+            return True
+        if self.result is None or not self.result.is_error:
+            return False
+        text = self.result.text.lstrip()
+        return text.startswith(_DENIAL_STARTS) or (
+            text.startswith("Permission to use ") and "has been denied" in text[:400])
+
+    def handback_lines(self) -> int | None:
+        """For an Agent call whose result repeats its subagent's final report (Claude Code's
+        hand-back): the number of lines folded away; None otherwise."""
+        if self.subagent is None or self.result is None or self.result.is_error:
+            return None
+        final = next((m.text for m in reversed(self.subagent.transcript.messages)
+                      if m.role == "assistant" and m.kind == "response" and m.text), "")
+        first = final.strip().splitlines()[0].strip() if final.strip() else ""
+        text = self.result.text
+        if not first or first not in text:
+            return None
+        lines = len(text.splitlines())
+        return lines if lines > 3 else None
+
 
 @dataclass
 class Subagent:
@@ -152,6 +220,9 @@ class Subagent:
         """The agent's `name` (from the sidecar, else the spawning call's `subagent_type`)."""
         return self.meta.get("agentType")
 
+
+_DENIAL_STARTS = ("The user doesn't want to proceed with this tool use",
+                  "Permission denied by the user")
 
 TimelineItem = Message | SystemRecord | WorkbenchRecord
 
@@ -178,6 +249,10 @@ class Transcript:
     tool_calls: dict[str, ToolCall] = field(default_factory=dict)
     subagents: list[Subagent] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
+    # A `--fork-session` copy: the session it was forked from (its copied responses name it).
+    forked_from: str | None = None
+    # Entries of other types (Claude Code's bookkeeping, newer types), by type: read, not skipped.
+    ignored: Counter[str] = field(default_factory=Counter)
 
     @property
     def messages(self) -> list[Message]:
@@ -191,8 +266,16 @@ class Transcript:
 
     @property
     def skipped_lines(self) -> int:
-        """How many lines were skipped (unknown types, broken JSON)."""
+        """How many lines of this file were skipped (not JSON, or not an entry)."""
         return sum(self.skipped.values())
+
+    @property
+    def all_skipped(self) -> Counter[str]:
+        """Skipped lines of this file and every subagent file, by reason."""
+        total: Counter[str] = Counter()
+        for tx in self.all_transcripts():
+            total.update(tx.skipped)
+        return total
 
     @property
     def model(self) -> str | None:
@@ -204,7 +287,7 @@ class Transcript:
         """The timeline grouped by typed prompt."""
         turns: list[Turn] = []
         for item in self.timeline:
-            if isinstance(item, Message) and item.kind == "prompt":
+            if isinstance(item, Message) and item.kind in ("prompt", "command"):
                 turns.append(Turn(prompt=item))
             elif not turns:
                 turns.append(Turn(prompt=None))

@@ -43,8 +43,9 @@ _SONNET_4 = _p(3, 15, 3.75, 6, 0.3)
 # Keys are model-id prefixes; the longest matching prefix wins, so dated ids
 # (`claude-sonnet-4-5-20250929`) find their family's price.
 PRICES: dict[str, ModelPrice] = {
-    # Fable 5.2's cache prices are not published; the old ratios (x1.25, x2, x0.1) stand in.
-    "claude-fable-5-2": _p(8, 40, 10, 16, 0.8),
+    # Fable 5.2's and Sonnet 5.5's cache reads as Claude Code 2.1.337 bills them (its costUSD per
+    # model, measured per token class: tests/transcripts/fixtures/claude_code/prices.json).
+    "claude-fable-5-2": _p(8, 40, 10, 16, 0.2),
     "claude-fable-5-1": _FABLE_5_1,
     "claude-mythos-5-1": _FABLE_5_1,
     "claude-mythos-5-2": _FABLE_5_1,
@@ -58,7 +59,7 @@ PRICES: dict[str, ModelPrice] = {
     "claude-opus-4-5": _OPUS_5,
     "claude-opus-4-1": _p(15, 75, 18.75, 30, 1.5),
     "claude-opus-4": _p(15, 75, 18.75, 30, 1.5),
-    "claude-sonnet-5-5": _SONNET_5,
+    "claude-sonnet-5-5": _p(2, 10, 2.5, 4, 0.1),
     "claude-sonnet-5": _SONNET_5,
     "claude-sonnet-4-6": _SONNET_4,
     "claude-sonnet-4-5": _SONNET_4,

@@ -1,7 +1,8 @@
 """One lenient reader for workbench transcripts and Claude Code session files.
 
-Lines are read in file order. Unknown entry types and unparseable lines (a half-written last line,
-invalid JSON) are skipped and counted, never fatal; invalid UTF-8 is replaced, not rejected. Assistant
+Lines are read in file order. Lines that are not JSON (a half-written last line) or not an entry
+are skipped and counted, never fatal; Claude Code's bookkeeping entries are counted by type and left
+out of the timeline; invalid UTF-8 is replaced, not rejected. Assistant
 lines sharing a `message.id` are merged into one message; tool results are paired with their calls;
 `Agent`/`Task` calls are linked to their subagent's transcript, whether it lives in its own file
 (Claude Code: `<session>/subagents/agent-<id>.jsonl`, or the legacy `agent-<id>.jsonl` beside the
@@ -35,6 +36,17 @@ from workbench.transcripts.model import (
 KNOWN_TYPES = frozenset({"user", "assistant", "system", "summary", "workbench"})
 AGENT_TOOLS = frozenset({"Agent", "Task"})
 INVALID_LINE = "<invalid json>"
+NOT_AN_ENTRY = "<not an entry>"
+
+
+def skip_reason(data: Any) -> str | None:
+    """Why a parsed line is skipped (not JSON, or not an entry: no object with a `type`), or None
+    for an entry, of a known type or not."""
+    if data is None:
+        return INVALID_LINE
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        return NOT_AN_ENTRY
+    return None
 
 
 class TranscriptError(Exception):
@@ -189,12 +201,14 @@ def _build(path: Path, own_agent_id: str | None, max_bytes: int | None) -> Trans
                 break
             consumed += len(raw)
         data = parse_line(raw)
-        if not isinstance(data, dict):
-            skipped[INVALID_LINE] += 1
+        reason = skip_reason(data)
+        if reason is not None:
+            skipped[reason] += 1
             continue
         kind = data.get("type")
         if kind not in KNOWN_TYPES:
-            skipped[str(kind)] += 1
+            # Bookkeeping (and entry types newer than this reader): counted by type, not skipped.
+            root.transcript.ignored[kind] += 1
             continue
         builder = root
         agent_id = data.get("agentId")
@@ -230,6 +244,10 @@ def _link_subagents(main: Transcript, subs: list[Subagent]) -> None:
     calls: dict[str, ToolCall] = {}
     for tx in [main, *(s.transcript for s in subs)]:
         for call in tx.tool_calls.values():
+            # A `fork` subagent's file starts with a copy of the parent's Agent call under the
+            # same id: the first owner of a call id (the parent, read first) is the real one.
+            if call.id in calls:
+                continue
             owner[call.id] = tx
             calls[call.id] = call
             detail = call.result.detail if call.result is not None else None
@@ -308,11 +326,16 @@ class _Builder:
         message_id = msg.get("id") if isinstance(msg.get("id"), str) else None
         current = self._responses.get(message_id) if message_id else None
         if current is None:
-            current = Message("assistant", "response", [], [], id=message_id)
+            # Claude Code writes an API error it gave up on as a synthetic assistant message.
+            kind = "api_error" if entry.data.get("isApiErrorMessage") else "response"
+            current = Message("assistant", kind, [], [], id=message_id)
             self.transcript.timeline.append(current)
             if message_id:
                 self._responses[message_id] = current
         current.entries.append(entry)
+        origin = entry.data.get("requestSessionId")
+        if isinstance(origin, str) and origin != entry.data.get("sessionId"):
+            self.transcript.forked_from = self.transcript.forked_from or origin
         current.model = msg.get("model") or current.model
         current.stop_reason = msg.get("stop_reason") or current.stop_reason
         current.request_id = entry.data.get("requestId") or current.request_id
@@ -345,7 +368,7 @@ class _Builder:
         elif data.get("isMeta"):
             kind = "meta"
         else:
-            kind = "prompt"
+            kind = _typed_kind(blocks)
         self.transcript.timeline.append(Message("user", kind, blocks, [entry]))
         for block in results:
             call = self.transcript.tool_calls.get(block.get("tool_use_id"))
@@ -359,6 +382,19 @@ class _Builder:
                 data.get("toolUseResult") if len(results) == 1 else None,
                 entry,
             )
+
+
+def _typed_kind(blocks: list[dict[str, Any]]) -> str:
+    """What a user line that is not a tool result holds: Claude Code's own notifications and a
+    slash command's turn are told apart from text the person typed."""
+    first = next((str(b.get("text") or "") for b in blocks if b.get("type") == "text"), "").lstrip()
+    if first.startswith("<task-notification>"):
+        return "notification"
+    if first.startswith(("<command-name>", "<command-message>")):
+        return "command"
+    if first.startswith(("<local-command-stdout>", "<local-command-stderr>")):
+        return "command_output"
+    return "prompt"
 
 
 def _blocks(content: Any) -> list[dict[str, Any]]:

@@ -14,13 +14,21 @@ from collections.abc import Iterator
 
 from workbench.transcripts.events import (
     AssistantMessage,
+    ErrorOccurred,
     Event,
+    RetryScheduled,
     ToolCallFinished,
     ToolCallStarted,
     UserMessage,
     Warning,
 )
+from workbench.transcripts.export import handback_note, notification_line
 from workbench.transcripts.model import Message, SystemRecord, ToolCall, Transcript, WorkbenchRecord
+
+
+# The viewer shows a redacted thinking block as a thinking section that says what it is.
+REDACTED_BLOCK = {"type": "thinking",
+                  "thinking": "(redacted thinking: encrypted by the API, not readable)"}
 
 
 def transcript_events(
@@ -31,6 +39,8 @@ def transcript_events(
     for item in tx.timeline:
         if isinstance(item, Message):
             yield from _message_events(item, tx, where)
+        elif isinstance(item, SystemRecord) and item.is_retry:
+            yield _retry_event(item, where)
         elif isinstance(item, SystemRecord) and item.is_compaction:
             meta = item.entry.data.get("compactMetadata")
             pre = meta.get("preTokens") if isinstance(meta, dict) else None
@@ -50,18 +60,45 @@ def _belongs_to_call(record: WorkbenchRecord, tx: Transcript) -> bool:
     return call is not None and (record.event is call.permission or record.event is call.finished)
 
 
+def _retry_event(record: SystemRecord, where: dict) -> RetryScheduled:
+    data = record.entry.data
+    error = data.get("error") if isinstance(data.get("error"), dict) else {}
+    attempt, most, wait = data.get("retryAttempt"), data.get("maxRetries"), data.get("retryInMs")
+    return RetryScheduled(
+        attempt=attempt if isinstance(attempt, int) else 0,
+        max_attempts=most if isinstance(most, int) else 0,
+        delay_s=wait / 1000 if isinstance(wait, (int, float)) else 0.0,
+        reason=str(error.get("formatted") or error.get("message") or "API error"),
+        **where,
+    )
+
+
 def _message_events(msg: Message, tx: Transcript, where: dict) -> Iterator[Event]:
+    if msg.kind == "api_error":
+        # Not a reply: the error Claude Code gave up on, as its own kind of event.
+        yield ErrorOccurred(message=msg.text or "API error", error_type="api_error", **where)
+        return
     if msg.role == "user":
-        # Typed prompts only: tool results travel with their calls; injected text stays hidden.
+        # Typed prompts and commands only: tool results travel with their calls; injected text
+        # stays hidden; Claude Code's task notifications are notices, not the person's words.
         if msg.kind == "prompt":
             yield UserMessage(message={"role": "user", "content": msg.content}, **where)
+        elif msg.kind == "command":
+            yield UserMessage(message={"role": "user", "content": msg.command_line or "(command)"},
+                              **where)
+        elif msg.kind == "command_output" and msg.command_output:
+            yield Warning(message=f"Command output: {msg.command_output}", **where)
+        elif msg.kind == "notification":
+            yield Warning(message=notification_line(msg)[:1].upper() + notification_line(msg)[1:],
+                          **where)
         return
     yield AssistantMessage(
         message={
             "id": msg.id,
             "role": "assistant",
             "model": msg.model,
-            "content": msg.content,
+            "content": [REDACTED_BLOCK if b.get("type") == "redacted_thinking" else b
+                        for b in msg.content],
             "stop_reason": msg.stop_reason,
             "usage": msg.usage,
         },
@@ -87,8 +124,8 @@ def _call_events(call: ToolCall, where: dict) -> Iterator[Event]:
         if call.finished is not None:
             yield dataclasses.replace(call.finished, **where)
         return
-    denied = call.permission is not None and call.permission.decision == "deny"
-    status = "denied" if denied else "failed" if call.result.is_error else "done"
+    status = "denied" if call.denied else "failed" if call.result.is_error else "done"
+    folded = call.handback_lines()
     detail = call.result.detail if isinstance(call.result.detail, dict) else {}
     if not detail and call.finished is not None:
         detail = call.finished.detail
@@ -96,7 +133,8 @@ def _call_events(call: ToolCall, where: dict) -> Iterator[Event]:
         call_id=call.id,
         name=call.name,
         status=status,
-        content=call.result.text,
+        # A hand-back that repeats the subagent's final report (shown in its run) is folded.
+        content=handback_note(folded).capitalize() if folded else call.result.text,
         is_error=call.result.is_error,
         duration_ms=call.finished.duration_ms if call.finished is not None else 0.0,
         detail=detail,

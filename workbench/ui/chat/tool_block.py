@@ -53,6 +53,7 @@ _STATUS_WORD: dict[str, tuple[str, str]] = {
 
 # The statuses DEFAULT_CSS gives a look of their own (`ToolCallBlock.-failed`, `.-denied`).
 _STYLED_STATUSES = frozenset({"failed", "denied"})
+_NO_CHANGE = frozenset({"failed", "denied"})
 
 PREVIEW_LINES = 5
 DIFF_PREVIEW_LINES = 12
@@ -129,6 +130,7 @@ class ToolCallBlock(Vertical, can_focus=True):
         yield self._header
         if self.has_diff:
             self._diff = SettledStatic(self._diff_content(), classes="tool-diff")
+            self._diff.display = self.status not in _NO_CHANGE
             yield self._diff
         if self.nested is not None:
             with self.nested:
@@ -214,7 +216,7 @@ class ToolCallBlock(Vertical, can_focus=True):
         if argument:
             parts += [" ", argument]
         extras = secondary_arguments(self.tool_name, self.tool_input)
-        if self.has_diff:
+        if self.has_diff and self.status not in _NO_CHANGE:
             added, removed = diff_stats(edit_hunks(self.tool_name, self.tool_input, self.detail))
             extras = " · ".join(filter(None, [extras, f"+{added} -{removed}"]))
         if extras:
@@ -244,6 +246,7 @@ class ToolCallBlock(Vertical, can_focus=True):
         self._header.update(self.header_content())
         if self._diff is not None:
             self._diff.update(self._diff_content())
+            self._diff.display = self.status not in _NO_CHANGE
         if self._prompt is not None:
             self._prompt.update(self._prompt_content())
         body = self._body_content()
@@ -251,7 +254,9 @@ class ToolCallBlock(Vertical, can_focus=True):
         self._body.update(body)
 
     def _diff_content(self):
-        hunks = edit_hunks(self.tool_name, self.tool_input, self.detail)
+        # A failed or denied edit changed nothing: no diff, its error (the body) says why.
+        hunks = [] if self.status in _NO_CHANGE else edit_hunks(
+            self.tool_name, self.tool_input, self.detail)
         path = str(self.tool_input.get("file_path") or "") or None
         limit = None if self.expanded else DIFF_PREVIEW_LINES
         return render_diff(hunks, path, max_lines=limit)

@@ -28,10 +28,11 @@ from workbench.transcripts.events import (
     ToolCallFinished,
     TurnEnded,
 )
+from workbench.transcripts.export import skipped_count
 from workbench.transcripts.filtering import filter_events
 from workbench.transcripts.model import ToolCall, Transcript
 from workbench.transcripts.origin import RunOrigin, run_origin
-from workbench.transcripts.stats import TranscriptStats
+from workbench.transcripts.stats import TranscriptStats, cost_words
 from workbench.ui.chat import collector
 from workbench.ui.chat.conversation import ConversationView
 from workbench.ui.chat.tool_block import ToolCallBlock
@@ -517,19 +518,27 @@ def _parked(widget: Widget) -> bool:
 def header_content(tx: Transcript, stats: TranscriptStats | None) -> Content:
     """Title, then model, tokens (cache apart), cost, calls, errors and skipped lines."""
     parts: list = [(tx.title or tx.session_id or str(tx.path), "bold")]
+    if tx.forked_from:
+        parts.append((f"  ⑂ fork of {tx.forked_from}", "$text-muted"))
     facts = [tx.model or ""]
     if stats is not None:
         facts += [
             f"{stats.input_tokens:,} in · {stats.output_tokens:,} out · "
             f"{stats.cache_creation_input_tokens:,} cache write · "
             f"{stats.cache_read_input_tokens:,} cache read",
-            f"${stats.cost_usd:,.4f}",
+            cost_words(stats),
             plural(sum(stats.tool_calls.values()), "call"),
         ]
         if stats.errors:
             facts.append(plural(stats.errors, "error"))
-    if tx.skipped_lines:
-        facts.append(f"{plural(tx.skipped_lines, 'unknown entry', 'unknown entries')} skipped")
+        if stats.retries:
+            facts.append(plural(stats.retries, "retry", "retries"))
+    skipped = skipped_count(tx, stats)
+    if skipped:
+        facts.append(f"{plural(skipped, 'line')} skipped (not JSON or not an entry)")
     parts += ["\n", (" · ".join(f for f in facts if f), "$text-muted")]
+    why = stats.cost_difference() if stats is not None else None
+    if why:
+        parts += ["\n", (f"The totals differ: {why}", "$text-warning")]
     return Content.assemble(*parts)
 

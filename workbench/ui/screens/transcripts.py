@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from rich.cells import cell_len
 from textual import work
 from textual.message import Message
 from textual.screen import Screen
@@ -146,12 +147,23 @@ class TranscriptBrowser(Screen):
         table = self.query_one(DataTable)
         table.clear()
         rows = self.visible_runs()
+        self._size_columns(table)
         for run in rows:
             table.add_row(*_row(run), key=run.path)
         status = f"{len(rows)} of {len(self.runs)} transcripts"
         if searched:
             status += f" containing {searched!r}"
         self.query_one("#browser-status", Static).update(status if self.loaded else "Looking …")
+
+    def _size_columns(self, table: DataTable) -> None:
+        """Give every column the width of its widest cell over all runs, up front. Left to the
+        table, widths are measured on an idle pass after the rows are in, and a paint before that
+        pass drew every column at its label's width (about 5 cells) until the filter changed."""
+        cells = [_row(run) for run in self.runs]
+        for i, column in enumerate(table.ordered_columns):
+            column.auto_width = False
+            column.width = max([cell_len(COLUMNS[i]), *(cell_len(row[i]) for row in cells)])
+        table.refresh(layout=True)
 
     # -- opening --------------------------------------------------------------------------------
 
@@ -195,15 +207,30 @@ def _row(run: RunSummary) -> tuple[str, ...]:
     return (
         run.started[:16].replace("T", " "),
         _short(run.project, 24),
-        _short(run.title or run.session_id, 40),
+        _title(run, 40),
         # ⚙ marks a run of workbench's Claude Code engine (a Claude Code session with its record).
         _short(("⚙ " if run.engine == "claude-code" else "") + (run.agent or "-"), 14),
         _short(re.sub(r"-\d{8}$", "", run.model.removeprefix("claude-")) or "-", 18),
         duration,
         str(run.tool_calls),
         f"{run.tokens:,}",
-        f"${run.cost_usd:,.2f}",
+        cost_text(run.cost_usd),
     )
+
+
+def cost_text(cost: float) -> str:
+    """Dollars: four decimals below $1 (a cheap run is not "$0.00"), two from $1."""
+    return f"${cost:,.4f}" if cost < 1 else f"${cost:,.2f}"
+
+
+def _title(run: RunSummary, width: int) -> str:
+    """The row's title; a `--fork-session` copy is marked as one and names its parent."""
+    title = run.title or run.session_id
+    if not run.forked_from:
+        return _short(title, width)
+    mark = f"⑂ fork of {run.forked_from[:8]}: "
+    rest = width - len(mark)
+    return mark + (title if len(title) <= rest else title[: rest - 1] + "…")
 
 
 def _short(text: str, width: int) -> str:
