@@ -36,6 +36,12 @@ async def test_a_batch_renders_what_events_one_by_one_render(harness):
                     await view.add_event(event)
             else:
                 await view.add_events(full_run())
+            # Mounts finish over a few refreshes (more of them on a loaded machine).
+            for _ in range(50):
+                await pilot.pause()
+                if all(block.status in ("done", "failed", "denied")
+                       for block in view.blocks.values()):
+                    break
             await pilot.pause()
             # Every call got its finishing update, nested ones included, whatever the batching.
             assert all(block.status in ("done", "failed", "denied") for block in view.blocks.values())
