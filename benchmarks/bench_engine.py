@@ -1,7 +1,7 @@
 """Engine overhead: a 50-step tool loop through `Session` against the bare SDK streaming the same responses.
 
 Both sides talk to the same local scripted server (tests/fake_api.py, real SSE over HTTP) and get
-the same 51 responses: 50 with a few text deltas and one TodoWrite call (a trivial tool, so tool work
+the same 51 responses: 50 with a few text deltas and one ToolSearch call (a trivial tool, so tool work
 does not hide the loop's own cost), then a final text. The baseline is the recommended bare loop:
 `messages.stream`, iterate the events, `get_final_message`, append the turn and a tool result. The
 session adds events, validation, the permission check, the tool call, usage and cost, and the
@@ -38,15 +38,15 @@ PARALLEL_ROUNDS = 3
 FRAME_DELAY_S = 0.04
 LEAD = "---\nname: lead\ndescription: Delegates checks.\ntools: Agent\n---\nYou delegate each check.\n"
 CHECKER = "---\nname: checker\ndescription: Checks one part.\ntools: Read\n---\nYou check one part.\n"
-AGENT = "---\nname: bench\ndescription: Benchmark agent.\ntools: TodoWrite\n---\nYou keep a todo list.\n"
-TODOS = {"todos": [{"content": "step", "status": "in_progress", "activeForm": "Stepping"}]}
+AGENT = "---\nname: bench\ndescription: Benchmark agent.\ntools: ToolSearch\n---\nYou look for tools.\n"
+SEARCH = {"query": "select:Nothing"}
 
 
 def script() -> list[Reply]:
     """The 51 responses of one run."""
     replies = [
         Reply.sse([start(f"m{i}"), *text(0, "Working", " on", " step", f" {i}", "."),
-                   *tool_input(1, f"t{i}", "TodoWrite", TODOS), *end("tool_use")])
+                   *tool_input(1, f"t{i}", "ToolSearch", SEARCH), *end("tool_use")])
         for i in range(STEPS)
     ]
     return [*replies, text_reply("final", "All", " done.")]
@@ -56,7 +56,7 @@ async def bare_sdk(url: str, system: str, tools: list[dict], workspace: Path) ->
     """The baseline: the bare streaming loop calling the same tool directly (same request bodies)."""
     import anthropic
 
-    tool = REGISTRY["TodoWrite"]
+    tool = REGISTRY["ToolSearch"]
     ctx = ToolContext(cwd=workspace, roots=(workspace,))
 
     client = anthropic.AsyncAnthropic(api_key="bench", base_url=url, max_retries=0)

@@ -30,7 +30,8 @@ from workbench.runtime.models import resolve_model
 from workbench.runtime.permissions import PermissionPolicy, normalise_mode
 from workbench.runtime.provider import Provider, ProviderError, StreamResult
 from workbench.runtime.system_prompt import build_system_prompt
-from workbench.runtime.toolset import ToolSet, resolve_toolset
+from workbench.runtime.tools.subagent_tools import find_skills, skills_listing, web_search_result
+from workbench.runtime.toolset import DEFERRED_PLACEHOLDER, ToolSet, resolve_toolset
 from workbench.runtime.tools.agent import find_agent
 from workbench.runtime.tools.base import Tool, ToolContext, ToolResult
 from workbench.settings import Settings, load_settings
@@ -62,6 +63,9 @@ MAX_AGENT_DEPTH = 3
 # How many concurrency-safe calls of one response run at once (Claude Code's default is 10).
 MAX_PARALLEL_TOOLS = 10
 EPHEMERAL = {"type": "ephemeral"}
+# The Messages API's server-side web search tool, which WebSearch calls.
+WEB_SEARCH_TOOL_TYPE = "web_search_20250305"
+WEB_SEARCH_MAX_TOKENS = 4_096
 _BINDING_MODES = frozenset({"bypassPermissions", "plan"})
 # Variables a Bash call must not see: the run's own API credentials.
 _SECRET_PREFIXES = ("ANTHROPIC_",)
@@ -169,11 +173,14 @@ class Session:
         self.max_parallel_tools = MAX_PARALLEL_TOOLS
         # One permission question at a time across this session and its nested runs.
         self._ask_lock = asyncio.Lock()
-        self.toolset: ToolSet = resolve_toolset(self.document, depth=0, max_depth=MAX_AGENT_DEPTH)
-        self._tool_defs = _tool_definitions(self.toolset.tools)
+        self._loaded: list[str] = []  # deferred tools loaded through ToolSearch, in load order
+        self.toolset: ToolSet = resolve_toolset(self.document, depth=0, max_depth=MAX_AGENT_DEPTH,
+                                                permission_mode=self.policy.mode)
+        self._tool_defs = _tool_definitions(self.toolset, self._loaded)
         self.context = ToolContext(
             cwd=self.cwd, roots=(self.cwd, *self.add_dirs), env=_tool_environment(os.environ),
-            run_agent=self._run_agent,
+            run_agent=self._run_agent, web_search=self._web_search, load_tools=self._load_tools,
+            deferred_tools={name: tool.description for name, tool in self.toolset.deferred.items()},
         )
 
     def set_permission_mode(self, requested: str | None) -> None:
@@ -210,10 +217,23 @@ class Session:
     def system_prompt(self) -> str:
         """The system prompt as sent (built once per session, so the cache prefix stays stable)."""
         if self._system_prompt is None:
-            self._system_prompt = build_system_prompt(
+            self._system_prompt = "\n\n".join(p for p in (build_system_prompt(
                 self.document.body, self.cwd, model=self.model, include_claude_md=self.include_claude_md
-            )
+            ), self._tool_listings()) if p)
         return self._system_prompt
+
+    def _tool_listings(self) -> str:
+        """What the model must know to use Skill and ToolSearch: the skills it may load and the
+        tools whose definitions it can load."""
+        parts = []
+        if "Skill" in self.toolset.tools:
+            listing = skills_listing(find_skills(self.cwd))
+            if listing:
+                parts.append("Skills you can load with the Skill tool:\n" + listing)
+        if self.toolset.deferred:
+            parts.append("Deferred tools (load a definition with ToolSearch before calling the tool):\n"
+                         + "\n".join(self.toolset.deferred))
+        return "\n\n".join(parts)
 
     async def send(self, text: str) -> AsyncIterator[Event]:
         """Send a user message and stream the run's events until it ends (`RunEnded` is last)."""
@@ -288,6 +308,14 @@ class Session:
         for message in [*self._notices, *self.toolset.warnings]:
             self._emit(Warning(message=message, **self._event_kw()))
         try:
+            if self.toolset.refusal:
+                # As Claude Code: an agent none of whose tools resolve is not started; no request.
+                summary.status, summary.error = "error", f"agent not started: {self.toolset.refusal}"
+                self._emit(ErrorOccurred(message=summary.error, error_type="invalid_agent",
+                                         hint="fix the tools field (workbench lint names the entries)",
+                                         **self._event_kw()))
+                self._finish(summary, started)
+                return summary
             await self._loop(text, summary)
         except asyncio.CancelledError:
             summary.status, summary.error = "cancelled", "cancelled by the user"
@@ -440,8 +468,47 @@ class Session:
             self.history.append(message)
             self._emit(UserMessage(message=message, **self._event_kw()))
 
+    def _offered_tool(self, name: str) -> Tool | None:
+        """The tool `name` if the model may call it now (offered, or deferred and loaded)."""
+        if name in self.toolset.tools:
+            return self.toolset.tools[name]
+        return self.toolset.deferred.get(name) if name in self._loaded else None
+
+    def _unavailable_reason(self, name: str) -> str:
+        if name in self.toolset.deferred:
+            return (f"Error: {name} is deferred: load its definition first with ToolSearch "
+                    f"(query \"select:{name}\")")
+        if name in ("Glob", "Grep") and "Bash" in self.toolset.tools:
+            return f"Error: No such tool available: {name}. Search with find or grep through Bash instead."
+        return f"Error: No such tool available: {name}"
+
+    def _load_tools(self, names: list[str]) -> None:
+        """ToolSearch loaded these deferred tools: their definitions go with every later request."""
+        added = [n for n in names if n in self.toolset.deferred and n not in self._loaded]
+        if added:
+            self._loaded += added
+            self._tool_defs = _tool_definitions(self.toolset, self._loaded)
+
+    async def _web_search(self, tool_input: dict) -> ToolResult:
+        """WebSearch as Claude Code runs it: one Messages API call whose only tool is the API's
+        server-side web search; what it found is the tool result."""
+        search: dict[str, Any] = {"type": WEB_SEARCH_TOOL_TYPE, "name": "web_search", "max_uses": 8}
+        for key in ("allowed_domains", "blocked_domains"):
+            if tool_input.get(key):
+                search[key] = list(tool_input[key])
+        query = str(tool_input["query"])
+        request = {
+            "model": self.model, "max_tokens": WEB_SEARCH_MAX_TOKENS, "tools": [search],
+            "messages": [{"role": "user", "content": f"Perform a web search for the query: {query}"}],
+        }
+        try:
+            message = await self.provider.create(request)
+        except ProviderError as exc:
+            return _error(f"Web search failed: {exc}")
+        return web_search_result(query, message)
+
     def _concurrency_safe(self, call: dict[str, Any]) -> bool:
-        tool = self.toolset.tools.get(call.get("name", ""))
+        tool = self._offered_tool(call.get("name", ""))
         return bool(getattr(tool, "concurrency_safe", False)) and isinstance(call.get("input"), dict)
 
     def _begin_call(self, call: dict[str, Any], summary: RunSummary) -> _Call:
@@ -451,9 +518,9 @@ class Session:
         self._emit(ToolCallStarted(call_id=call_id, name=name,
                                    input=tool_input if isinstance(tool_input, dict) else {"_raw": tool_input},
                                    **self._event_kw()))
-        state = _Call(call_id, name, tool_input, self.toolset.tools.get(name), time.monotonic())
+        state = _Call(call_id, name, tool_input, self._offered_tool(name), time.monotonic())
         if state.tool is None:
-            self._answer(state, _error(f"<tool_use_error>Error: No such tool available: {name}</tool_use_error>"),
+            self._answer(state, _error(f"<tool_use_error>{self._unavailable_reason(name)}</tool_use_error>"),
                          summary)
         elif not isinstance(tool_input, dict):
             self._answer(state, _error(f"<tool_use_error>InputValidationError: {name} input must be an "
@@ -609,6 +676,9 @@ class Session:
         if found is None:
             return _error(f"Agent type '{subagent_type}' not found.")
         text, path = found
+        refusal = resolve_toolset(AgentDocument.parse(text, path)).refusal
+        if refusal:  # Claude Code answers the Agent call with the reason and sends no request
+            return _error(f"Agent type '{subagent_type}' cannot be started: {refusal}.")
         child = Session(
             text, path=path, model=self.model, cwd=self.cwd, add_dirs=self.add_dirs,
             permission_mode=None, allow_rules=[str(r) for r in self.policy.rules],
@@ -650,16 +720,29 @@ class Session:
             self.policy.mode = parent.policy.mode
         if model_override:
             self.model = resolve_model(model_override, default=parent.model, settings_models=self.settings.models)
-        self.toolset = resolve_toolset(self.document, depth=self.depth, max_depth=MAX_AGENT_DEPTH)
-        self._tool_defs = _tool_definitions(self.toolset.tools)
+        self.toolset = resolve_toolset(self.document, depth=self.depth, max_depth=MAX_AGENT_DEPTH,
+                                       permission_mode=self.policy.mode)
+        self._tool_defs = _tool_definitions(self.toolset, self._loaded)
+        self.context.deferred_tools = {name: tool.description for name, tool in self.toolset.deferred.items()}
 
 
-def _tool_definitions(tools: Mapping[str, Tool]) -> list[dict[str, Any]]:
-    """The API tool list, byte-stable, with one cache breakpoint on the last tool."""
-    defs = [{"name": t.name, "description": t.description, "input_schema": t.input_schema} for t in tools.values()]
-    if defs:
-        defs[-1] = {**defs[-1], "cache_control": EPHEMERAL}
+def _tool_definitions(toolset: ToolSet, loaded: list[str]) -> list[dict[str, Any]]:
+    """The API tool list as Claude Code sends it: the offered tools in order, an empty
+    `defer_loading` placeholder right after ToolSearch while tools are deferred, then the deferred
+    tools loaded so far (with `defer_loading`, so ToolSearch's `tool_reference` blocks name them).
+    No cache breakpoint on a tool (Claude Code puts none there)."""
+    defs: list[dict[str, Any]] = []
+    for tool in toolset.tools.values():
+        defs.append(_definition(tool))
+        if tool.name == "ToolSearch" and toolset.deferred:
+            defs.append({"name": DEFERRED_PLACEHOLDER, "description": "Stands for the deferred tools.",
+                         "input_schema": {"type": "object", "properties": {}}, "defer_loading": True})
+    defs += [{**_definition(toolset.deferred[name]), "defer_loading": True} for name in loaded]
     return defs
+
+
+def _definition(tool: Tool) -> dict[str, Any]:
+    return {"name": tool.name, "description": tool.description, "input_schema": tool.input_schema}
 
 
 def _with_cache_breakpoint(history: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -48,6 +48,11 @@ class ToolContext:
     # The id of the call being run: each call gets its own copy of the context (sharing the
     # state above), so calls running at once each see their own.
     call_id: str = ""
+    # WebSearch: the tool input -> the result of a Messages API call with server-side web search.
+    web_search: Callable[[dict], Awaitable[ToolResult]] | None = None
+    # ToolSearch: the deferred tools (name -> description) and how to load some of them.
+    deferred_tools: dict[str, str] = field(default_factory=dict)
+    load_tools: Callable[[list[str]], None] | None = None
     # Background shells (Bash run_in_background), shared by the run's calls.
     shells: BackgroundShells = field(default_factory=lambda: _background().BackgroundShells())
 
