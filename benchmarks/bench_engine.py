@@ -52,7 +52,7 @@ def script() -> list[Reply]:
     return [*replies, text_reply("final", "All", " done.")]
 
 
-async def bare_sdk(url: str, system: str, tools: list[dict], workspace: Path) -> None:
+async def bare_sdk(url: str, system: str, tools: list[dict], sampling: dict, workspace: Path) -> None:
     """The baseline: the bare streaming loop calling the same tool directly (same request bodies)."""
     import anthropic
 
@@ -63,7 +63,7 @@ async def bare_sdk(url: str, system: str, tools: list[dict], workspace: Path) ->
     history: list[dict] = [{"role": "user", "content": [{"type": "text", "text": "go"}]}]
     while True:
         async with client.messages.stream(
-            model="claude-sonnet-5-5", max_tokens=16_000, tools=tools, messages=_cached(history),
+            **sampling, tools=tools, messages=_cached(history),
             system=[{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}],
         ) as stream:
             async for _event in stream:
@@ -139,9 +139,13 @@ def run() -> list[str]:
         workspace = Path(tmp)
         probe = Session(AGENT, cwd=workspace, settings=Settings(), include_claude_md=False, record=False)
         system, tools = probe.system_prompt, probe._tool_defs
+        # The same sampling settings as the session sends (model, max_tokens, thinking, effort).
+        sampling = {"model": probe.model, "max_tokens": probe.max_tokens,
+                    "thinking": {"type": "adaptive", "display": "summarized"},
+                    "output_config": {"effort": probe.effort}}
         for round_no in range(ROUNDS + 1):
             with FakeMessagesAPI(script()) as fake:
-                t_base = _timed(lambda: asyncio.run(bare_sdk(fake.url, system, tools, workspace)))
+                t_base = _timed(lambda: asyncio.run(bare_sdk(fake.url, system, tools, sampling, workspace)))
                 base_last = fake.bodies()[-1]
             with FakeMessagesAPI(script()) as fake:
                 transcript = workspace / f"t{round_no}.jsonl"

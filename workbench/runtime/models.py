@@ -18,7 +18,42 @@ DEFAULT_ALIASES: dict[str, str] = {
     "fable": "claude-fable-5-2",
 }
 
-FALLBACK_MODEL = "sonnet"
+# Claude Code's main model in a default API-key session: what `inherit` or no `model` comes to.
+FALLBACK_MODEL = "opus"
+
+EFFORT_LEVELS = ("low", "medium", "high", "xhigh", "max")
+# Output limits Claude Code 2.1.332 sends per model (claude-code-runs.md §2), longest prefix wins.
+_MAX_TOKENS = {
+    "claude-opus-4-8": 64_000,
+    "claude-sonnet-4-6": 32_000,
+    "claude-fable-5-2": 128_000,
+}
+_FAMILY_5_5_MAX_TOKENS = 128_000
+_OTHER_MAX_TOKENS = 32_000
+# Models on which Claude Code's default effort is high (medium on the 5.5 family and the rest).
+_HIGH_EFFORT_MODELS = ("claude-opus-4-8", "claude-sonnet-4-6")
+
+
+def max_tokens_for(model: str) -> int:
+    """The `max_tokens` Claude Code sends for `model` (a full id)."""
+    for prefix in sorted(_MAX_TOKENS, key=len, reverse=True):
+        if model.startswith(prefix):
+            return _MAX_TOKENS[prefix]
+    if "-5-5" in model:
+        return _FAMILY_5_5_MAX_TOKENS
+    return _OTHER_MAX_TOKENS
+
+
+def default_effort(model: str) -> str:
+    """The effort Claude Code sends when neither the agent nor the Agent call names one."""
+    return "high" if model.startswith(_HIGH_EFFORT_MODELS) else "medium"
+
+
+def resolve_effort(requested: object, model: str) -> str:
+    """An agent's `effort:` (one of EFFORT_LEVELS), else the model's default."""
+    if isinstance(requested, str) and requested.strip().lower() in EFFORT_LEVELS:
+        return requested.strip().lower()
+    return default_effort(model)
 
 
 def alias_table(

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from workbench.agents.document import AgentDocument
 from workbench.paths import data_dir
-from workbench.runtime.models import resolve_model
+from workbench.runtime.models import max_tokens_for, resolve_effort, resolve_model
 from workbench.runtime.permissions import PermissionPolicy, normalise_mode
 from workbench.runtime.provider import Provider, ProviderError, StreamResult
 from workbench.runtime.system_prompt import build_system_prompt
@@ -55,7 +55,6 @@ from workbench.transcripts.events import (
 from workbench.transcripts.pricing import cost_usd
 from workbench.transcripts.writer import TranscriptWriter
 
-DEFAULT_MAX_TOKENS = 16_000
 # A safety net for agents without maxTurns: a runaway loop still ends.
 DEFAULT_MAX_TURNS = 200
 # Nesting depth below the main run, as Claude Code limits it; the Agent tool is withheld at the limit.
@@ -63,6 +62,9 @@ MAX_AGENT_DEPTH = 3
 # How many concurrency-safe calls of one response run at once (Claude Code's default is 10).
 MAX_PARALLEL_TOOLS = 10
 EPHEMERAL = {"type": "ephemeral"}
+# Thinking blocks come back summarised (the SDK's documented value; Claude Code sends "updates",
+# a beta value behind its own beta header), so they stream into the chat pane.
+THINKING_DISPLAY = "summarized"
 # The Messages API's server-side web search tool, which WebSearch calls.
 WEB_SEARCH_TOOL_TYPE = "web_search_20250305"
 WEB_SEARCH_MAX_TOKENS = 4_096
@@ -131,12 +133,13 @@ class Session:
         catalog: Any = None,
         settings: Settings | None = None,
         provider: Provider | None = None,
-        max_tokens: int = DEFAULT_MAX_TOKENS,
+        max_tokens: int | None = None,
         record: bool = True,
     ) -> None:
         """`model` is the app's model, used when the agent says `inherit` or nothing. `catalog`
         (a `Catalog`, or a mapping of agent name to file path) is where the Agent tool finds agents.
-        `record=False` writes no transcript; `transcript_path=None` means the default location."""
+        `record=False` writes no transcript; `transcript_path=None` means the default location.
+        `max_tokens` None means Claude Code's limit for the model."""
         self.settings = settings if settings is not None else load_settings()
         self.document = AgentDocument.parse(agent_text, path)
         self.agent = AgentSnapshot(
@@ -157,7 +160,11 @@ class Session:
         self.ask_permission = ask_permission
         self.catalog = catalog
         self.provider = provider or Provider()
-        self.max_tokens = max_tokens
+        self._max_tokens_given = max_tokens
+        self.max_tokens = max_tokens or max_tokens_for(self.model)
+        fields = self.document.fields if isinstance(self.document.fields, dict) else {}
+        self._effort_field = fields.get("effort")
+        self.effort = resolve_effort(self._effort_field, self.model)
         self.session_id = str(uuid.uuid4())
         self.history: list[dict[str, Any]] = []
         self.depth = 0
@@ -303,7 +310,8 @@ class Session:
             run_id=uuid.uuid4().hex, session_id=self.session_id, agent=self.agent,
             system_prompt=self.system_prompt, model=self.model, tools=tuple(self.toolset.names),
             unavailable_tools=tuple(self.toolset.missing), cwd=str(self.cwd),
-            permission_mode=self.policy.mode, prompt=text, **self._event_kw(),
+            permission_mode=self.policy.mode, prompt=text, effort=self.effort, max_tokens=self.max_tokens,
+            deferred_tools=tuple(self.toolset.deferred), **self._event_kw(),
         ))
         for message in [*self._notices, *self.toolset.warnings]:
             self._emit(Warning(message=message, **self._event_kw()))
@@ -387,6 +395,9 @@ class Session:
         request: dict[str, Any] = {
             "model": self.model,
             "max_tokens": self.max_tokens,
+            # As Claude Code: adaptive thinking always, the effort in output_config, no temperature.
+            "thinking": {"type": "adaptive", "display": THINKING_DISPLAY},
+            "output_config": {"effort": self.effort},
             "system": [{"type": "text", "text": self.system_prompt, "cache_control": EPHEMERAL}],
             "messages": _with_cache_breakpoint(self.history),
         }
@@ -671,7 +682,8 @@ class Session:
 
     # -- nested agent runs ----------------------------------------------------------------------
 
-    async def _run_agent(self, subagent_type: str, prompt: str, model: str | None, call_id: str) -> ToolResult:
+    async def _run_agent(self, subagent_type: str, prompt: str, model: str | None, call_id: str, *,
+                         effort: str | None = None) -> ToolResult:
         found = find_agent(self.catalog, subagent_type)
         if found is None:
             return _error(f"Agent type '{subagent_type}' not found.")
@@ -684,9 +696,11 @@ class Session:
             permission_mode=None, allow_rules=[str(r) for r in self.policy.rules],
             include_claude_md=self.include_claude_md, ask_permission=self.ask_permission,
             catalog=self.catalog, settings=self.settings, provider=self.provider,
-            max_tokens=self.max_tokens, record=False,
+            max_tokens=self._max_tokens_given, record=False,
         )
-        child._become_nested(self, call_id, model or os.environ.get("CLAUDE_CODE_SUBAGENT_MODEL"))
+        # The Agent call's model and effort override the file's (CLAUDE_CODE_SUBAGENT_MODEL has
+        # no effect in Claude Code 2.1.332, so none here either).
+        child._become_nested(self, call_id, model, effort)
         try:
             summary = await child._run(prompt)
         finally:
@@ -708,7 +722,8 @@ class Session:
         return ToolResult(f"The agent did not finish: {summary.error or summary.status}", is_error=True,
                           detail=detail)
 
-    def _become_nested(self, parent: Session, call_id: str, model_override: str | None) -> None:
+    def _become_nested(self, parent: Session, call_id: str, model_override: str | None,
+                       effort_override: str | None = None) -> None:
         self.depth = parent.depth + 1
         self.parent_call_id = call_id
         self._emit_up = parent._emit
@@ -720,6 +735,8 @@ class Session:
             self.policy.mode = parent.policy.mode
         if model_override:
             self.model = resolve_model(model_override, default=parent.model, settings_models=self.settings.models)
+            self.max_tokens = self._max_tokens_given or max_tokens_for(self.model)
+        self.effort = resolve_effort(effort_override or self._effort_field, self.model)
         self.toolset = resolve_toolset(self.document, depth=self.depth, max_depth=MAX_AGENT_DEPTH,
                                        permission_mode=self.policy.mode)
         self._tool_defs = _tool_definitions(self.toolset, self._loaded)

@@ -92,6 +92,11 @@ class RunStarted(Event):
     cwd: str = ""
     permission_mode: str = "default"
     prompt: str = ""
+    # The sampling settings the run got (empty/0 in transcripts written before they were recorded).
+    effort: str = ""
+    max_tokens: int = 0
+    # Tools offered only by name, their definitions loaded through ToolSearch.
+    deferred_tools: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -289,7 +294,7 @@ def event_from_dict(data: dict[str, Any]) -> Event:
         nested = _NESTED.get(f.name)
         if nested is not None and isinstance(value, dict):
             value = nested(**{k: v for k, v in value.items() if k in nested.__dataclass_fields__})
-        elif isinstance(value, list) and f.name in ("tools", "unavailable_tools"):
+        elif isinstance(value, list) and f.name in ("tools", "unavailable_tools", "deferred_tools"):
             value = tuple(value)
         kwargs[f.name] = value
     return cls(**kwargs)

@@ -43,8 +43,8 @@ class ToolContext:
     read_state: dict[str, float] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
     todos: list[dict] = field(default_factory=list)
-    # For Agent/Task: (subagent_type, prompt, model, call id) -> the nested run's final result.
-    run_agent: Callable[[str, str, str | None, str], Awaitable[ToolResult]] | None = None
+    # For Agent/Task: (subagent_type, prompt, model, call id, effort=) -> the nested run's final result.
+    run_agent: Callable[..., Awaitable[ToolResult]] | None = None
     # The id of the call being run: each call gets its own copy of the context (sharing the
     # state above), so calls running at once each see their own.
     call_id: str = ""

@@ -623,8 +623,14 @@ class ConversationView(VerticalScroll):
         header = Content.assemble(
             ("▶ ", "$accent"),
             (event.agent.name or "agent", "bold"),
-            f" · {event.model} · {event.permission_mode}",
+            f" · {event.model}",
+            f" · effort {event.effort}" if event.effort else "",
+            f" · {event.permission_mode}",
             f" · {event.cwd}" if event.cwd else "",
+            # Which tools the run got, so `inherit` → opus or a dropped Grep is seen, not guessed.
+            ("\n  tools: " + (", ".join(event.tools) or "none"), "$text-muted"),
+            (f" · by ToolSearch: {', '.join(event.deferred_tools)}" if event.deferred_tools else "",
+             "$text-muted"),
         )
         await self._mount(self, SettledStatic(header, classes="run-header"))
 
