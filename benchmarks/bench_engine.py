@@ -118,7 +118,7 @@ async def parallel_run(url: str, workspace: Path, checker: Path, max_parallel: i
         ended = event
     await session.aclose()
     assert ended.status == "completed" and ended.tool_calls == PARALLEL_AGENTS, ended
-    assert not any(r["is_error"] for r in session.history[2]["content"]), session.history[2]
+    assert not any(r.get("is_error") for r in session.history[2]["content"]), session.history[2]
 
 
 def _timed(fn) -> float:

@@ -78,7 +78,7 @@ async def test_a_nested_agent_none_of_whose_tools_resolve_is_an_error_result(fak
 
     assert len(fake_api.bodies()) == 2  # no request for the refused agent
     result = fake_api.bodies()[1]["messages"][-1]["content"][0]
-    assert result["is_error"] and "Grpe" in result["content"]
+    assert result.get("is_error") and "Grpe" in result["content"]
 
 
 async def test_tool_search_loads_a_deferred_tool_for_the_requests_after_it(fake_api, make_session):
@@ -93,7 +93,7 @@ async def test_tool_search_loads_a_deferred_tool_for_the_requests_after_it(fake_
 
     bodies = fake_api.bodies()
     early = bodies[1]["messages"][-1]["content"][0]
-    assert early["is_error"] and "ToolSearch" in early["content"]  # not loaded yet
+    assert early.get("is_error") and "ToolSearch" in early["content"]  # not loaded yet
     assert "WebFetch" not in [t["name"] for t in bodies[1]["tools"]]
     found = bodies[2]["messages"][-1]["content"][0]
     assert found["content"] == [{"type": "tool_reference", "tool_name": "WebFetch"}]
@@ -110,7 +110,7 @@ async def test_glob_beside_bash_is_an_error_suggesting_find(fake_api, make_sessi
     await collect(make_session(_agent("tools: Bash, Glob\n")))
 
     result = fake_api.bodies()[1]["messages"][-1]["content"][0]
-    assert result["is_error"] and "find" in result["content"] and "Bash" in result["content"]
+    assert result.get("is_error") and "find" in result["content"] and "Bash" in result["content"]
 
 
 async def test_skills_of_the_project_and_the_user_are_listed_and_loaded(fake_api, make_session, workspace, monkeypatch,

@@ -618,8 +618,9 @@ class Session:
         if nested is not None:  # the run's totals include its nested runs
             summary.usage = summary.usage + nested.usage
             summary.cost_usd += nested.cost_usd
-        state.block = {"type": "tool_result", "tool_use_id": state.call_id, "content": result.content,
-                       "is_error": result.is_error}
+        state.block = {"type": "tool_result", "tool_use_id": state.call_id, "content": result.content}
+        if result.is_error:  # as Claude Code: a success carries no is_error key
+            state.block["is_error"] = True
         self._emit(ToolCallFinished(
             call_id=state.call_id, name=state.name, status=status, content=_content_text(result.content),
             is_error=result.is_error,
@@ -718,7 +719,14 @@ class Session:
         }
         self._nested[call_id] = summary
         if summary.status in ("completed", "max_turns"):
-            return ToolResult(summary.final_text or "(the agent returned no text)", detail=detail)
+            # As Claude Code hands a subagent's answer back: its text, then a block naming the
+            # agent's id and what the run used (workbench's words).
+            hand_back = (f"agentId: {child.session_id} (the {child.agent.name} agent's run; its answer "
+                         f"is above)\n<usage>total_tokens: {detail['totalTokens']}\n"
+                         f"tool_uses: {summary.tool_calls}\nduration_ms: {detail['totalDurationMs']}</usage>")
+            answer = summary.final_text or "(the agent returned no text)"
+            return ToolResult([{"type": "text", "text": answer}, {"type": "text", "text": hand_back}],
+                              detail=detail)
         return ToolResult(f"The agent did not finish: {summary.error or summary.status}", is_error=True,
                           detail=detail)
 

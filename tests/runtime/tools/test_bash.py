@@ -41,7 +41,8 @@ async def test_runs_in_the_working_directory_and_merges_stderr(workspace, call):
 
 async def test_a_failing_command_is_an_error_with_its_exit_code(call):
     result = await call("Bash", command="echo partial; exit 3")
-    assert result.is_error and result.content == "partial\n\nExit code 3"
+    # As Claude Code: the exit code first, then the output.
+    assert result.is_error and result.content == "Exit code 3\npartial"
     assert result.detail["exit_code"] == 3
 
 

@@ -81,7 +81,7 @@ async def test_a_delegation_from_the_chat_pane_finds_the_agent_in_the_apps_catal
         assert len(bodies) == 3
         assert bodies[1]["system"][0]["text"].startswith("You are a meticulous code reviewer.")
         result = bodies[2]["messages"][-1]["content"][0]
-        assert result["tool_use_id"] == "ta" and result["content"] == "Looks fine to me."
+        assert result["tool_use_id"] == "ta" and result["content"][0]["text"] == "Looks fine to me."
         block = pane.runs[0].view.blocks["ta"]
         assert block.status == "done"
         assert "Looks fine to me." in " ".join(

@@ -134,7 +134,7 @@ async def test_n_with_a_reason_denies_and_tells_the_model_why(fake_api, workspac
         assert block.status == "denied"
         second = fake_api.bodies()[1]["messages"][-1]["content"]
         result = next(part for part in second if part.get("type") == "tool_result")
-        assert result["is_error"] and "use make instead" in json.dumps(result)
+        assert result.get("is_error") and "use make instead" in json.dumps(result)
 
 
 async def test_escape_cancels_the_running_turn_and_keeps_what_was_shown(fake_api, workspace):

@@ -20,5 +20,7 @@ from workbench.runtime.tools.write import WriteTool
 for _tool in (ReadTool(), WriteTool(), EditTool(), GlobTool(), GrepTool(), BashTool(), TaskStopTool(),
               NotebookEditTool(), WebFetchTool(), WebSearchTool(), SkillTool(), ToolSearchTool()):
     REGISTRY[_tool.name] = _tool
+    # Every schema closed, as Claude Code's are: a property it does not name is an input error.
+    _tool.input_schema.setdefault("additionalProperties", False)
 
 __all__ = ["REGISTRY", "Tool", "ToolContext", "ToolResult"]

@@ -66,7 +66,9 @@ class BashTool(LocalTool):
     )
     input_schema = {"type": "object", "required": ["command"], "properties": {
         "command": {"type": "string"}, "timeout": {"type": "number", "maximum": MAX_TIMEOUT_MS},
-        "description": {"type": "string"}, "run_in_background": {"type": "boolean"}}}
+        "description": {"type": "string"}, "run_in_background": {"type": "boolean"},
+        "dangerouslyDisableSandbox": {"type": "boolean",
+                                      "description": "No effect: workbench runs commands without a sandbox"}}}
 
     def extra_checks(self, tool_input: dict) -> str | None:
         if not tool_input["command"].strip():
@@ -165,7 +167,8 @@ def _result(command: str, code: int | None, output: _BoundedOutput, timed_out: b
         return ToolResult(f"{text}\nCommand timed out after {timeout_ms} ms and was killed"
                           .lstrip("\n"), is_error=True, detail=detail)
     if failed:
-        return ToolResult(f"{text}\nExit code {code}".lstrip("\n"), is_error=True, detail=detail)
+        # As Claude Code: the exit code first, then the output.
+        return ToolResult(f"Exit code {code}\n{text}".rstrip("\n"), is_error=True, detail=detail)
     return ToolResult(text if text.strip() else "(no output)", detail=detail)
 
 
