@@ -29,8 +29,8 @@ from workbench.paths import data_dir
 from workbench.runtime.models import max_tokens_for, resolve_effort, resolve_model
 from workbench.runtime.permissions import PermissionPolicy, normalise_mode
 from workbench.runtime.provider import Provider, ProviderError, StreamResult
-from workbench.runtime.system_prompt import build_system_prompt
-from workbench.runtime.tools.subagent_tools import find_skills, skills_listing, web_search_result
+from workbench.runtime.system_prompt import Framing, build_framing
+from workbench.runtime.tools.subagent_tools import find_skills, skill_body, skills_listing, web_search_result
 from workbench.runtime.toolset import DEFERRED_PLACEHOLDER, ToolSet, resolve_toolset
 from workbench.runtime.tools.agent import find_agent
 from workbench.runtime.tools.base import Tool, ToolContext, ToolResult
@@ -175,7 +175,7 @@ class Session:
         self._queue: asyncio.Queue | None = None
         self._task: asyncio.Task | None = None
         self._emit_up: Callable[[Event], None] | None = None
-        self._system_prompt: str | None = None
+        self._framing: Framing | None = None
         self._nested: dict[str, RunSummary] = {}
         self.max_parallel_tools = MAX_PARALLEL_TOOLS
         # One permission question at a time across this session and its nested runs.
@@ -221,26 +221,27 @@ class Session:
         return self._transcript_path
 
     @property
-    def system_prompt(self) -> str:
-        """The system prompt as sent (built once per session, so the cache prefix stays stable)."""
-        if self._system_prompt is None:
-            self._system_prompt = "\n\n".join(p for p in (build_system_prompt(
-                self.document.body, self.cwd, model=self.model, include_claude_md=self.include_claude_md
-            ), self._tool_listings()) if p)
-        return self._system_prompt
+    def framing(self) -> Framing:
+        """The system prompt and the first message's context (built once per session, so the cache
+        prefix stays stable)."""
+        if self._framing is None:
+            fields = self.document.fields if isinstance(self.document.fields, dict) else {}
+            memory = fields.get("memory")
+            skills = find_skills(self.cwd) if ("Skill" in self.toolset.tools or fields.get("skills")) else {}
+            self._framing = build_framing(
+                self.document.body, self.cwd, model=self.model, include_claude_md=self.include_claude_md,
+                bash="Bash" in self.toolset.tools,
+                skills=skills_listing(skills) if "Skill" in self.toolset.tools else "",
+                deferred=tuple(self.toolset.deferred),
+                memory=memory if isinstance(memory, str) and memory in ("user", "project", "local") else None,
+                agent_name=self.agent.name, preload=_preloaded_skills(fields.get("skills"), skills),
+            )
+        return self._framing
 
-    def _tool_listings(self) -> str:
-        """What the model must know to use Skill and ToolSearch: the skills it may load and the
-        tools whose definitions it can load."""
-        parts = []
-        if "Skill" in self.toolset.tools:
-            listing = skills_listing(find_skills(self.cwd))
-            if listing:
-                parts.append("Skills you can load with the Skill tool:\n" + listing)
-        if self.toolset.deferred:
-            parts.append("Deferred tools (load a definition with ToolSearch before calling the tool):\n"
-                         + "\n".join(self.toolset.deferred))
-        return "\n\n".join(parts)
+    @property
+    def system_prompt(self) -> str:
+        """The system prompt as sent."""
+        return self.framing.system
 
     async def send(self, text: str) -> AsyncIterator[Event]:
         """Send a user message and stream the run's events until it ends (`RunEnded` is last)."""
@@ -303,9 +304,9 @@ class Session:
     async def _run(self, text: str) -> RunSummary:
         started = time.monotonic()
         summary = RunSummary("completed", 0, UsageTotals(), 0.0, 0, 0.0, "")
-        if self._system_prompt is None:
+        if self._framing is None:
             # git and the CLAUDE.md files are read off the event loop, which may be drawing a UI.
-            await asyncio.to_thread(lambda: self.system_prompt)
+            await asyncio.to_thread(lambda: self.framing)
         self._emit(RunStarted(
             run_id=uuid.uuid4().hex, session_id=self.session_id, agent=self.agent,
             system_prompt=self.system_prompt, model=self.model, tools=tuple(self.toolset.names),
@@ -428,6 +429,14 @@ class Session:
 
     def _add_user_text(self, text: str) -> None:
         block = {"type": "text", "text": text}
+        if not self.history:
+            # The first message carries the context Claude Code puts around the task.
+            blocks = [*({"type": "text", "text": t} for t in self.framing.before_task), block,
+                      *({"type": "text", "text": t} for t in self.framing.after_task)]
+            message = {"role": "user", "content": blocks}
+            self.history.append(message)
+            self._emit(UserMessage(message=message, **self._event_kw()))
+            return
         if self.history and self.history[-1]["role"] == "user":
             # After a cancelled response the last turn is a user one: extend it, keeping roles alternating.
             last = self.history[-1]
@@ -797,6 +806,19 @@ def _content_text(content: str | list[dict]) -> str:
     if isinstance(content, str):
         return content
     return "\n".join(b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text")
+
+
+def _preloaded_skills(wanted: Any, skills: dict) -> list[tuple[str, str]]:
+    """(name, instructions) of each skill the agent's `skills:` names that exists."""
+    names = wanted.replace(",", " ").split() if isinstance(wanted, str) else wanted if isinstance(wanted, list) else []
+    found = []
+    for name in names:
+        if isinstance(name, str) and name in skills:
+            try:
+                found.append((name, skill_body(skills[name][1])))
+            except OSError:
+                continue
+    return found
 
 
 def _text_or_none(value: Any) -> str | None:

@@ -867,5 +867,7 @@ def _typed_text(message: dict) -> str:
         return ""
     if any(isinstance(b, dict) and b.get("type") == "tool_result" for b in content):
         return ""
-    return "\n".join(b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text")
+    # Reminders the engine (or Claude Code) put around the task are context, not typed text.
+    return "\n".join(b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text"
+                     and not b.get("text", "").startswith("<system-reminder>"))
 
