@@ -77,7 +77,7 @@ async def bare_sdk(url: str, system: str, tools: list[dict], sampling: dict, wor
             if block.type == "tool_use":
                 result = await tool.run(block.input, ctx)
                 results.append({"type": "tool_result", "tool_use_id": block.id, "content": result.content,
-                                "is_error": result.is_error})
+                                **({"is_error": True} if result.is_error else {})})
         history.append({"role": "user", "content": results})
     await client.close()
 
