@@ -24,7 +24,9 @@ def _agent(frontmatter: str = "", name: str = "helper") -> str:
     ("model: haiku\neffort: low\n", "claude-haiku-5-5", 128_000, "low"),
     ("model: fable\n", "claude-fable-5-2", 128_000, "medium"),
     ("model: claude-opus-4-8\n", "claude-opus-4-8", 64_000, "high"),
-    ("model: claude-sonnet-4-6\neffort: xhigh\n", "claude-sonnet-4-6", 32_000, "xhigh"),
+    # Measured: claude-sonnet-4-6 takes no xhigh; Claude Code sends high.
+    ("model: claude-sonnet-4-6\neffort: xhigh\n", "claude-sonnet-4-6", 32_000, "high"),
+    ("model: claude-sonnet-4-6\neffort: low\n", "claude-sonnet-4-6", 32_000, "low"),
     ("model: claude-sonnet-4-6\n", "claude-sonnet-4-6", 32_000, "high"),
     ("effort: max\n", "claude-opus-5-5", 128_000, "max"),
 ])

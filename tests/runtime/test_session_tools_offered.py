@@ -52,9 +52,28 @@ def test_an_explicit_list_keeps_the_files_order_with_claude_codes_renames_and_dr
 
 def test_exit_plan_mode_is_granted_only_in_plan_mode():
     in_plan = resolve_toolset(AgentDocument.parse(_agent("tools: Read, ExitPlanMode\npermissionMode: plan\n")))
-    assert "ExitPlanMode" in in_plan.missing  # granted; workbench has no ExitPlanMode of its own
+    assert in_plan.names == ["Read", "ExitPlanMode"]
     elsewhere = resolve_toolset(AgentDocument.parse(_agent("tools: Read, ExitPlanMode\n")))
     assert elsewhere.names == ["Read"] and "ExitPlanMode" not in elsewhere.missing
+
+
+async def test_a_listed_mcp_tool_puts_the_deferred_placeholder_first(fake_api, make_session):
+    # Measured: with an MCP name listed (no such server connected) Claude Code sends the
+    # placeholder first and drops the name.
+    fake_api.add(text_reply("m1", "ok"))
+    await collect(make_session(_agent("tools: Read, mcp__nowhere__thing\n")))
+    tools = fake_api.bodies()[0]["tools"]
+    assert [t["name"] for t in tools] == ["DeferredToolPlaceholder", "Read"] and tools[0]["defer_loading"]
+
+
+async def test_exit_plan_mode_tells_the_agent_to_hand_its_plan_back(fake_api, make_session):
+    fake_api.add(
+        Reply.sse([start("m1"), *tool_input(0, "p1", "ExitPlanMode", {}), *end("tool_use")]),
+        text_reply("m2", "Plan: one step."),
+    )
+    await collect(make_session(_agent("tools: Read, ExitPlanMode\npermissionMode: plan\n")))
+    result = fake_api.bodies()[1]["messages"][-1]["content"][0]
+    assert "is_error" not in result and "final answer" in result["content"]
 
 
 async def test_an_agent_none_of_whose_tools_resolve_is_refused_without_a_request(fake_api, make_session):

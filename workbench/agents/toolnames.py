@@ -243,4 +243,8 @@ def offered_tools(
     offered = [name for name in offered if name not in SEARCH_TOOLS]
     if "Bash" not in offered:
         offered += searches
+    if any(base_name(entry)[0].startswith("mcp__") for entry in resolved):
+        # Measured: a listed MCP name makes Claude Code send the deferred-tool placeholder first
+        # (MCP tools are deferred), even when no such server is connected.
+        offered.insert(0, DEFERRED_PLACEHOLDER)
     return OfferedTools(offered, [])

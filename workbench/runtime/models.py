@@ -49,10 +49,20 @@ def default_effort(model: str) -> str:
     return "high" if model.startswith(_HIGH_EFFORT_MODELS) else "medium"
 
 
+# Levels a model does not take, and what Claude Code sends instead (measured: xhigh on
+# claude-sonnet-4-6 went out as high).
+_EFFORT_FALLBACKS = {"claude-sonnet-4-6": {"xhigh": "high"}}
+
+
 def resolve_effort(requested: object, model: str) -> str:
-    """An agent's `effort:` (one of EFFORT_LEVELS), else the model's default."""
+    """An agent's `effort:` (one of EFFORT_LEVELS, lowered where the model lacks it), else the
+    model's default."""
     if isinstance(requested, str) and requested.strip().lower() in EFFORT_LEVELS:
-        return requested.strip().lower()
+        level = requested.strip().lower()
+        for prefix, fallbacks in _EFFORT_FALLBACKS.items():
+            if model.startswith(prefix):
+                return fallbacks.get(level, level)
+        return level
     return default_effort(model)
 
 

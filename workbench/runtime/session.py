@@ -765,12 +765,13 @@ def _tool_definitions(toolset: ToolSet, loaded: list[str]) -> list[dict[str, Any
     `defer_loading` placeholder right after ToolSearch while tools are deferred, then the deferred
     tools loaded so far (with `defer_loading`, so ToolSearch's `tool_reference` blocks name them).
     No cache breakpoint on a tool (Claude Code puts none there)."""
-    defs: list[dict[str, Any]] = []
+    placeholder = {"name": DEFERRED_PLACEHOLDER, "description": "Stands for the deferred tools.",
+                   "input_schema": {"type": "object", "properties": {}}, "defer_loading": True}
+    defs: list[dict[str, Any]] = [placeholder] if toolset.placeholder_first else []
     for tool in toolset.tools.values():
         defs.append(_definition(tool))
         if tool.name == "ToolSearch" and toolset.deferred:
-            defs.append({"name": DEFERRED_PLACEHOLDER, "description": "Stands for the deferred tools.",
-                         "input_schema": {"type": "object", "properties": {}}, "defer_loading": True})
+            defs.append(placeholder)
     defs += [{**_definition(toolset.deferred[name]), "defer_loading": True} for name in loaded]
     return defs
 

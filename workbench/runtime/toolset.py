@@ -32,6 +32,8 @@ class ToolSet:
     missing: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     refusal: str | None = None
+    # Claude Code sends the deferred-tool placeholder first when `tools` names an MCP tool.
+    placeholder_first: bool = False
 
     @property
     def names(self) -> list[str]:
@@ -58,6 +60,9 @@ def resolve_toolset(
     lacking: list[str] = []
     for names, into in ((offer.offered, result.tools), (offer.deferred, result.deferred)):
         for name in names:
+            if name == DEFERRED_PLACEHOLDER:
+                result.placeholder_first = True
+                continue
             if name == AGENT_TOOL_NAME and depth >= max_depth:
                 continue  # the nesting limit: no deeper agents
             if name in available:

@@ -11,14 +11,21 @@ from workbench.runtime.tools.glob import GlobTool
 from workbench.runtime.tools.grep import GrepTool
 from workbench.runtime.tools.notebook import NotebookEditTool
 from workbench.runtime.tools.read import ReadTool
-from workbench.runtime.tools.subagent_tools import SkillTool, TaskStopTool, ToolSearchTool, WebSearchTool
+from workbench.runtime.tools.subagent_tools import (
+    ExitPlanModeTool,
+    SkillTool,
+    TaskStopTool,
+    ToolSearchTool,
+    WebSearchTool,
+)
 from workbench.runtime.tools.webfetch import WebFetchTool
 from workbench.runtime.tools.write import WriteTool
 
 # The tools Claude Code offers subagents (the old LS, MultiEdit, TodoWrite, BashOutput and
 # KillShell classes stay importable for reading old transcripts' calls, but are not offered).
 for _tool in (ReadTool(), WriteTool(), EditTool(), GlobTool(), GrepTool(), BashTool(), TaskStopTool(),
-              NotebookEditTool(), WebFetchTool(), WebSearchTool(), SkillTool(), ToolSearchTool()):
+              NotebookEditTool(), WebFetchTool(), WebSearchTool(), SkillTool(), ToolSearchTool(),
+              ExitPlanModeTool()):
     REGISTRY[_tool.name] = _tool
     # Every schema closed, as Claude Code's are: a property it does not name is an input error.
     _tool.input_schema.setdefault("additionalProperties", False)

@@ -252,3 +252,27 @@ def web_search_result(query: str, message: dict) -> ToolResult:
     if texts:
         lines.append("".join(texts).strip())
     return ToolResult("\n".join(lines).rstrip(), detail={"query": query, "results": links})
+
+
+class ExitPlanModeTool(LocalTool):
+    """Offered only in plan mode: the agent says its plan is ready. workbench has no approval step
+    for a subagent, so the result tells it to give the plan as its final answer."""
+
+    name = "ExitPlanMode"
+    kind = "other"
+    description = ("Call when you are in plan mode and your plan is ready: you will be told to give "
+                   "the plan as your final answer for approval, without making changes.")
+    input_schema = {"type": "object", "properties": {
+        "allowedPrompts": {"type": "array", "description": "No longer used.", "items": {
+            "type": "object", "required": ["tool", "prompt"], "additionalProperties": False,
+            "properties": {"tool": {"type": "string", "enum": ["Bash"]}, "prompt": {"type": "string"}}}}},
+        # Open, as Claude Code's is.
+        "additionalProperties": {}}
+
+    def permission_summary(self, tool_input: dict, ctx: ToolContext) -> str:
+        return "Leave plan mode"
+
+    async def run(self, tool_input: dict, ctx: ToolContext) -> ToolResult:
+        message = ("The plan goes to the user for approval. Do not change anything: give the whole "
+                   "plan as your final answer now.")
+        return ToolResult(message, detail={"message": message})
