@@ -27,9 +27,9 @@ pytestmark = pytest.mark.conformance
 # of the system prompt, see ALLOWED_DIFFERENCES).
 ALLOWED_DIFFERENCES = {
     "context": "Claude Code sends the environment, model line, skill listing, deferred tools and date "
-               "as a role-system message behind a beta header (or, for models without it such as "
-               "claude-sonnet-4-6, as reminders before the task); workbench puts them at the end of "
-               "the system prompt, as the public API's acceptance of that message could not be checked",
+               "as a role-system message behind a beta header; workbench puts them at the end of the "
+               "system prompt, as the public API's acceptance of that message could not be checked "
+               "(for claude-sonnet-4-6 both put them in reminders before the task: compared as is)",
     "thinking.display": "Claude Code sends the beta value 'updates'; workbench the SDK's 'summarized' "
                         "(only the thinking type is compared)",
     "identity blocks": "Claude Code's billing-header and SDK-identity system blocks name Claude Code "
@@ -245,12 +245,11 @@ def _sections(body: dict, side: str) -> dict[str, str]:
                  "deferred_tools": ("context", "ToolSearch has loaded"), "date": ("context", "Today is ")}
         context_text = system  # the allowed difference: workbench's context is in the system prompt
     places = {"system": system, "user": "\n".join(first), "context": context_text}
-    if side == "claude_code":
-        # Where a model takes no role-system message (measured on claude-sonnet-4-6), Claude Code
-        # puts the same context in reminders of the first user message: still the context.
-        task_at = next(i for i, t in enumerate(first) if t.startswith("Task for "))
-        places["context"] += "\n" + "\n".join(first[:task_at])
+    # Context sent in reminders of the first message (Claude Code does so for models that take no
+    # role-system message, such as claude-sonnet-4-6, and so does workbench) is placed "user".
+    found_user = {n for n, (where, mark) in marks.items() if where == "context" and mark in places["user"]}
     found = {name: where for name, (where, mark) in marks.items() if mark in places[where]}
+    found.update(dict.fromkeys(found_user, "user"))
     task = next(i for i, t in enumerate(first) if t.startswith("Task for "))
     if len(first) > task + 1:
         found["skills_preloaded"] = "user"

@@ -86,3 +86,20 @@ async def test_the_first_request_carries_the_framing_where_claude_code_puts_it(
                                                 if k != "cache_control"}]}
     assert second["messages"][-1]["content"] == [
         {"type": "text", "text": "And the outro.", "cache_control": {"type": "ephemeral"}}]
+
+
+async def test_on_claude_sonnet_4_6_the_context_goes_in_reminders_around_claude_md_and_git(
+        fake_api, make_session, workspace):
+    # Measured: Claude Code gives claude-sonnet-4-6 the environment and model line before the
+    # CLAUDE.md reminder and the date after the git status, none of it in the system prompt.
+    subprocess.run(["git", "init", "-q", "-b", "main", str(workspace)], check=True)
+    (workspace / "CLAUDE.md").write_text("Use tabs.")
+    fake_api.add(text_reply("m1", "ok"))
+    await collect(make_session("---\nname: s\ndescription: d\nmodel: claude-sonnet-4-6\ntools: Read\n---\nBody.\n"))
+
+    body = fake_api.bodies()[0]
+    texts = [b["text"] for b in body["messages"][0]["content"]]
+    assert "Working folder:" in texts[0] and "(model id claude-sonnet-4-6)" in texts[1]
+    assert "Use tabs." in texts[2] and "Current branch: main" in texts[3] and "Today is " in texts[4]
+    assert texts[5] == "go"
+    assert "Working folder:" not in body["system"][0]["text"]

@@ -34,6 +34,16 @@ _OTHER_MAX_TOKENS = 32_000
 _HIGH_EFFORT_MODELS = ("claude-opus-4-8", "claude-sonnet-4-6")
 
 
+# Models Claude Code gives the context (environment, model line, date) as reminders before the task
+# instead of a role-system message (measured: claude-sonnet-4-6).
+_CONTEXT_AS_REMINDERS = ("claude-sonnet-4-6",)
+
+
+def context_as_reminders(model: str) -> bool:
+    """Whether Claude Code puts a subagent's context in its first message for `model`."""
+    return model.startswith(_CONTEXT_AS_REMINDERS)
+
+
 def max_tokens_for(model: str) -> int:
     """The `max_tokens` Claude Code sends for `model` (a full id)."""
     for prefix in sorted(_MAX_TOKENS, key=len, reverse=True):

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from workbench.agents.document import AgentDocument
 from workbench.paths import data_dir
-from workbench.runtime.models import max_tokens_for, resolve_effort, resolve_model
+from workbench.runtime.models import context_as_reminders, max_tokens_for, resolve_effort, resolve_model
 from workbench.runtime.permissions import PermissionPolicy, normalise_mode
 from workbench.runtime.provider import Provider, ProviderError, StreamResult
 from workbench.runtime.system_prompt import Framing, build_framing
@@ -235,6 +235,7 @@ class Session:
                 deferred=tuple(self.toolset.deferred),
                 memory=memory if isinstance(memory, str) and memory in ("user", "project", "local") else None,
                 agent_name=self.agent.name, preload=_preloaded_skills(fields.get("skills"), skills),
+                context_as_reminders=context_as_reminders(self.model),
             )
         return self._framing
 

@@ -95,11 +95,15 @@ def build_framing(
     preload: list[tuple[str, str]] | None = None,
     today: date | None = None,
     home: Path | None = None,
+    context_as_reminders: bool = False,
 ) -> Framing:
     """The framing for an agent whose body is `body`, run in `cwd`. `skills`: the listing of what
     the Skill tool can load ("" when it is not offered); `deferred`: the tool names behind
     ToolSearch; `memory`: the agent's `memory` scope (user, project, local) or None; `preload`:
-    (name, instructions) of each skill in the agent's `skills:`."""
+    (name, instructions) of each skill in the agent's `skills:`; `context_as_reminders`: put the
+    context in reminders of the first message, as Claude Code does for models that take no
+    role-system message (measured on claude-sonnet-4-6: environment and model line before the
+    CLAUDE.md reminder, the date after the git status)."""
     cwd = Path(cwd).resolve()
     home = home or Path(os.environ.get("HOME") or Path.home())
     status = git_status(cwd)
@@ -128,18 +132,22 @@ def build_framing(
     if after:
         sections["skills_preloaded"] = "user"
 
-    system.append(environment_block(cwd, is_git=status is not None))
-    system.append(model_line(model))
-    sections.update(environment="context", model="context")
+    context = [environment_block(cwd, is_git=status is not None), model_line(model)]
+    names = ["environment", "model"]
     if skills:
-        system.append("Skills the Skill tool can load:\n\n" + skills)
-        sections["skills"] = "context"
+        context.append("Skills the Skill tool can load:\n\n" + skills)
+        names.append("skills")
     if deferred:
-        system.append("Tools you can call once ToolSearch has loaded their definitions (ask for them "
-                      "with the query \"select:Name1,Name2\"):\n" + "\n".join(deferred))
-        sections["deferred_tools"] = "context"
-    system.append(f"Today is {(today or date.today()).isoformat()}.")
-    sections["date"] = "context"
+        context.append("Tools you can call once ToolSearch has loaded their definitions (ask for them "
+                       "with the query \"select:Name1,Name2\"):\n" + "\n".join(deferred))
+        names.append("deferred_tools")
+    day = f"Today is {(today or date.today()).isoformat()}."
+    if context_as_reminders:
+        before = [*(_reminder(c) for c in context), *before, _reminder(day)]
+        sections.update(dict.fromkeys([*names, "date"], "user"))
+    else:
+        system += [*context, day]
+        sections.update(dict.fromkeys([*names, "date"], "context"))
     return Framing("\n\n".join(p for p in system if p), before, after, sections)
 
 
