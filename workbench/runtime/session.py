@@ -303,6 +303,27 @@ class Session:
         return {"depth": self.depth, "parent_call_id": self.parent_call_id, "timestamp": time.time()}
 
     async def _run(self, text: str) -> RunSummary:
+        """One run, with the agent's MCP servers started for it and stopped at its end."""
+        fields = self.document.fields if isinstance(self.document.fields, dict) else {}
+        if not fields.get("mcpServers"):
+            return await self._run_inner(text)
+        from workbench.runtime.mcp_servers import McpServers, server_configs
+
+        configs, problems = server_configs(fields["mcpServers"], self.cwd)
+        servers = McpServers()
+        try:
+            await servers.start(configs, self.cwd)
+            self._notices += [*problems, *servers.problems]
+            self.toolset = resolve_toolset(self.document, depth=self.depth, max_depth=MAX_AGENT_DEPTH,
+                                           permission_mode=self.policy.mode, mcp_tools=servers.tools)
+            self._tool_defs = _tool_definitions(self.toolset, self._loaded)
+            self.context.deferred_tools = {n: t.description for n, t in self.toolset.deferred.items()}
+            self._framing = None  # the deferred list may now name MCP tools
+            return await self._run_inner(text)
+        finally:
+            await servers.aclose()
+
+    async def _run_inner(self, text: str) -> RunSummary:
         started = time.monotonic()
         summary = RunSummary("completed", 0, UsageTotals(), 0.0, 0, 0.0, "")
         if self._framing is None:

@@ -49,13 +49,15 @@ def available_tools() -> dict[str, Tool]:
 
 def resolve_toolset(
     document: AgentDocument, *, depth: int = 0, max_depth: int = 3, permission_mode: str | None = None,
+    mcp_tools: dict[str, Tool] | None = None,
 ) -> ToolSet:
-    """The tools for an agent running `depth` levels below the main run."""
-    available = available_tools()
+    """The tools for an agent running `depth` levels below the main run; `mcp_tools`: the tools of
+    its connected MCP servers, by their `mcp__server__tool` names."""
+    available = {**available_tools(), **(mcp_tools or {})}
     fields = document.fields if isinstance(document.fields, dict) else {}
     mode = permission_mode if permission_mode is not None else document.permission_mode
     offer = offered_tools(document.tools, document.disallowed_tools, permission_mode=mode,
-                          memory=bool(fields.get("memory")))
+                          memory=bool(fields.get("memory")), mcp_tools=tuple(mcp_tools or ()))
     result = ToolSet(refusal=offer.refusal)
     lacking: list[str] = []
     for names, into in ((offer.offered, result.tools), (offer.deferred, result.deferred)):
