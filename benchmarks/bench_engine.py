@@ -1,7 +1,7 @@
 """Engine overhead: a 50-step tool loop through `Session` against the bare SDK streaming the same responses.
 
 Both sides talk to the same local scripted server (tests/fake_api.py, real SSE over HTTP) and get
-the same 51 responses: 50 with a few text deltas and one TodoWrite call (a trivial tool, so tool work
+the same 51 responses: 50 with a few text deltas and one ToolSearch call (a trivial tool, so tool work
 does not hide the loop's own cost), then a final text. The baseline is the recommended bare loop:
 `messages.stream`, iterate the events, `get_final_message`, append the turn and a tool result. The
 session adds events, validation, the permission check, the tool call, usage and cost, and the
@@ -38,32 +38,32 @@ PARALLEL_ROUNDS = 3
 FRAME_DELAY_S = 0.04
 LEAD = "---\nname: lead\ndescription: Delegates checks.\ntools: Agent\n---\nYou delegate each check.\n"
 CHECKER = "---\nname: checker\ndescription: Checks one part.\ntools: Read\n---\nYou check one part.\n"
-AGENT = "---\nname: bench\ndescription: Benchmark agent.\ntools: TodoWrite\n---\nYou keep a todo list.\n"
-TODOS = {"todos": [{"content": "step", "status": "in_progress", "activeForm": "Stepping"}]}
+AGENT = "---\nname: bench\ndescription: Benchmark agent.\ntools: ToolSearch\n---\nYou look for tools.\n"
+SEARCH = {"query": "select:Nothing"}
 
 
 def script() -> list[Reply]:
     """The 51 responses of one run."""
     replies = [
         Reply.sse([start(f"m{i}"), *text(0, "Working", " on", " step", f" {i}", "."),
-                   *tool_input(1, f"t{i}", "TodoWrite", TODOS), *end("tool_use")])
+                   *tool_input(1, f"t{i}", "ToolSearch", SEARCH), *end("tool_use")])
         for i in range(STEPS)
     ]
     return [*replies, text_reply("final", "All", " done.")]
 
 
-async def bare_sdk(url: str, system: str, tools: list[dict], workspace: Path) -> None:
+async def bare_sdk(url: str, system: str, tools: list[dict], sampling: dict, workspace: Path) -> None:
     """The baseline: the bare streaming loop calling the same tool directly (same request bodies)."""
     import anthropic
 
-    tool = REGISTRY["TodoWrite"]
+    tool = REGISTRY["ToolSearch"]
     ctx = ToolContext(cwd=workspace, roots=(workspace,))
 
     client = anthropic.AsyncAnthropic(api_key="bench", base_url=url, max_retries=0)
     history: list[dict] = [{"role": "user", "content": [{"type": "text", "text": "go"}]}]
     while True:
         async with client.messages.stream(
-            model="claude-sonnet-5-5", max_tokens=16_000, tools=tools, messages=_cached(history),
+            **sampling, tools=tools, messages=_cached(history),
             system=[{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}],
         ) as stream:
             async for _event in stream:
@@ -77,7 +77,7 @@ async def bare_sdk(url: str, system: str, tools: list[dict], workspace: Path) ->
             if block.type == "tool_use":
                 result = await tool.run(block.input, ctx)
                 results.append({"type": "tool_result", "tool_use_id": block.id, "content": result.content,
-                                "is_error": result.is_error})
+                                **({"is_error": True} if result.is_error else {})})
         history.append({"role": "user", "content": results})
     await client.close()
 
@@ -118,7 +118,7 @@ async def parallel_run(url: str, workspace: Path, checker: Path, max_parallel: i
         ended = event
     await session.aclose()
     assert ended.status == "completed" and ended.tool_calls == PARALLEL_AGENTS, ended
-    assert not any(r["is_error"] for r in session.history[2]["content"]), session.history[2]
+    assert not any(r.get("is_error") for r in session.history[2]["content"]), session.history[2]
 
 
 def _timed(fn) -> float:
@@ -139,9 +139,13 @@ def run() -> list[str]:
         workspace = Path(tmp)
         probe = Session(AGENT, cwd=workspace, settings=Settings(), include_claude_md=False, record=False)
         system, tools = probe.system_prompt, probe._tool_defs
+        # The same sampling settings as the session sends (model, max_tokens, thinking, effort).
+        sampling = {"model": probe.model, "max_tokens": probe.max_tokens,
+                    "thinking": {"type": "adaptive", "display": "summarized"},
+                    "output_config": {"effort": probe.effort}}
         for round_no in range(ROUNDS + 1):
             with FakeMessagesAPI(script()) as fake:
-                t_base = _timed(lambda: asyncio.run(bare_sdk(fake.url, system, tools, workspace)))
+                t_base = _timed(lambda: asyncio.run(bare_sdk(fake.url, system, tools, sampling, workspace)))
                 base_last = fake.bodies()[-1]
             with FakeMessagesAPI(script()) as fake:
                 transcript = workspace / f"t{round_no}.jsonl"

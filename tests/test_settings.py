@@ -6,7 +6,7 @@ from workbench.settings import load_settings
 def test_missing_file_gives_defaults(tmp_path):
     settings = load_settings(tmp_path / "nope.toml")
     assert settings.theme == "workbench-dark"
-    assert settings.default_model == "sonnet"
+    assert settings.default_model == "opus"  # Claude Code's default main model
     assert settings.problems == []
 
 

@@ -5,7 +5,7 @@ back to its default and the problem is kept in `Settings.problems`, for the app 
 
 ```toml
 theme = "workbench-dark"
-default_model = "sonnet"          # used when an agent says `inherit` or nothing
+default_model = "opus"            # the main model: an agent saying `inherit` or nothing runs on it
 permission_mode = "default"       # the chat pane's and `workbench run`'s default
 engine = "auto"                   # auto, builtin or claude-code (auto: Claude Code when installed)
 run_as = "subagent"               # Claude Code runs the agent as a subagent, or as the main agent ("main")
@@ -47,7 +47,7 @@ class Settings:
     """Every setting workbench reads, with its default."""
 
     theme: str = "workbench-dark"
-    default_model: str = "sonnet"
+    default_model: str = "opus"  # Claude Code's main model in an API-key session
     permission_mode: str = "default"
     engine: str = "auto"
     run_as: str = "subagent"

@@ -75,12 +75,9 @@ async def test_a_streamed_reply_around_a_read(engine, fake_api, project):
     assert "alpha" in steps[2][3] and "beta" in steps[2][3]
 
 
-async def test_read_numbers_lines_as_claude_code_does(engine, fake_api, project, request):
+async def test_read_numbers_lines_as_claude_code_does(engine, fake_api, project):
     """Claude Code 2.1.337 numbers Read's lines `N<TAB>text` and shows the empty line after a final
-    newline (../shared/reference/claude-code-runs.md §4); the built-in Read still writes the older
-    `     N→text`. Strict: when the built-in engine catches up, this fails until the mark goes."""
-    if engine.name == "builtin":
-        request.applymarker(pytest.mark.xfail(strict=True, reason="built-in Read uses the older format"))
+    newline (../shared/reference/claude-code-runs.md §4); so does the built-in Read."""
     notes = str(project / "notes.txt")
     fake_api.add(calls("msg_1", ("toolu_read", "Read", {"file_path": notes})), text_reply("msg_2", "ok"))
     events = await run(engine, project, "read notes.txt")

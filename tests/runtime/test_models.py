@@ -16,8 +16,8 @@ def test_inherit_and_absent_mean_the_app_default():
     assert resolve_model(None, default="claude-x-1", environ={}) == "claude-x-1"
 
 
-def test_absent_everywhere_falls_back_to_sonnet():
-    assert resolve_model(None, environ={}) == DEFAULT_ALIASES["sonnet"]
+def test_absent_everywhere_falls_back_to_opus_as_claude_codes_main_model():
+    assert resolve_model(None, environ={}) == DEFAULT_ALIASES["opus"]
 
 
 def test_settings_table_overrides_the_built_in_alias():

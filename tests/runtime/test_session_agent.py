@@ -37,7 +37,13 @@ async def test_a_nested_agent_call_runs_the_agent_and_returns_its_final_text(
     assert child_request["messages"][0]["content"][0]["text"] == "Which word is in a.txt?"
     assert [t["name"] for t in child_request["tools"]] == ["Read"]
     agent_result = bodies[3]["messages"][-1]["content"][0]
-    assert agent_result["tool_use_id"] == "ta" and agent_result["content"] == "The word is ALPHA."
+    assert agent_result["tool_use_id"] == "ta" and "is_error" not in agent_result
+    answer, hand_back = agent_result["content"]
+    assert answer == {"type": "text", "text": "The word is ALPHA."}
+    # Framed as Claude Code frames it: the agent's id and its usage follow the answer.
+    agent_id = next(e for e in events if e.kind == "run_started" and e.depth == 1).session_id
+    assert hand_back["text"].startswith(f"agentId: {agent_id}")
+    assert "<usage>total_tokens: 30\ntool_uses: 1\nduration_ms: " in hand_back["text"]  # the last response's usage
 
     nested = [e for e in events if e.depth == 1]
     assert nested and all(e.parent_call_id == "ta" for e in nested)
@@ -70,7 +76,7 @@ async def test_an_unknown_agent_type_is_an_error_result(fake_api, make_session):
     await collect(make_session(catalog={}))
 
     result = fake_api.bodies()[1]["messages"][-1]["content"][0]
-    assert result["is_error"] and "nobody" in result["content"]
+    assert result.get("is_error") and "nobody" in result["content"]
 
 
 def test_the_agent_tool_is_withheld_at_the_nesting_limit():

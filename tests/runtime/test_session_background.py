@@ -48,12 +48,11 @@ async def _dead(pid: int) -> bool:
     return not _alive(pid)
 
 
-async def test_starting_asks_like_bash_and_reading_the_output_asks_nothing(fake_api, make_session, workspace):
+async def test_starting_asks_like_bash_and_reading_the_output_file_asks_nothing(fake_api, make_session, workspace):
     fake_api.add(
         Reply.sse([start("m1"), *tool_input(0, "b1", "Bash", {"command": "echo hello", "run_in_background": True}),
                    *end("tool_use")]),
-        Reply.sse([start("m2"), *tool_input(0, "o1", "BashOutput", {"bash_id": "bash_1"}), *end("tool_use")]),
-        text_reply("m3", "Done."),
+        text_reply("m2", "Started."),
     )
     asked = []
 
@@ -62,15 +61,26 @@ async def test_starting_asks_like_bash_and_reading_the_output_asks_nothing(fake_
         return PermissionAnswer("allow")
 
     session = make_session(permission_mode="default", ask_permission=ask)
-    events = await collect(session)
-
-    assert asked == [("Bash", "echo hello")]
+    events = [e async for e in session.send("go")]
     started = fake_api.bodies()[1]["messages"][-1]["content"][0]
     assert started["content"].startswith("Command running in background with ID: bash_1")
+    output = of_kind(events, "tool_call_finished")[0].detail["outputPath"]
+    assert output in started["content"]
+    deadline = time.monotonic() + DEADLINE_S
+    while session.context.shells.get("bash_1").alive:
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.02)
+
+    # The output file is outside the workspace, yet Read of it needs no permission.
+    fake_api.add(Reply.sse([start("m3"), *tool_input(0, "r1", "Read", {"file_path": output}), *end("tool_use")]),
+                 text_reply("m4", "It said hello."))
+    events = [e async for e in session.send("what did it say?")]
+    await session.aclose()
+
+    assert asked == [("Bash", "echo hello")]
     finished = of_kind(events, "tool_call_finished")
-    assert [(f.name, f.status) for f in finished] == [("Bash", "done"), ("BashOutput", "done")]
-    assert finished[0].detail["backgroundTaskId"] == "bash_1"
-    assert finished[1].detail["shellId"] == "bash_1" and finished[1].detail["status"] in ("running", "completed")
+    assert [(f.name, f.status) for f in finished] == [("Read", "done")]
+    assert "hello" in fake_api.bodies()[3]["messages"][-1]["content"][0]["content"]
 
 
 async def test_plan_mode_refuses_a_background_command_like_any_other(fake_api, make_session, workspace):
@@ -91,10 +101,9 @@ async def test_a_shell_outlives_the_run_for_a_follow_up_and_closing_the_session_
     pid = await _pid(workspace)
     assert _alive(pid)  # the run ended; the conversation (and its server) goes on
 
-    fake_api.add(Reply.sse([start("m3"), *tool_input(0, "o1", "BashOutput", {"bash_id": "bash_1"}),
-                            *end("tool_use")]), text_reply("m4", "Still running."))
-    events = [e async for e in session.send("is it up?")]
-    assert of_kind(events, "tool_call_finished")[0].detail["status"] == "running"
+    fake_api.add(text_reply("m3", "Still running."))
+    [e async for e in session.send("is it up?")]
+    assert session.context.shells.get("bash_1").status == "running"
 
     await session.aclose()
     assert await _dead(pid)
@@ -137,5 +146,5 @@ async def test_a_nested_agents_background_commands_end_with_its_answer(fake_api,
     await session.aclose()
 
     nested_tools = fake_api.bodies()[1]["tools"]
-    assert [t["name"] for t in nested_tools] == ["Bash", "BashOutput", "KillShell"]
+    assert [t["name"] for t in nested_tools] == ["Bash"]
     assert pid is not None and alive_at_answer is False

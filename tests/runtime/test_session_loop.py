@@ -23,13 +23,14 @@ async def test_multi_step_tool_loop_feeds_each_result_back_until_the_model_ends(
         Reply.sse([start("m2"), *tool_input(0, "t2", "Glob", {"pattern": "*.txt"}), *end("tool_use")]),
         text_reply("m3", "Two ", "lines."),
     )
-    events = await collect(make_session(), "summarise notes.txt")
+    reader = "---\nname: reader\ndescription: d\ntools: Read, Glob\n---\nYou are a careful helper.\n"
+    events = await collect(make_session(reader), "summarise notes.txt")
 
     bodies = fake_api.bodies()
     assert len(bodies) == 3
     assert [m["role"] for m in bodies[2]["messages"]] == ["user", "assistant", "user", "assistant", "user"]
     first_result = bodies[1]["messages"][2]["content"][0]
-    assert first_result["tool_use_id"] == "t1" and not first_result["is_error"]
+    assert first_result["tool_use_id"] == "t1" and not first_result.get("is_error")
     assert "alpha" in first_result["content"] and "beta" in first_result["content"]
     assert "notes.txt" in bodies[2]["messages"][4]["content"][0]["content"]
     finished = of_kind(events, "tool_call_finished")
@@ -79,8 +80,8 @@ async def test_requests_cache_the_system_prompt_the_tools_and_the_last_message(f
     body = fake_api.bodies()[0]
     assert body["system"][0]["cache_control"] == {"type": "ephemeral"}
     assert body["system"][0]["text"].startswith("You are a careful helper.")
-    assert "cache_control" in body["tools"][-1]
-    assert all("cache_control" not in t for t in body["tools"][:-1])
+    # As Claude Code: no breakpoint on a tool (the system prompt's covers them, being after them).
+    assert all("cache_control" not in t for t in body["tools"])
     assert body["messages"][-1]["content"][-1]["cache_control"] == {"type": "ephemeral"}
     assert "temperature" not in body
     # The breakpoint is added to the request only; the history stays clean for the next turn.
@@ -109,7 +110,7 @@ async def test_malformed_tool_input_comes_back_to_the_model_as_an_error_result(f
     events = await collect(make_session())
 
     result = fake_api.bodies()[1]["messages"][-1]["content"][0]
-    assert result["is_error"] is True
+    assert result.get("is_error") is True
     assert "InputValidationError" in result["content"] and "file_path" in result["content"]
     assert of_kind(events, "tool_call_finished")[0].status == "failed"
     assert events[-1].status == "completed"
@@ -123,7 +124,7 @@ async def test_unknown_tool_comes_back_as_an_error_result(fake_api, make_session
     await collect(make_session())
 
     result = fake_api.bodies()[1]["messages"][-1]["content"][0]
-    assert result["is_error"] is True and "No such tool available: Teleport" in result["content"]
+    assert result.get("is_error") is True and "No such tool available: Teleport" in result["content"]
 
 
 async def test_max_turns_stops_the_run_after_that_many_responses(fake_api, make_session, workspace):
@@ -136,15 +137,17 @@ async def test_max_turns_stops_the_run_after_that_many_responses(fake_api, make_
 
 
 async def test_the_agent_is_offered_only_the_tools_it_names_and_told_what_is_missing(fake_api, make_session):
-    agent = "---\nname: reader\ndescription: d\ntools: Read, Grep, WebSearch, Bash(git status:*)\n---\nRead."
+    agent = ("---\nname: reader\ndescription: d\n"
+             "tools: Read, Grep, TodoWrite, WebSearch, Monitor, Bash(git status:*), KillShell\n---\nRead.")
     fake_api.add(text_reply("m1", "ok"))
     events = await collect(make_session(agent))
 
-    # BashOutput and KillShell come with Bash, for its background shells.
-    assert [t["name"] for t in fake_api.bodies()[0]["tools"]] == ["Read", "Grep", "Bash", "BashOutput", "KillShell"]
+    # As Claude Code 2.1.332: Grep goes with Bash there, TodoWrite is dropped, KillShell is TaskStop;
+    # no BashOutput. Monitor is granted but workbench does not implement it: said, not hidden.
+    assert [t["name"] for t in fake_api.bodies()[0]["tools"]] == ["Read", "WebSearch", "Bash", "TaskStop"]
     started = events[0]
-    assert started.kind == "run_started" and started.unavailable_tools == ("WebSearch",)
-    assert any("WebSearch" in w.message for w in of_kind(events, "warning"))
+    assert started.kind == "run_started" and started.unavailable_tools == ("Monitor",)
+    assert any("Monitor" in w.message for w in of_kind(events, "warning"))
 
 
 async def test_a_second_message_continues_the_same_conversation(fake_api, make_session):

@@ -25,6 +25,9 @@ from .conftest import collect, of_kind
 FETCHER = ("---\nname: fetcher\ndescription: Fetches pages.\ntools: WebFetch\n---\n"
            "You fetch pages.\n")
 FINDER = "---\nname: finder\ndescription: Finds words.\ntools: Read\n---\nYou find words in files.\n"
+# Listed, WebFetch is sent in full (without `tools` Claude Code defers it behind ToolSearch).
+HELPER = ("---\nname: helper\ndescription: Helps.\ntools: Read, Write, Bash, WebFetch, Agent\n---\n"
+          "You are a careful helper.\n")
 # How long the server waits for a partner or a release before giving up (only reached on failure).
 GIVE_UP_S = 10
 
@@ -97,6 +100,12 @@ def _fetch(index: int, call_id: str, url: str) -> list[str]:
     return tool_input(index, call_id, "WebFetch", {"url": url, "prompt": "what does it say?"})
 
 
+@pytest.fixture
+def make_session(make_session):
+    """Sessions of HELPER unless a test names another agent."""
+    return lambda agent_text=HELPER, **kwargs: make_session(agent_text, **kwargs)
+
+
 def _position(events: list, kind: str, call_id: str) -> int:
     return next(i for i, e in enumerate(events) if e.kind == kind and getattr(e, "call_id", None) == call_id)
 
@@ -114,7 +123,7 @@ async def test_consecutive_read_only_calls_run_at_the_same_time_and_answer_in_bl
     assert [r["tool_use_id"] for r in results] == ["wa", "wb"]
     # Each request was answered only because the other was in flight at the same time.
     assert "met a" in results[0]["content"] and "met b" in results[1]["content"]
-    assert not any(r["is_error"] for r in results)
+    assert not any(r.get("is_error") for r in results)
     finished = of_kind(events, "tool_call_finished")
     assert {f.call_id: f.status for f in finished} == {"wa": "done", "wb": "done"}
     first_finish = min(_position(events, "tool_call_finished", c) for c in ("wa", "wb"))
@@ -144,21 +153,21 @@ async def test_a_call_that_is_not_read_only_waits_for_the_calls_before_it_and_ru
     (workspace / "a.txt").write_text("ALPHA\n")
     fake_api.add(
         Reply.sse([start("m1"), *tool_input(0, "r1", "Read", {"file_path": "a.txt"}),
-                   *tool_input(1, "g1", "Glob", {"pattern": "*.txt"}),
+                   *tool_input(1, "g1", "Read", {"file_path": "a.txt"}),
                    *tool_input(2, "b1", "Bash", {"command": "rm a.txt && echo BETA > b.txt"}),
                    *tool_input(3, "r2", "Read", {"file_path": "b.txt"}),
-                   *tool_input(4, "g2", "Glob", {"pattern": "*.txt"}), *end("tool_use")]),
+                   *tool_input(4, "g2", "Read", {"file_path": "a.txt"}), *end("tool_use")]),
         text_reply("m2", "Done."),
     )
     events = await collect(make_session(permission_mode="bypassPermissions"))
 
     results = fake_api.bodies()[1]["messages"][-1]["content"]
     assert [r["tool_use_id"] for r in results] == ["r1", "g1", "b1", "r2", "g2"]
-    assert not any(r["is_error"] for r in results)
+    assert [bool(r.get("is_error")) for r in results] == [False, False, False, False, True]
     # The reads before the command saw the workspace before it, the reads after saw its effect.
-    assert "ALPHA" in results[0]["content"] and "a.txt" in results[1]["content"]
+    assert "ALPHA" in results[0]["content"] and "ALPHA" in results[1]["content"]
     assert "BETA" in results[3]["content"]
-    assert "b.txt" in results[4]["content"] and "a.txt" not in results[4]["content"]
+    assert "ALPHA" not in results[4]["content"]  # a.txt is gone
     started = {c: _position(events, "tool_call_started", c) for c in ("r1", "g1", "b1", "r2", "g2")}
     finished = {c: _position(events, "tool_call_finished", c) for c in started}
     assert max(finished["r1"], finished["g1"]) < started["b1"]
@@ -257,8 +266,8 @@ async def test_cancel_while_parallel_calls_run_stops_them_all_and_keeps_what_fin
     assert not (workspace / "never.txt").exists()
     results = session.history[-1]["content"]
     assert [r["tool_use_id"] for r in results] == ["w1", "w2", "r1", "b1"]
-    assert "ALPHA" in results[2]["content"] and not results[2]["is_error"]
-    assert all(r["content"] == "Cancelled by the user." and r["is_error"] for r in results if r is not results[2])
+    assert "ALPHA" in results[2]["content"] and not results[2].get("is_error")
+    assert all(r["content"] == "Cancelled by the user." and r.get("is_error") for r in results if r is not results[2])
     lines = [json.loads(line) for line in (tmp_path / "transcript.jsonl").read_text().splitlines()]
     answered = [line["message"]["content"][0]["tool_use_id"] for line in lines
                 if line["type"] == "user" and line["message"]["content"][0].get("type") == "tool_result"]
@@ -303,7 +312,7 @@ async def test_agent_calls_of_one_response_run_their_nested_sessions_at_the_same
     assert set(finals.values()) == {"First answer.", "Second answer."}
     results = fake_api.bodies()[-1]["messages"][-1]["content"]
     assert [r["tool_use_id"] for r in results] == ["a1", "a2"]
-    assert [r["content"] for r in results] == [finals["a1"], finals["a2"]]
+    assert [r["content"][0]["text"] for r in results] == [finals["a1"], finals["a2"]]
     ended = events[-1]
     assert ended.depth == 0 and ended.status == "completed" and ended.usage.output_tokens == 40
     read_back = read_transcript(transcript)

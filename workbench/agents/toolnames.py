@@ -172,3 +172,79 @@ def resolve_tools(
         else:
             unknown.append(entry)
     return resolved, unknown, unavailable
+
+
+# What Claude Code 2.1.332 offers a subagent (claude-code-runs.md §1).
+# Without `tools` (or with "*"): these in full, in this order …
+DEFAULT_SUBAGENT_TOOLS = ("Agent", "Bash", "Edit", "Read", "Skill", "ToolSearch", "Write")
+# … and these deferred: named in a system message, their schemas loaded through ToolSearch.
+DEFERRED_SUBAGENT_TOOLS = (
+    "EnterWorktree", "ExitWorktree", "Monitor", "NotebookEdit", "SendMessage", "TaskStop",
+    "WebFetch", "WebSearch",
+)
+# The empty `defer_loading` definition sent after ToolSearch while tools are deferred.
+DEFERRED_PLACEHOLDER = "DeferredToolPlaceholder"
+
+
+class OfferedTools(tuple):
+    """(offered, deferred, refusal): the tool names sent in full in order, those deferred behind
+    ToolSearch, and Claude Code's reason for not spawning the agent at all (or None)."""
+
+    __slots__ = ()
+
+    def __new__(cls, offered: list[str], deferred: list[str], refusal: str | None = None):
+        return super().__new__(cls, (offered, deferred, refusal))
+
+    offered = property(lambda self: self[0])
+    deferred = property(lambda self: self[1])
+    refusal = property(lambda self: self[2])
+
+
+def granted_name(entry: str) -> str:
+    """The tool an entry grants (`Bash(git:*)` -> Bash, Task -> Agent, KillShell -> TaskStop)."""
+    name = base_name(entry)[0].strip()
+    name = ALIASES.get(name, name)
+    return GRANTED_AS.get(name, name)
+
+
+def offered_tools(
+    tools: list[str] | None,
+    disallowed: list[str] | None = None,
+    *,
+    permission_mode: object = None,
+    memory: bool = False,
+    mcp_tools: tuple[str, ...] = (),
+) -> OfferedTools:
+    """The tools Claude Code offers a subagent with these `tools`/`disallowedTools` entries
+    (claude-code-runs.md §1). `mcp_tools`: the `mcp__server__tool` names of connected servers."""
+    removed = {granted_name(entry) for entry in disallowed or []}
+    if tools is None or any(base_name(e)[0].strip() == "*" for e in tools):
+        offered = [name for name in DEFAULT_SUBAGENT_TOOLS if name not in removed]
+        deferred = [name for name in (*DEFERRED_SUBAGENT_TOOLS, *mcp_tools) if name not in removed]
+        return OfferedTools(offered, deferred)
+    resolved, unknown, unavailable = resolve_tools(tools, permission_mode)
+    if tools and not resolved:
+        named = unknown or unavailable
+        return OfferedTools([], [], "none of the agent's tools could be granted (" + ", ".join(named)
+                            + " not recognised); Claude Code does not start it")
+    offered: list[str] = []
+    for entry in resolved:
+        name = granted_name(entry)
+        if name.startswith("mcp__"):
+            server = name + "__"
+            matches = [t for t in mcp_tools if t == name or t.startswith(server)]
+        else:
+            matches = [name]
+        offered += [m for m in matches if m not in offered]
+    if memory:
+        offered += [name for name in MEMORY_TOOLS if name not in offered]
+    offered = [name for name in offered if name not in removed]
+    searches = [name for name in offered if name in SEARCH_TOOLS]
+    offered = [name for name in offered if name not in SEARCH_TOOLS]
+    if "Bash" not in offered:
+        offered += searches
+    if any(base_name(entry)[0].startswith("mcp__") for entry in resolved):
+        # Measured: a listed MCP name makes Claude Code send the deferred-tool placeholder first
+        # (MCP tools are deferred), even when no such server is connected.
+        offered.insert(0, DEFERRED_PLACEHOLDER)
+    return OfferedTools(offered, [])

@@ -18,7 +18,62 @@ DEFAULT_ALIASES: dict[str, str] = {
     "fable": "claude-fable-5-2",
 }
 
-FALLBACK_MODEL = "sonnet"
+# Claude Code's main model in a default API-key session: what `inherit` or no `model` comes to.
+FALLBACK_MODEL = "opus"
+
+EFFORT_LEVELS = ("low", "medium", "high", "xhigh", "max")
+# Output limits Claude Code 2.1.332 sends per model (claude-code-runs.md §2), longest prefix wins.
+_MAX_TOKENS = {
+    "claude-opus-4-8": 64_000,
+    "claude-sonnet-4-6": 32_000,
+    "claude-fable-5-2": 128_000,
+}
+_FAMILY_5_5_MAX_TOKENS = 128_000
+_OTHER_MAX_TOKENS = 32_000
+# Models on which Claude Code's default effort is high (medium on the 5.5 family and the rest).
+_HIGH_EFFORT_MODELS = ("claude-opus-4-8", "claude-sonnet-4-6")
+
+
+# Models Claude Code gives the context (environment, model line, date) as reminders before the task
+# instead of a role-system message (measured: claude-sonnet-4-6).
+_CONTEXT_AS_REMINDERS = ("claude-sonnet-4-6",)
+
+
+def context_as_reminders(model: str) -> bool:
+    """Whether Claude Code puts a subagent's context in its first message for `model`."""
+    return model.startswith(_CONTEXT_AS_REMINDERS)
+
+
+def max_tokens_for(model: str) -> int:
+    """The `max_tokens` Claude Code sends for `model` (a full id)."""
+    for prefix in sorted(_MAX_TOKENS, key=len, reverse=True):
+        if model.startswith(prefix):
+            return _MAX_TOKENS[prefix]
+    if "-5-5" in model:
+        return _FAMILY_5_5_MAX_TOKENS
+    return _OTHER_MAX_TOKENS
+
+
+def default_effort(model: str) -> str:
+    """The effort Claude Code sends when neither the agent nor the Agent call names one."""
+    return "high" if model.startswith(_HIGH_EFFORT_MODELS) else "medium"
+
+
+# Levels a model does not take, and what Claude Code sends instead (measured: xhigh on
+# claude-sonnet-4-6 went out as high).
+_EFFORT_FALLBACKS = {"claude-sonnet-4-6": {"xhigh": "high"}}
+
+
+def resolve_effort(requested: object, model: str) -> str:
+    """An agent's `effort:` (one of EFFORT_LEVELS, lowered where the model lacks it), else the
+    model's default."""
+    if isinstance(requested, str) and requested.strip().lower() in EFFORT_LEVELS:
+        level = requested.strip().lower()
+        for prefix, fallbacks in _EFFORT_FALLBACKS.items():
+            if model.startswith(prefix):
+                return fallbacks.get(level, level)
+        return level
+    return default_effort(model)
 
 
 def alias_table(

@@ -146,6 +146,22 @@ class Provider:
             )
             await self.retry.sleep(delay)
 
+    async def create(self, request: dict[str, Any]) -> dict[str, Any]:
+        """One response without streaming (a tool's own request, such as WebSearch's), retried
+        like the streamed ones; the message as a Messages API dict."""
+        client = self._get_client()
+        attempt = 0
+        while True:
+            try:
+                message = await client.messages.create(**request)
+                return message.model_dump(mode="json", exclude_none=True)
+            except Exception as exc:  # noqa: BLE001 - classified below
+                failure = _classify(exc)
+            attempt += 1
+            if not failure.retryable or attempt > self.retry.max_retries:
+                raise ProviderError(failure.reason, failure.error_type, failure.hint)
+            await self.retry.sleep(self.retry.delay(attempt, failure.retry_after))
+
     async def _attempt(
         self, client: Any, request: dict[str, Any], depth: int, parent_call_id: str | None
     ) -> AsyncIterator[Event | StreamResult]:

@@ -26,11 +26,12 @@ from typing import Any, Literal
 
 from workbench.agents.document import AgentDocument
 from workbench.paths import data_dir
-from workbench.runtime.models import resolve_model
+from workbench.runtime.models import context_as_reminders, max_tokens_for, resolve_effort, resolve_model
 from workbench.runtime.permissions import PermissionPolicy, normalise_mode
 from workbench.runtime.provider import Provider, ProviderError, StreamResult
-from workbench.runtime.system_prompt import build_system_prompt
-from workbench.runtime.toolset import ToolSet, resolve_toolset
+from workbench.runtime.system_prompt import Framing, build_framing
+from workbench.runtime.tools.subagent_tools import find_skills, skill_body, skills_listing, web_search_result
+from workbench.runtime.toolset import DEFERRED_PLACEHOLDER, ToolSet, resolve_toolset
 from workbench.runtime.tools.agent import find_agent
 from workbench.runtime.tools.base import Tool, ToolContext, ToolResult
 from workbench.settings import Settings, load_settings
@@ -54,7 +55,6 @@ from workbench.transcripts.events import (
 from workbench.transcripts.pricing import cost_usd
 from workbench.transcripts.writer import TranscriptWriter
 
-DEFAULT_MAX_TOKENS = 16_000
 # A safety net for agents without maxTurns: a runaway loop still ends.
 DEFAULT_MAX_TURNS = 200
 # Nesting depth below the main run, as Claude Code limits it; the Agent tool is withheld at the limit.
@@ -62,6 +62,12 @@ MAX_AGENT_DEPTH = 3
 # How many concurrency-safe calls of one response run at once (Claude Code's default is 10).
 MAX_PARALLEL_TOOLS = 10
 EPHEMERAL = {"type": "ephemeral"}
+# Thinking blocks come back summarised (the SDK's documented value; Claude Code sends "updates",
+# a beta value behind its own beta header), so they stream into the chat pane.
+THINKING_DISPLAY = "summarized"
+# The Messages API's server-side web search tool, which WebSearch calls.
+WEB_SEARCH_TOOL_TYPE = "web_search_20250305"
+WEB_SEARCH_MAX_TOKENS = 4_096
 _BINDING_MODES = frozenset({"bypassPermissions", "plan"})
 # Variables a Bash call must not see: the run's own API credentials.
 _SECRET_PREFIXES = ("ANTHROPIC_",)
@@ -127,12 +133,13 @@ class Session:
         catalog: Any = None,
         settings: Settings | None = None,
         provider: Provider | None = None,
-        max_tokens: int = DEFAULT_MAX_TOKENS,
+        max_tokens: int | None = None,
         record: bool = True,
     ) -> None:
         """`model` is the app's model, used when the agent says `inherit` or nothing. `catalog`
         (a `Catalog`, or a mapping of agent name to file path) is where the Agent tool finds agents.
-        `record=False` writes no transcript; `transcript_path=None` means the default location."""
+        `record=False` writes no transcript; `transcript_path=None` means the default location.
+        `max_tokens` None means Claude Code's limit for the model."""
         self.settings = settings if settings is not None else load_settings()
         self.document = AgentDocument.parse(agent_text, path)
         self.agent = AgentSnapshot(
@@ -153,7 +160,11 @@ class Session:
         self.ask_permission = ask_permission
         self.catalog = catalog
         self.provider = provider or Provider()
-        self.max_tokens = max_tokens
+        self._max_tokens_given = max_tokens
+        self.max_tokens = max_tokens or max_tokens_for(self.model)
+        fields = self.document.fields if isinstance(self.document.fields, dict) else {}
+        self._effort_field = fields.get("effort")
+        self.effort = resolve_effort(self._effort_field, self.model)
         self.session_id = str(uuid.uuid4())
         self.history: list[dict[str, Any]] = []
         self.depth = 0
@@ -164,16 +175,19 @@ class Session:
         self._queue: asyncio.Queue | None = None
         self._task: asyncio.Task | None = None
         self._emit_up: Callable[[Event], None] | None = None
-        self._system_prompt: str | None = None
+        self._framing: Framing | None = None
         self._nested: dict[str, RunSummary] = {}
         self.max_parallel_tools = MAX_PARALLEL_TOOLS
         # One permission question at a time across this session and its nested runs.
         self._ask_lock = asyncio.Lock()
-        self.toolset: ToolSet = resolve_toolset(self.document, depth=0, max_depth=MAX_AGENT_DEPTH)
-        self._tool_defs = _tool_definitions(self.toolset.tools)
+        self._loaded: list[str] = []  # deferred tools loaded through ToolSearch, in load order
+        self.toolset: ToolSet = resolve_toolset(self.document, depth=0, max_depth=MAX_AGENT_DEPTH,
+                                                permission_mode=self.policy.mode)
+        self._tool_defs = _tool_definitions(self.toolset, self._loaded)
         self.context = ToolContext(
             cwd=self.cwd, roots=(self.cwd, *self.add_dirs), env=_tool_environment(os.environ),
-            run_agent=self._run_agent,
+            run_agent=self._run_agent, web_search=self._web_search, load_tools=self._load_tools,
+            deferred_tools={name: tool.description for name, tool in self.toolset.deferred.items()},
         )
 
     def set_permission_mode(self, requested: str | None) -> None:
@@ -207,13 +221,28 @@ class Session:
         return self._transcript_path
 
     @property
-    def system_prompt(self) -> str:
-        """The system prompt as sent (built once per session, so the cache prefix stays stable)."""
-        if self._system_prompt is None:
-            self._system_prompt = build_system_prompt(
-                self.document.body, self.cwd, model=self.model, include_claude_md=self.include_claude_md
+    def framing(self) -> Framing:
+        """The system prompt and the first message's context (built once per session, so the cache
+        prefix stays stable)."""
+        if self._framing is None:
+            fields = self.document.fields if isinstance(self.document.fields, dict) else {}
+            memory = fields.get("memory")
+            skills = find_skills(self.cwd) if ("Skill" in self.toolset.tools or fields.get("skills")) else {}
+            self._framing = build_framing(
+                self.document.body, self.cwd, model=self.model, include_claude_md=self.include_claude_md,
+                bash="Bash" in self.toolset.tools,
+                skills=skills_listing(skills) if "Skill" in self.toolset.tools else "",
+                deferred=tuple(self.toolset.deferred),
+                memory=memory if isinstance(memory, str) and memory in ("user", "project", "local") else None,
+                agent_name=self.agent.name, preload=_preloaded_skills(fields.get("skills"), skills),
+                context_as_reminders=context_as_reminders(self.model),
             )
-        return self._system_prompt
+        return self._framing
+
+    @property
+    def system_prompt(self) -> str:
+        """The system prompt as sent."""
+        return self.framing.system
 
     async def send(self, text: str) -> AsyncIterator[Event]:
         """Send a user message and stream the run's events until it ends (`RunEnded` is last)."""
@@ -274,20 +303,50 @@ class Session:
         return {"depth": self.depth, "parent_call_id": self.parent_call_id, "timestamp": time.time()}
 
     async def _run(self, text: str) -> RunSummary:
+        """One run, with the agent's MCP servers started for it and stopped at its end."""
+        fields = self.document.fields if isinstance(self.document.fields, dict) else {}
+        if not fields.get("mcpServers"):
+            return await self._run_inner(text)
+        from workbench.runtime.mcp_servers import McpServers, server_configs
+
+        configs, problems = server_configs(fields["mcpServers"], self.cwd)
+        servers = McpServers()
+        try:
+            await servers.start(configs, self.cwd)
+            self._notices += [*problems, *servers.problems]
+            self.toolset = resolve_toolset(self.document, depth=self.depth, max_depth=MAX_AGENT_DEPTH,
+                                           permission_mode=self.policy.mode, mcp_tools=servers.tools)
+            self._tool_defs = _tool_definitions(self.toolset, self._loaded)
+            self.context.deferred_tools = {n: t.description for n, t in self.toolset.deferred.items()}
+            self._framing = None  # the deferred list may now name MCP tools
+            return await self._run_inner(text)
+        finally:
+            await servers.aclose()
+
+    async def _run_inner(self, text: str) -> RunSummary:
         started = time.monotonic()
         summary = RunSummary("completed", 0, UsageTotals(), 0.0, 0, 0.0, "")
-        if self._system_prompt is None:
+        if self._framing is None:
             # git and the CLAUDE.md files are read off the event loop, which may be drawing a UI.
-            await asyncio.to_thread(lambda: self.system_prompt)
+            await asyncio.to_thread(lambda: self.framing)
         self._emit(RunStarted(
             run_id=uuid.uuid4().hex, session_id=self.session_id, agent=self.agent,
             system_prompt=self.system_prompt, model=self.model, tools=tuple(self.toolset.names),
             unavailable_tools=tuple(self.toolset.missing), cwd=str(self.cwd),
-            permission_mode=self.policy.mode, prompt=text, **self._event_kw(),
+            permission_mode=self.policy.mode, prompt=text, effort=self.effort, max_tokens=self.max_tokens,
+            deferred_tools=tuple(self.toolset.deferred), **self._event_kw(),
         ))
         for message in [*self._notices, *self.toolset.warnings]:
             self._emit(Warning(message=message, **self._event_kw()))
         try:
+            if self.toolset.refusal:
+                # As Claude Code: an agent none of whose tools resolve is not started; no request.
+                summary.status, summary.error = "error", f"agent not started: {self.toolset.refusal}"
+                self._emit(ErrorOccurred(message=summary.error, error_type="invalid_agent",
+                                         hint="fix the tools field (workbench lint names the entries)",
+                                         **self._event_kw()))
+                self._finish(summary, started)
+                return summary
             await self._loop(text, summary)
         except asyncio.CancelledError:
             summary.status, summary.error = "cancelled", "cancelled by the user"
@@ -359,6 +418,9 @@ class Session:
         request: dict[str, Any] = {
             "model": self.model,
             "max_tokens": self.max_tokens,
+            # As Claude Code: adaptive thinking always, the effort in output_config, no temperature.
+            "thinking": {"type": "adaptive", "display": THINKING_DISPLAY},
+            "output_config": {"effort": self.effort},
             "system": [{"type": "text", "text": self.system_prompt, "cache_control": EPHEMERAL}],
             "messages": _with_cache_breakpoint(self.history),
         }
@@ -389,6 +451,14 @@ class Session:
 
     def _add_user_text(self, text: str) -> None:
         block = {"type": "text", "text": text}
+        if not self.history:
+            # The first message carries the context Claude Code puts around the task.
+            blocks = [*({"type": "text", "text": t} for t in self.framing.before_task), block,
+                      *({"type": "text", "text": t} for t in self.framing.after_task)]
+            message = {"role": "user", "content": blocks}
+            self.history.append(message)
+            self._emit(UserMessage(message=message, **self._event_kw()))
+            return
         if self.history and self.history[-1]["role"] == "user":
             # After a cancelled response the last turn is a user one: extend it, keeping roles alternating.
             last = self.history[-1]
@@ -440,8 +510,47 @@ class Session:
             self.history.append(message)
             self._emit(UserMessage(message=message, **self._event_kw()))
 
+    def _offered_tool(self, name: str) -> Tool | None:
+        """The tool `name` if the model may call it now (offered, or deferred and loaded)."""
+        if name in self.toolset.tools:
+            return self.toolset.tools[name]
+        return self.toolset.deferred.get(name) if name in self._loaded else None
+
+    def _unavailable_reason(self, name: str) -> str:
+        if name in self.toolset.deferred:
+            return (f"Error: {name} is deferred: load its definition first with ToolSearch "
+                    f"(query \"select:{name}\")")
+        if name in ("Glob", "Grep") and "Bash" in self.toolset.tools:
+            return f"Error: No such tool available: {name}. Search with find or grep through Bash instead."
+        return f"Error: No such tool available: {name}"
+
+    def _load_tools(self, names: list[str]) -> None:
+        """ToolSearch loaded these deferred tools: their definitions go with every later request."""
+        added = [n for n in names if n in self.toolset.deferred and n not in self._loaded]
+        if added:
+            self._loaded += added
+            self._tool_defs = _tool_definitions(self.toolset, self._loaded)
+
+    async def _web_search(self, tool_input: dict) -> ToolResult:
+        """WebSearch as Claude Code runs it: one Messages API call whose only tool is the API's
+        server-side web search; what it found is the tool result."""
+        search: dict[str, Any] = {"type": WEB_SEARCH_TOOL_TYPE, "name": "web_search", "max_uses": 8}
+        for key in ("allowed_domains", "blocked_domains"):
+            if tool_input.get(key):
+                search[key] = list(tool_input[key])
+        query = str(tool_input["query"])
+        request = {
+            "model": self.model, "max_tokens": WEB_SEARCH_MAX_TOKENS, "tools": [search],
+            "messages": [{"role": "user", "content": f"Perform a web search for the query: {query}"}],
+        }
+        try:
+            message = await self.provider.create(request)
+        except ProviderError as exc:
+            return _error(f"Web search failed: {exc}")
+        return web_search_result(query, message)
+
     def _concurrency_safe(self, call: dict[str, Any]) -> bool:
-        tool = self.toolset.tools.get(call.get("name", ""))
+        tool = self._offered_tool(call.get("name", ""))
         return bool(getattr(tool, "concurrency_safe", False)) and isinstance(call.get("input"), dict)
 
     def _begin_call(self, call: dict[str, Any], summary: RunSummary) -> _Call:
@@ -451,9 +560,9 @@ class Session:
         self._emit(ToolCallStarted(call_id=call_id, name=name,
                                    input=tool_input if isinstance(tool_input, dict) else {"_raw": tool_input},
                                    **self._event_kw()))
-        state = _Call(call_id, name, tool_input, self.toolset.tools.get(name), time.monotonic())
+        state = _Call(call_id, name, tool_input, self._offered_tool(name), time.monotonic())
         if state.tool is None:
-            self._answer(state, _error(f"<tool_use_error>Error: No such tool available: {name}</tool_use_error>"),
+            self._answer(state, _error(f"<tool_use_error>{self._unavailable_reason(name)}</tool_use_error>"),
                          summary)
         elif not isinstance(tool_input, dict):
             self._answer(state, _error(f"<tool_use_error>InputValidationError: {name} input must be an "
@@ -540,8 +649,9 @@ class Session:
         if nested is not None:  # the run's totals include its nested runs
             summary.usage = summary.usage + nested.usage
             summary.cost_usd += nested.cost_usd
-        state.block = {"type": "tool_result", "tool_use_id": state.call_id, "content": result.content,
-                       "is_error": result.is_error}
+        state.block = {"type": "tool_result", "tool_use_id": state.call_id, "content": result.content}
+        if result.is_error:  # as Claude Code: a success carries no is_error key
+            state.block["is_error"] = True
         self._emit(ToolCallFinished(
             call_id=state.call_id, name=state.name, status=status, content=_content_text(result.content),
             is_error=result.is_error,
@@ -604,19 +714,25 @@ class Session:
 
     # -- nested agent runs ----------------------------------------------------------------------
 
-    async def _run_agent(self, subagent_type: str, prompt: str, model: str | None, call_id: str) -> ToolResult:
+    async def _run_agent(self, subagent_type: str, prompt: str, model: str | None, call_id: str, *,
+                         effort: str | None = None) -> ToolResult:
         found = find_agent(self.catalog, subagent_type)
         if found is None:
             return _error(f"Agent type '{subagent_type}' not found.")
         text, path = found
+        refusal = resolve_toolset(AgentDocument.parse(text, path)).refusal
+        if refusal:  # Claude Code answers the Agent call with the reason and sends no request
+            return _error(f"Agent type '{subagent_type}' cannot be started: {refusal}.")
         child = Session(
             text, path=path, model=self.model, cwd=self.cwd, add_dirs=self.add_dirs,
             permission_mode=None, allow_rules=[str(r) for r in self.policy.rules],
             include_claude_md=self.include_claude_md, ask_permission=self.ask_permission,
             catalog=self.catalog, settings=self.settings, provider=self.provider,
-            max_tokens=self.max_tokens, record=False,
+            max_tokens=self._max_tokens_given, record=False,
         )
-        child._become_nested(self, call_id, model or os.environ.get("CLAUDE_CODE_SUBAGENT_MODEL"))
+        # The Agent call's model and effort override the file's (CLAUDE_CODE_SUBAGENT_MODEL has
+        # no effect in Claude Code 2.1.332, so none here either).
+        child._become_nested(self, call_id, model, effort)
         try:
             summary = await child._run(prompt)
         finally:
@@ -634,11 +750,19 @@ class Session:
         }
         self._nested[call_id] = summary
         if summary.status in ("completed", "max_turns"):
-            return ToolResult(summary.final_text or "(the agent returned no text)", detail=detail)
+            # As Claude Code hands a subagent's answer back: its text, then a block naming the
+            # agent's id and what the run used (workbench's words).
+            hand_back = (f"agentId: {child.session_id} (the {child.agent.name} agent's run; its answer "
+                         f"is above)\n<usage>total_tokens: {detail['totalTokens']}\n"
+                         f"tool_uses: {summary.tool_calls}\nduration_ms: {detail['totalDurationMs']}</usage>")
+            answer = summary.final_text or "(the agent returned no text)"
+            return ToolResult([{"type": "text", "text": answer}, {"type": "text", "text": hand_back}],
+                              detail=detail)
         return ToolResult(f"The agent did not finish: {summary.error or summary.status}", is_error=True,
                           detail=detail)
 
-    def _become_nested(self, parent: Session, call_id: str, model_override: str | None) -> None:
+    def _become_nested(self, parent: Session, call_id: str, model_override: str | None,
+                       effort_override: str | None = None) -> None:
         self.depth = parent.depth + 1
         self.parent_call_id = call_id
         self._emit_up = parent._emit
@@ -650,16 +774,32 @@ class Session:
             self.policy.mode = parent.policy.mode
         if model_override:
             self.model = resolve_model(model_override, default=parent.model, settings_models=self.settings.models)
-        self.toolset = resolve_toolset(self.document, depth=self.depth, max_depth=MAX_AGENT_DEPTH)
-        self._tool_defs = _tool_definitions(self.toolset.tools)
+            self.max_tokens = self._max_tokens_given or max_tokens_for(self.model)
+        self.effort = resolve_effort(effort_override or self._effort_field, self.model)
+        self.toolset = resolve_toolset(self.document, depth=self.depth, max_depth=MAX_AGENT_DEPTH,
+                                       permission_mode=self.policy.mode)
+        self._tool_defs = _tool_definitions(self.toolset, self._loaded)
+        self.context.deferred_tools = {name: tool.description for name, tool in self.toolset.deferred.items()}
 
 
-def _tool_definitions(tools: Mapping[str, Tool]) -> list[dict[str, Any]]:
-    """The API tool list, byte-stable, with one cache breakpoint on the last tool."""
-    defs = [{"name": t.name, "description": t.description, "input_schema": t.input_schema} for t in tools.values()]
-    if defs:
-        defs[-1] = {**defs[-1], "cache_control": EPHEMERAL}
+def _tool_definitions(toolset: ToolSet, loaded: list[str]) -> list[dict[str, Any]]:
+    """The API tool list as Claude Code sends it: the offered tools in order, an empty
+    `defer_loading` placeholder right after ToolSearch while tools are deferred, then the deferred
+    tools loaded so far (with `defer_loading`, so ToolSearch's `tool_reference` blocks name them).
+    No cache breakpoint on a tool (Claude Code puts none there)."""
+    placeholder = {"name": DEFERRED_PLACEHOLDER, "description": "Stands for the deferred tools.",
+                   "input_schema": {"type": "object", "properties": {}}, "defer_loading": True}
+    defs: list[dict[str, Any]] = [placeholder] if toolset.placeholder_first else []
+    for tool in toolset.tools.values():
+        defs.append(_definition(tool))
+        if tool.name == "ToolSearch" and toolset.deferred:
+            defs.append(placeholder)
+    defs += [{**_definition(toolset.deferred[name]), "defer_loading": True} for name in loaded]
     return defs
+
+
+def _definition(tool: Tool) -> dict[str, Any]:
+    return {"name": tool.name, "description": tool.description, "input_schema": tool.input_schema}
 
 
 def _with_cache_breakpoint(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -689,6 +829,19 @@ def _content_text(content: str | list[dict]) -> str:
     if isinstance(content, str):
         return content
     return "\n".join(b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text")
+
+
+def _preloaded_skills(wanted: Any, skills: dict) -> list[tuple[str, str]]:
+    """(name, instructions) of each skill the agent's `skills:` names that exists."""
+    names = wanted.replace(",", " ").split() if isinstance(wanted, str) else wanted if isinstance(wanted, list) else []
+    found = []
+    for name in names:
+        if isinstance(name, str) and name in skills:
+            try:
+                found.append((name, skill_body(skills[name][1])))
+            except OSError:
+                continue
+    return found
 
 
 def _text_or_none(value: Any) -> str | None:

@@ -1,9 +1,12 @@
-"""Which tools an agent is offered: its `tools`/`disallowedTools` resolved among those workbench has.
+"""Which tools an agent is offered: its `tools`/`disallowedTools` resolved as Claude Code resolves
+them for a subagent (`agents.toolnames.offered_tools`, the same table the lint rules use), then
+matched to the tools workbench implements.
 
-As Claude Code's Agent tool does: no `tools` means every tool; `tools` means just those;
-`disallowedTools` removes from either. BashOutput and KillShell come with Bash (and go without it),
-as the tools of its background shells. A tool the agent asks for that workbench does not implement
-(WebSearch, MCP tools, …) is listed in `missing` and named in a warning, never dropped silently.
+No `tools` means Claude Code's default set, with some tools deferred behind ToolSearch; a list means
+those tools in the file's order (Glob and Grep last, and only without Bash); `memory` adds Read,
+Write and Edit. A granted tool workbench does not implement is listed in `missing` and named in a
+warning, never dropped silently. When nothing in `tools` resolves, `refusal` says why and the agent
+is not run, as Claude Code refuses to start it.
 """
 
 from __future__ import annotations
@@ -12,22 +15,25 @@ from dataclasses import dataclass, field
 
 import workbench.runtime.tools  # noqa: F401 - importing the package registers the local tools
 from workbench.agents.document import AgentDocument
-from workbench.agents.toolnames import base_name, canonical, resolve_tools
+from workbench.agents.toolnames import DEFERRED_PLACEHOLDER, offered_tools
 from workbench.runtime.tools.agent import AGENT_TOOL_NAME, AgentTool
 from workbench.runtime.tools.base import REGISTRY, Tool
 
-
-# Tools offered whenever Bash is: they read and stop its background shells.
-BASH_COMPANIONS = ("BashOutput", "KillShell")
+__all__ = ["DEFERRED_PLACEHOLDER", "ToolSet", "available_tools", "resolve_toolset"]
 
 
 @dataclass
 class ToolSet:
-    """The tools offered, in a stable order, and what could not be offered."""
+    """The tools offered in full (in request order), those deferred behind ToolSearch, what could
+    not be offered, and the refusal when the agent may not run at all."""
 
     tools: dict[str, Tool] = field(default_factory=dict)
+    deferred: dict[str, Tool] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    refusal: str | None = None
+    # Claude Code sends the deferred-tool placeholder first when `tools` names an MCP tool.
+    placeholder_first: bool = False
 
     @property
     def names(self) -> list[str]:
@@ -41,45 +47,35 @@ def available_tools() -> dict[str, Tool]:
     return {name: tools[name] for name in sorted(tools)}
 
 
-def resolve_toolset(document: AgentDocument, *, depth: int = 0, max_depth: int = 3) -> ToolSet:
-    """The tools for an agent running `depth` levels below the main run."""
-    available = available_tools()
-    if depth >= max_depth:
-        available.pop(AGENT_TOOL_NAME, None)  # the nesting limit: no deeper agents
-    result = ToolSet()
-    entries = document.tools
-    if entries is None or any(base_name(e)[0].strip() == "*" for e in entries):
-        chosen = dict(available)
-    else:
-        chosen = {}
-        lacking: list[str] = []
-        _, unknown, unavailable = resolve_tools(entries)
-        for entry in entries:
-            name = canonical(base_name(entry)[0].strip())
+def resolve_toolset(
+    document: AgentDocument, *, depth: int = 0, max_depth: int = 3, permission_mode: str | None = None,
+    mcp_tools: dict[str, Tool] | None = None,
+) -> ToolSet:
+    """The tools for an agent running `depth` levels below the main run; `mcp_tools`: the tools of
+    its connected MCP servers, by their `mcp__server__tool` names."""
+    available = {**available_tools(), **(mcp_tools or {})}
+    fields = document.fields if isinstance(document.fields, dict) else {}
+    mode = permission_mode if permission_mode is not None else document.permission_mode
+    offer = offered_tools(document.tools, document.disallowed_tools, permission_mode=mode,
+                          memory=bool(fields.get("memory")), mcp_tools=tuple(mcp_tools or ()))
+    result = ToolSet(refusal=offer.refusal)
+    lacking: list[str] = []
+    for names, into in ((offer.offered, result.tools), (offer.deferred, result.deferred)):
+        for name in names:
+            if name == DEFERRED_PLACEHOLDER:
+                result.placeholder_first = True
+                continue
+            if name == AGENT_TOOL_NAME and depth >= max_depth:
+                continue  # the nesting limit: no deeper agents
             if name in available:
-                chosen[name] = available[name]
-            elif name == AGENT_TOOL_NAME:
-                continue  # withheld at the nesting limit, not missing
-            elif entry in unavailable:
-                result.warnings.append(f"{entry} is not available to subagents; the agent runs without it")
-            elif entry in unknown:
-                result.warnings.append(f"{entry} is not a known tool; the agent runs without it")
-            else:
-                lacking.append(name)
-            if name not in chosen and name != AGENT_TOOL_NAME and name not in result.missing:
+                into[name] = available[name]
+            elif name not in result.missing:
                 result.missing.append(name)
-        if lacking:
-            them = "it" if len(lacking) == 1 else "them"
-            result.warnings.insert(
-                0, f"workbench does not implement {', '.join(lacking)}; the agent runs without {them}")
-    disallowed = {canonical(base_name(entry)[0].strip()) for entry in document.disallowed_tools or []}
-    for name in disallowed:
-        chosen.pop(name, None)
-    # Background shells come with Bash (to read and stop what it started), and only with it.
-    for name in BASH_COMPANIONS:
-        if "Bash" in chosen and name not in disallowed and name in available:
-            chosen[name] = available[name]
-        elif "Bash" not in chosen:
-            chosen.pop(name, None)
-    result.tools = chosen
+                if into is result.tools:
+                    lacking.append(name)
+    if lacking:
+        them = "it" if len(lacking) == 1 else "them"
+        result.warnings.append(f"workbench does not implement {', '.join(lacking)}; the agent runs without {them}")
+    if "ToolSearch" not in result.tools:
+        result.deferred.clear()
     return result

@@ -95,6 +95,11 @@ class RunStarted(Event):
     # What ran it: "builtin" (workbench's loop) or "claude-code" (with the CLI's version).
     engine: str = "builtin"
     engine_version: str = ""
+    # The sampling settings the run got (empty/0 in transcripts written before they were recorded).
+    effort: str = ""
+    max_tokens: int = 0
+    # Tools offered only by name, their definitions loaded through ToolSearch.
+    deferred_tools: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -292,7 +297,7 @@ def event_from_dict(data: dict[str, Any]) -> Event:
         nested = _NESTED.get(f.name)
         if nested is not None and isinstance(value, dict):
             value = nested(**{k: v for k, v in value.items() if k in nested.__dataclass_fields__})
-        elif isinstance(value, list) and f.name in ("tools", "unavailable_tools"):
+        elif isinstance(value, list) and f.name in ("tools", "unavailable_tools", "deferred_tools"):
             value = tuple(value)
         kwargs[f.name] = value
     return cls(**kwargs)

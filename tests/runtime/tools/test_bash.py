@@ -41,7 +41,8 @@ async def test_runs_in_the_working_directory_and_merges_stderr(workspace, call):
 
 async def test_a_failing_command_is_an_error_with_its_exit_code(call):
     result = await call("Bash", command="echo partial; exit 3")
-    assert result.is_error and result.content == "partial\n\nExit code 3"
+    # As Claude Code: the exit code first, then the output.
+    assert result.is_error and result.content == "Exit code 3\npartial"
     assert result.detail["exit_code"] == 3
 
 
@@ -103,14 +104,14 @@ async def test_a_command_still_running_at_its_timeout_goes_on_in_the_background(
         assert result.detail["timedOutAfterMs"] == 300 and shell_id in result.content
         shell = ctx.shells.get(shell_id)
         assert shell is not None and shell.running and _alive(int(pid_file.read_text()))
-        # What it prints after the timeout is read with BashOutput, once it is done.
+        # What it prints after the timeout goes to the task's output file, named in the result.
+        assert result.detail["outputPath"] in result.content
         await asyncio.to_thread(gate.write_text, "go\n")
         for _ in range(500):
             if not shell.alive:
                 break
             await asyncio.sleep(0.01)
-        read = await call("BashOutput", bash_id=shell_id)
-        assert "go\nlinked\n" in read.content and read.detail["status"] == "completed"
+        assert "go\nlinked\n" in shell.output_path.read_text() and shell.status == "completed"
     finally:
         await ctx.shells.close()
 

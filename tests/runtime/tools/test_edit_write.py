@@ -100,27 +100,6 @@ async def test_edit_with_an_empty_old_string_creates_a_new_file(workspace, call)
     assert not result.is_error and target.read_text() == "made\n"
 
 
-async def test_multiedit_applies_edits_in_order(workspace, call):
-    target = workspace / "m.txt"
-    target.write_text("red green blue\n")
-    await _read(call, target)
-    result = await call("MultiEdit", file_path=str(target), edits=[
-        {"old_string": "red", "new_string": "RED"},
-        {"old_string": "RED green", "new_string": "RED GREEN"}])
-    assert not result.is_error and target.read_text() == "RED GREEN blue\n"
-
-
-async def test_multiedit_writes_nothing_when_any_edit_fails(workspace, call):
-    target = workspace / "m.txt"
-    target.write_text("red green blue\n")
-    await _read(call, target)
-    result = await call("MultiEdit", file_path=str(target), edits=[
-        {"old_string": "red", "new_string": "RED"},
-        {"old_string": "purple", "new_string": "PURPLE"}])
-    assert result.is_error and result.content.startswith("edit 2 of 2: old_string not found")
-    assert target.read_text() == "red green blue\n"
-
-
 async def test_permission_summary_shows_the_diff_without_writing(workspace, ctx):
     target = workspace / "f.txt"
     target.write_text("keep\nold\n")
@@ -140,13 +119,6 @@ async def test_write_keeps_the_file_mode(workspace, call):
     await _read(call, target)
     await call("Write", file_path=str(target), content="echo 2\n")
     assert target.stat().st_mode & 0o777 == 0o755
-
-
-def test_multiedit_validation_names_the_nested_field():
-    tool = REGISTRY["MultiEdit"]
-    assert tool.validate({"file_path": "/x", "edits": []}) == "`edits` must have at least 1 item(s)"
-    assert tool.validate({"file_path": "/x", "edits": [{"old_string": "a"}]}) == \
-        "`edits[0].new_string` is required"
 
 
 async def test_edit_of_a_crlf_file_matches_lines_quoted_with_plain_newlines(workspace, call):

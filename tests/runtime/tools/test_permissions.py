@@ -12,7 +12,7 @@ EDIT = ("Edit", {"file_path": "src/a.py", "old_string": "a", "new_string": "b"})
 WRITE = ("Write", {"file_path": "notes.txt", "content": "x"})
 BASH = ("Bash", {"command": "git status"})
 FETCH = ("WebFetch", {"url": "https://example.com/x", "prompt": "p"})
-TODO = ("TodoWrite", {"todos": []})
+STOP = ("TaskStop", {"task_id": "bash_1"})
 
 
 def decide(policy: PermissionPolicy, call, ctx) -> str:
@@ -21,17 +21,17 @@ def decide(policy: PermissionPolicy, call, ctx) -> str:
 
 
 @pytest.mark.parametrize("mode, expected", [
-    ("default", {"Read": "allow", "Edit": "ask", "Write": "ask", "Bash": "ask", "WebFetch": "ask", "TodoWrite": "allow"}),
-    ("manual", {"Read": "allow", "Edit": "ask", "Write": "ask", "Bash": "ask", "WebFetch": "ask", "TodoWrite": "allow"}),
-    ("acceptEdits", {"Read": "allow", "Edit": "allow", "Write": "allow", "Bash": "ask", "WebFetch": "ask", "TodoWrite": "allow"}),
-    ("auto", {"Read": "allow", "Edit": "allow", "Write": "allow", "Bash": "ask", "WebFetch": "ask", "TodoWrite": "allow"}),
-    ("plan", {"Read": "allow", "Edit": "deny", "Write": "deny", "Bash": "deny", "WebFetch": "deny", "TodoWrite": "allow"}),
-    ("dontAsk", {"Read": "allow", "Edit": "deny", "Write": "deny", "Bash": "deny", "WebFetch": "deny", "TodoWrite": "allow"}),
-    ("bypassPermissions", {"Read": "allow", "Edit": "allow", "Write": "allow", "Bash": "allow", "WebFetch": "allow", "TodoWrite": "allow"}),
+    ("default", {"Read": "allow", "Edit": "ask", "Write": "ask", "Bash": "ask", "WebFetch": "ask", "TaskStop": "allow"}),
+    ("manual", {"Read": "allow", "Edit": "ask", "Write": "ask", "Bash": "ask", "WebFetch": "ask", "TaskStop": "allow"}),
+    ("acceptEdits", {"Read": "allow", "Edit": "allow", "Write": "allow", "Bash": "ask", "WebFetch": "ask", "TaskStop": "allow"}),
+    ("auto", {"Read": "allow", "Edit": "allow", "Write": "allow", "Bash": "ask", "WebFetch": "ask", "TaskStop": "allow"}),
+    ("plan", {"Read": "allow", "Edit": "deny", "Write": "deny", "Bash": "deny", "WebFetch": "deny", "TaskStop": "allow"}),
+    ("dontAsk", {"Read": "allow", "Edit": "deny", "Write": "deny", "Bash": "deny", "WebFetch": "deny", "TaskStop": "allow"}),
+    ("bypassPermissions", {"Read": "allow", "Edit": "allow", "Write": "allow", "Bash": "allow", "WebFetch": "allow", "TaskStop": "allow"}),
 ])
 def test_each_mode_decides_each_kind_of_tool(mode, expected, ctx):
     policy = PermissionPolicy(mode)
-    got = {call[0]: decide(policy, call, ctx) for call in (READ, EDIT, WRITE, BASH, FETCH, TODO)}
+    got = {call[0]: decide(policy, call, ctx) for call in (READ, EDIT, WRITE, BASH, FETCH, STOP)}
     assert got == expected
 
 

@@ -8,27 +8,30 @@ import os
 from workbench.runtime.tools import read
 
 
-async def test_read_numbers_lines_like_cat_n(workspace, call):
+async def test_read_numbers_lines_as_claude_code_does(workspace, call):
     (workspace / "a.py").write_text("import os\nprint(os)\n")
     result = await call("Read", file_path=str(workspace / "a.py"))
     assert not result.is_error
-    assert result.content == "     1→import os\n     2→print(os)"
-    assert result.detail["file"] == {"filePath": str(workspace / "a.py"), "content": "import os\nprint(os)",
-                                     "numLines": 2, "startLine": 1, "totalLines": 2}
+    # N, a tab, the line; the final newline shows as one more, empty, numbered line.
+    assert result.content == "1\timport os\n2\tprint(os)\n3\t"
+    (workspace / "b.py").write_text("x = 1")
+    assert (await call("Read", file_path=str(workspace / "b.py"))).content == "1\tx = 1"
+    assert result.detail["file"] == {"filePath": str(workspace / "a.py"), "content": "import os\nprint(os)\n",
+                                     "numLines": 3, "startLine": 1, "totalLines": 3}
 
 
 async def test_offset_and_limit_select_a_range(workspace, call):
     (workspace / "n.txt").write_text("".join(f"line {i}\n" for i in range(1, 11)))
     result = await call("Read", file_path=str(workspace / "n.txt"), offset=4, limit=2)
-    assert result.content == "     4→line 4\n     5→line 5"
-    assert result.detail["file"]["startLine"] == 4 and result.detail["file"]["totalLines"] == 10
+    assert result.content == "4\tline 4\n5\tline 5"
+    assert result.detail["file"]["startLine"] == 4 and result.detail["file"]["totalLines"] == 11  # the last, empty
 
 
 async def test_relative_paths_resolve_against_the_working_directory(workspace, call):
     (workspace / "sub").mkdir()
     (workspace / "sub" / "f.txt").write_text("x\n")
     result = await call("Read", file_path="sub/f.txt")
-    assert result.content == "     1→x"
+    assert result.content == "1\tx\n2\t"
 
 
 async def test_long_lines_are_cut(workspace, call):
@@ -115,4 +118,5 @@ def test_validate_names_the_bad_field():
     assert tool.validate({}) == "`file_path` is required"
     assert tool.validate({"file_path": 3}) == "`file_path` must be a string, got number"
     assert tool.validate({"file_path": "/x", "limit": 0}) == "`limit` must be at least 1"
-    assert tool.validate({"file_path": "/x", "offset": "2"}) == "`offset` must be a number, got string"
+    assert tool.validate({"file_path": "/x", "offset": "2"}) == "`offset` must be an integer, got string"
+    assert tool.validate({"file_path": "/x", "path": "/y"}) == "`path` is not a parameter of this tool"

@@ -135,21 +135,8 @@ def test_rg_arguments_put_the_pattern_after_e_and_the_path_after_a_double_dash()
     assert args[-4:] == ["-e", "-x", "--", "/w"] and "-C" in args and "-n" in args
 
 
-async def test_ls_lists_a_tree_skipping_hidden_entries_and_ignored_globs(tree, call):
-    result = await call("LS", path=str(tree), ignore=["*.json", "docs"])
-    lines = result.content.splitlines()
-    assert lines[0] == f"- {tree}/"
-    assert "  - src/" in lines and "    - app.py" in lines and "      - page.ts" in lines
-    assert not any("config.json" in line or "docs" in line or ".hidden" in line for line in lines)
-
-
-async def test_ls_of_a_missing_folder_is_an_error(workspace, call):
-    result = await call("LS", path=str(workspace / "nope"))
-    assert result.is_error and "does not exist" in result.content
-
-
 def test_search_tools_are_read_tools():
-    assert {REGISTRY[n].kind for n in ("Glob", "Grep", "LS", "Read")} == {"read"}
+    assert {REGISTRY[n].kind for n in ("Glob", "Grep", "Read")} == {"read"}
 
 
 async def test_cancelling_a_search_kills_ripgrep(workspace, monkeypatch):

@@ -81,7 +81,7 @@ async def test_a_delegation_from_the_chat_pane_finds_the_agent_in_the_apps_catal
         assert len(bodies) == 3
         assert bodies[1]["system"][0]["text"].startswith("You are a meticulous code reviewer.")
         result = bodies[2]["messages"][-1]["content"][0]
-        assert result["tool_use_id"] == "ta" and result["content"] == "Looks fine to me."
+        assert result["tool_use_id"] == "ta" and result["content"][0]["text"] == "Looks fine to me."
         block = pane.runs[0].view.blocks["ta"]
         assert block.status == "done"
         assert "Looks fine to me." in " ".join(
@@ -111,3 +111,30 @@ async def test_a_task_after_opening_another_agent_goes_to_a_new_session_of_that_
         assert len(second["messages"]) == 1 and "short summaries" in json.dumps(second["system"])
         assert pane.runs[1].session is not pane.runs[0].session
         assert any("New session for summarizer" in n.message for n in app._notifications)
+
+
+INHERITING = """---
+name: inheritor
+description: Runs on the main model.
+model: inherit
+---
+You help.
+"""
+
+
+async def test_the_run_header_shows_the_model_effort_and_tools_the_run_got(fake_api, make_app, agents_dir,
+                                                                            monkeypatch):
+    monkeypatch.chdir(agents_dir.parent.parent)
+    (agents_dir / "inheritor.md").write_text(INHERITING, encoding="utf-8")
+    fake_api.add(text_reply("msg_1", "Hi."))
+    app = make_app("inheritor.md")
+    async with app.run_test(size=(160, 36)) as pilot:
+        await settle(pilot)
+        pane = app.main_screen.query_one(ChatPane)
+        await pilot.press("f4", *"hello", "enter")
+        await until(pilot, lambda: pane.runs and not pane.running)
+        header = str(pane.query_one(".run-header").render())
+        # `inherit` with no main model chosen is Claude Code's default: opus, at its default effort.
+        assert "claude-opus-5-5 · effort medium" in header
+        assert "tools: Agent, Bash, Edit, Read, Skill, ToolSearch, Write" in header
+        assert "by ToolSearch: NotebookEdit, TaskStop, WebFetch, WebSearch" in header

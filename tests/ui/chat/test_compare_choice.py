@@ -73,7 +73,7 @@ async def test_comparing_two_agents_runs_each_definition_in_its_own_column(fake_
         systems = sorted(json.dumps(body["system"]) for body in fake_api.bodies())
         assert any("meticulous code reviewer" in s for s in systems)
         assert any("run the test suite" in s for s in systems)
-        assert all(body["messages"][0]["content"][0]["text"] == "check main.py" for body in fake_api.bodies())
+        assert all(body["messages"][0]["content"][-1]["text"] == "check main.py" for body in fake_api.bodies())
         # The main chat pane did not run anything: both runs belong to the comparison's columns.
         assert app.main_screen.query_one(ChatPane).runs == []
 

@@ -17,10 +17,12 @@ from workbench.runtime.tools.base import ToolContext, ToolResult
 
 AGENT_TOOL_NAME = "Agent"
 _MODELS = ("sonnet", "opus", "haiku", "fable")
+_EFFORTS = ("low", "medium", "high", "xhigh", "max")
 
 
 class AgentTool:
-    """`Agent(description, prompt, subagent_type?, model?)`."""
+    """`Agent(description, prompt, subagent_type?, model?, effort?, run_in_background?, isolation?)`:
+    Claude Code's property names and types; the descriptions are workbench's."""
 
     name = AGENT_TOOL_NAME
     kind = "agent"
@@ -39,7 +41,13 @@ class AgentTool:
             "prompt": {"type": "string", "description": "The task for the agent to perform"},
             "subagent_type": {"type": "string", "description": "The name of the agent to use"},
             "model": {"type": "string", "enum": list(_MODELS),
-                      "description": "Optional model override for this agent"},
+                      "description": "Optional model for this run, over the agent's own"},
+            "effort": {"type": "string", "enum": list(_EFFORTS),
+                       "description": "Optional effort for this run, over the agent's own"},
+            "run_in_background": {"type": "boolean",
+                                  "description": "Ignored by workbench: the agent runs and answers at once"},
+            "isolation": {"type": "string", "enum": ["worktree", "remote"],
+                          "description": "Not supported by workbench: leave it out"},
         },
         "required": ["description", "prompt"],
         "additionalProperties": False,
@@ -50,11 +58,15 @@ class AgentTool:
         for key in ("description", "prompt"):
             if not isinstance(tool_input.get(key), str):
                 return f"The required parameter `{key}` is missing or not a string"
-        for key in ("subagent_type", "model"):
+        for key in ("subagent_type", "model", "effort"):
             if key in tool_input and not isinstance(tool_input[key], str):
                 return f"The parameter `{key}` must be a string"
         if tool_input.get("model") not in (None, *_MODELS):
             return f"The parameter `model` must be one of {', '.join(_MODELS)}"
+        if tool_input.get("effort") not in (None, *_EFFORTS):
+            return f"The parameter `effort` must be one of {', '.join(_EFFORTS)}"
+        if tool_input.get("isolation") is not None:
+            return "workbench cannot run an agent in a worktree or remotely: leave out `isolation`"
         if not str(tool_input.get("subagent_type") or "").strip():
             return "The parameter `subagent_type` is required: name the agent to run"
         return None
@@ -68,7 +80,8 @@ class AgentTool:
         if ctx.run_agent is None:
             return ToolResult("Agent runs are not available here.", is_error=True)
         return await ctx.run_agent(
-            str(tool_input["subagent_type"]), str(tool_input["prompt"]), tool_input.get("model"), ctx.call_id
+            str(tool_input["subagent_type"]), str(tool_input["prompt"]), tool_input.get("model"), ctx.call_id,
+            effort=tool_input.get("effort"),
         )
 
 

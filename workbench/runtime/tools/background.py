@@ -1,8 +1,9 @@
-"""Background shells: Bash with `run_in_background`, and the BashOutput and KillShell tools.
+"""Background shells: Bash with `run_in_background`, stopped with TaskStop.
 
 A background command runs in its own process group like any Bash command, without a timeout; its
-merged output is read as it comes into a bounded window that BashOutput empties (each read returns
-what is new since the last one). A run's shells live in its `ToolContext.shells`; the session kills
+merged output is written, as it comes, to an output file the model reads with Read (as Claude Code
+gives a subagent no BashOutput), and kept in a bounded window (the old BashOutput tool, not
+offered, empties it). A run's shells live in its `ToolContext.shells`; the session kills
 them when it is cancelled or closed, and a nested agent's when that agent gives its answer (as
 Claude Code ends the background commands of a subagent). Should the interpreter exit with shells
 still running, an exit hook kills their process groups: they run in sessions of their own and
@@ -73,6 +74,8 @@ class BackgroundShell:
         self.exit_code: int | None = None
         self._succeeded = succeeded
         self._unread = _Window()
+        self.output_path: Path | None = None
+        self._output_file = None
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._reader: asyncio.Task | None = None
         self._waiter: asyncio.Task | None = None
@@ -107,7 +110,11 @@ class BackgroundShell:
         # background (`server &`) prints stays readable, and the shell stays to be killed.
         while chunk := await stream.read(65536):
             self._unread.add(self._decoder.decode(chunk))
+            if self._output_file is not None:
+                self._output_file.write(chunk)
+                self._output_file.flush()
         self._unread.add(self._decoder.decode(b"", final=True))
+        self._close_output()
         if self._transport is not None:
             self._transport.close()
         if not self.running or self.proc.returncode is not None:
@@ -138,7 +145,13 @@ class BackgroundShell:
         self._close_pipe()
         _LIVE.discard(self)
 
+    def _close_output(self) -> None:
+        if self._output_file is not None:
+            self._output_file.close()
+            self._output_file = None
+
     def _close_pipe(self) -> None:
+        self._close_output()
         if self._reader is not None and not self._reader.done():
             self._reader.cancel()
         if self._transport is not None:
@@ -151,6 +164,21 @@ class BackgroundShells:
     def __init__(self) -> None:
         self._shells: dict[str, BackgroundShell] = {}
         self._count = 0
+        self._folder: Path | None = None
+
+    @property
+    def folder(self) -> Path | None:
+        """Where the output files are (made with the first shell), or None."""
+        return self._folder
+
+    def _open_output(self, shell: BackgroundShell) -> None:
+        """Give `shell` its output file, `<folder>/<id>.output`."""
+        if self._folder is None:
+            import tempfile
+
+            self._folder = Path(tempfile.mkdtemp(prefix="workbench-tasks-")).resolve()
+        shell.output_path = self._folder / f"{shell.id}.output"
+        shell._output_file = open(shell.output_path, "wb")  # noqa: SIM115 - closed at the stream's end
 
     def get(self, shell_id: str) -> BackgroundShell | None:
         return self._shells.get(shell_id)
@@ -167,14 +195,15 @@ class BackgroundShells:
             return error(f"cannot run the command in {cwd}: {exc.strerror or exc}")
         self._count += 1
         shell = BackgroundShell(f"bash_{self._count}", command, proc, succeeded)
+        self._open_output(shell)
         shell._attach(stream, transport)
         self._shells[shell.id] = shell
         _LIVE.add(shell)
         return ToolResult(
-            f"Command running in background with ID: {shell.id}. Read its output with BashOutput "
-            f"(bash_id \"{shell.id}\"), stop it with KillShell (shell_id \"{shell.id}\").",
+            f"Command running in background with ID: {shell.id}. Its output is written to "
+            f"{shell.output_path} (read it with Read); stop it with TaskStop (task_id \"{shell.id}\").",
             detail={"stdout": "", "stderr": "", "interrupted": False, "isImage": False,
-                    "backgroundTaskId": shell.id})
+                    "backgroundTaskId": shell.id, "outputPath": str(shell.output_path)})
 
     def adopt(self, command: str, proc: asyncio.subprocess.Process, stream: asyncio.StreamReader,
               transport: asyncio.BaseTransport, *,
@@ -183,6 +212,7 @@ class BackgroundShells:
         from now on is read from `stream` (the caller stopped reading it)."""
         self._count += 1
         shell = BackgroundShell(f"bash_{self._count}", command, proc, succeeded)
+        self._open_output(shell)
         shell._attach(stream, transport)
         self._shells[shell.id] = shell
         _LIVE.add(shell)
@@ -215,83 +245,3 @@ def _kill_leftovers() -> None:
             os.killpg(shell.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-
-
-class BashOutputTool(LocalTool):
-    """Claude Code's BashOutput: what a background shell printed since the last read."""
-
-    name = "BashOutput"
-    kind = "read"
-    concurrency_safe = True
-    description = (
-        "Returns the new output of a background shell (started by Bash with run_in_background) "
-        "since the last read, with its status (running, completed, failed, killed) and, once it "
-        "has ended, its exit code. filter, a regular expression, keeps only matching lines; the "
-        "other lines of this read are dropped for good. At most "
-        f"{MAX_READ_CHARS} characters per read (the head and tail of more)."
-    )
-    input_schema = {"type": "object", "required": ["bash_id"], "properties": {
-        "bash_id": {"type": "string", "description": "The id of the background shell"},
-        "filter": {"type": "string", "description": "Regular expression: only matching lines are shown"}}}
-
-    def extra_checks(self, tool_input: dict) -> str | None:
-        try:
-            re.compile(tool_input.get("filter") or "")
-        except re.error as exc:
-            return f"`filter` is not a valid regular expression: {exc}"
-        return None
-
-    def permission_summary(self, tool_input: dict, ctx: ToolContext) -> str:
-        return f"Read the output of {tool_input.get('bash_id', '')}"
-
-    async def run(self, tool_input: dict, ctx: ToolContext) -> ToolResult:
-        shell = ctx.shells.get(tool_input["bash_id"])
-        if shell is None:
-            return error(f"No shell found with ID: {tool_input['bash_id']}")
-        await shell.drained()
-        # The status before the output: what arrives in between is left for the next read.
-        status, code = shell.status, shell.exit_code
-        output = shell.take_output()
-        pattern = tool_input.get("filter")
-        if pattern:
-            regex = re.compile(pattern)
-            output = "\n".join(line for line in output.splitlines() if regex.search(line))
-        stamp = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        parts = [f"<status>{status}</status>"]
-        if code is not None:
-            parts.append(f"<exit_code>{code}</exit_code>")
-        parts.append(f"<stdout>\n{output.rstrip(chr(10))}\n</stdout>" if output else
-                     "<stdout>(no new output)</stdout>")
-        parts.append(f"<timestamp>{stamp}</timestamp>")
-        detail = {"shellId": shell.id, "command": shell.command, "status": status, "exitCode": code,
-                  "stdout": output, "stderr": "", "stdoutLines": len(output.splitlines()),
-                  "stderrLines": 0, "timestamp": stamp}
-        if pattern:
-            detail["filterPattern"] = pattern
-        return ToolResult("\n\n".join(parts), detail=detail)
-
-
-class KillShellTool(LocalTool):
-    """Claude Code's KillShell: stop a background shell and everything it started."""
-
-    name = "KillShell"
-    kind = "other"
-    description = ("Kills a background shell started by Bash with run_in_background, and every "
-                   "process it started. shell_id is the id Bash returned.")
-    input_schema = {"type": "object", "required": ["shell_id"], "properties": {
-        "shell_id": {"type": "string", "description": "The id of the background shell to kill"}}}
-
-    def permission_summary(self, tool_input: dict, ctx: ToolContext) -> str:
-        return f"Kill {tool_input.get('shell_id', '')}"
-
-    async def run(self, tool_input: dict, ctx: ToolContext) -> ToolResult:
-        shell_id = tool_input["shell_id"]
-        shell = ctx.shells.get(shell_id)
-        if shell is None:
-            return error(f"No shell found with ID: {shell_id}")
-        if not shell.running:
-            return error(f"Shell {shell_id} is not running, so cannot be killed (status: {shell.status})",
-                         shell_id=shell_id, status=shell.status)
-        await shell.kill()
-        message = f"Successfully killed shell: {shell_id} ({shell.command})"
-        return ToolResult(message, detail={"message": message, "shell_id": shell_id})

@@ -43,11 +43,16 @@ class ToolContext:
     read_state: dict[str, float] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
     todos: list[dict] = field(default_factory=list)
-    # For Agent/Task: (subagent_type, prompt, model, call id) -> the nested run's final result.
-    run_agent: Callable[[str, str, str | None, str], Awaitable[ToolResult]] | None = None
+    # For Agent/Task: (subagent_type, prompt, model, call id, effort=) -> the nested run's final result.
+    run_agent: Callable[..., Awaitable[ToolResult]] | None = None
     # The id of the call being run: each call gets its own copy of the context (sharing the
     # state above), so calls running at once each see their own.
     call_id: str = ""
+    # WebSearch: the tool input -> the result of a Messages API call with server-side web search.
+    web_search: Callable[[dict], Awaitable[ToolResult]] | None = None
+    # ToolSearch: the deferred tools (name -> description) and how to load some of them.
+    deferred_tools: dict[str, str] = field(default_factory=dict)
+    load_tools: Callable[[list[str]], None] | None = None
     # Background shells (Bash run_in_background), shared by the run's calls.
     shells: BackgroundShells = field(default_factory=lambda: _background().BackgroundShells())
 

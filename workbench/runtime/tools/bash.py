@@ -3,7 +3,7 @@
 The command runs in its own process group so a timeout or a cancel kills everything it started,
 and with the API credentials removed from its environment so an agent cannot read or spend them.
 With `run_in_background` it becomes a background shell of the run (`background.py`): the call
-returns at once with its id, BashOutput reads it and KillShell stops it. A command still running at
+returns at once with its id and output file (read with Read); TaskStop stops it. A command still running at
 its timeout is moved to the background the same way, as Claude Code does, except those Claude Code
 stops: commands starting with `sleep`, commands that run git, and compound commands it cannot parse
 (here: several commands with a command or process substitution among them).
@@ -53,20 +53,22 @@ class BashTool(LocalTool):
         "Runs a shell command with bash in the working directory and returns its output (stdout "
         "and stderr merged). Each call is a new shell: `cd` and variables do not carry over. "
         f"timeout is in milliseconds: default {DEFAULT_TIMEOUT_MS}, at most {MAX_TIMEOUT_MS}; a "
-        "command still running at the timeout is moved to the background (read it with "
-        "BashOutput, stop it with KillShell), except commands starting with sleep, git commands "
+        "command still running at the timeout is moved to the background (its output file is "
+        "named; stop it with TaskStop), except commands starting with sleep, git commands "
         "and compound commands with $(...) or backquotes, which are killed. Output beyond "
         f"{MAX_OUTPUT_CHARS} characters ({MAX_FAILURE_CHARS} when the command fails) is cut to its "
         "head and tail. A non-zero exit is an error, except exit 1 from grep, rg, find, diff and "
         "test. With run_in_background: true the command starts in the background (no timeout) and "
-        "the call returns at once with a shell id: read its new output with BashOutput, stop it "
-        "with KillShell; background commands are killed when the session ends. Give a short "
-        "description of what the command does. Use Read, Edit, Glob and Grep instead of cat, sed, "
-        "find and grep where you can."
+        "the call returns at once with a task id and an output file: read the file with Read, stop "
+        "the task with TaskStop; background commands are killed when the session ends. Give a short "
+        "description of what the command does. Use Read and Edit instead of cat and sed where you "
+        "can."
     )
     input_schema = {"type": "object", "required": ["command"], "properties": {
         "command": {"type": "string"}, "timeout": {"type": "number", "maximum": MAX_TIMEOUT_MS},
-        "description": {"type": "string"}, "run_in_background": {"type": "boolean"}}}
+        "description": {"type": "string"}, "run_in_background": {"type": "boolean"},
+        "dangerouslyDisableSandbox": {"type": "boolean",
+                                      "description": "No effect: workbench runs commands without a sandbox"}}}
 
     def extra_checks(self, tool_input: dict) -> str | None:
         if not tool_input["command"].strip():
@@ -107,7 +109,7 @@ class BashTool(LocalTool):
                     shell = ctx.shells.adopt(command, proc, stream, transport,
                                              succeeded=lambda code: _succeeded(command, code))
                     moved = True
-                    return _moved(output, timeout_ms, shell.id)
+                    return _moved(output, timeout_ms, shell.id, shell.output_path)
                 await kill_group(proc)
             # Children left in the background may hold the pipe open; do not wait on them long.
             await asyncio.wait([reader], timeout=_GRACE_S)
@@ -165,7 +167,8 @@ def _result(command: str, code: int | None, output: _BoundedOutput, timed_out: b
         return ToolResult(f"{text}\nCommand timed out after {timeout_ms} ms and was killed"
                           .lstrip("\n"), is_error=True, detail=detail)
     if failed:
-        return ToolResult(f"{text}\nExit code {code}".lstrip("\n"), is_error=True, detail=detail)
+        # As Claude Code: the exit code first, then the output.
+        return ToolResult(f"Exit code {code}\n{text}".rstrip("\n"), is_error=True, detail=detail)
     return ToolResult(text if text.strip() else "(no output)", detail=detail)
 
 
@@ -183,13 +186,13 @@ def moves_to_background(command: str) -> bool:
     return not (len(parts) > 1 and any(mark in command for mark in _SUBSTITUTIONS))
 
 
-def _moved(output: _BoundedOutput, timeout_ms: int, shell_id: str) -> ToolResult:
+def _moved(output: _BoundedOutput, timeout_ms: int, shell_id: str, output_path: object) -> ToolResult:
     text = output.text(MAX_OUTPUT_CHARS)
     note = (f"Command did not complete within its {timeout_ms / 1000:g}s timeout and was moved to "
-            f"the background with ID: {shell_id}. Read its output with BashOutput (bash_id "
-            f"\"{shell_id}\"), stop it with KillShell (shell_id \"{shell_id}\").")
+            f"the background with ID: {shell_id}. Its output is written to {output_path} (read it "
+            f"with Read); stop it with TaskStop (task_id \"{shell_id}\").")
     detail = {"stdout": text, "stderr": "", "interrupted": False, "isImage": False,
-              "backgroundTaskId": shell_id, "timedOutAfterMs": timeout_ms}
+              "backgroundTaskId": shell_id, "timedOutAfterMs": timeout_ms, "outputPath": str(output_path)}
     return ToolResult(f"{text}\n{note}".lstrip("\n"), detail=detail)
 
 

@@ -28,12 +28,18 @@ def resolve_in_roots(raw: str, ctx: ToolContext) -> Path:
         resolved = path.resolve(strict=False)
     except (OSError, RuntimeError) as exc:  # symlink loops end up here
         raise OutsideWorkspace(f"{raw}: cannot resolve path ({exc})") from exc
-    if not is_inside_roots(resolved, ctx.roots):
+    if not is_inside_roots(resolved, ctx.roots) and not _is_task_output(resolved, ctx):
         shown = ", ".join(str(r) for r in ctx.roots)
         raise OutsideWorkspace(
             f"{raw} is outside the workspace ({shown}); file tools may only use paths inside it"
         )
     return resolved
+
+
+def _is_task_output(resolved: Path, ctx: ToolContext) -> bool:
+    """The output files of the run's background tasks are readable wherever they are."""
+    folder = ctx.shells.folder
+    return folder is not None and resolved.is_relative_to(folder)
 
 
 def is_inside_roots(resolved: Path, roots: tuple[Path, ...]) -> bool:

@@ -114,25 +114,3 @@ class EditTool(_EditBase):
                 "newString": tool_input["new_string"], "originalFile": original,
                 "structuredPatch": patch, "userModified": False,
                 "replaceAll": tool_input.get("replace_all", False)}
-
-
-class MultiEditTool(_EditBase):
-    """Claude Code's legacy MultiEdit: several Edits on one file, applied together or not at all."""
-
-    name = "MultiEdit"
-    description = (
-        "Makes several exact-text replacements in one file, in order, each seeing the result of "
-        "the previous one. Every edit follows Edit's rules; if any edit fails, nothing is written "
-        "and the failing edit is named. The file must have been read with Read first."
-    )
-    input_schema = {"type": "object", "required": ["file_path", "edits"], "properties": {
-        "file_path": {"type": "string"},
-        "edits": {"type": "array", "minItems": 1, "items": {
-            "type": "object", "required": ["old_string", "new_string"], "properties": _EDIT_PROPERTIES}}}}
-
-    def _edits(self, tool_input: dict) -> list[dict]:
-        return tool_input["edits"]
-
-    def _detail(self, tool_input: dict, path: Path, original: str | None, patch: list) -> dict:
-        return {"filePath": str(path), "edits": tool_input["edits"], "originalFile": original,
-                "structuredPatch": patch, "userModified": False}

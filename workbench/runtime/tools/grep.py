@@ -34,13 +34,13 @@ class GrepTool(LocalTool):
         "head_limit/offset."
     )
     input_schema = {"type": "object", "required": ["pattern"], "properties": {
+        # Claude Code's properties, in its order.
         "pattern": {"type": "string"}, "path": {"type": "string"}, "glob": {"type": "string"},
-        "type": {"type": "string"},
         "output_mode": {"type": "string", "enum": ["content", "files_with_matches", "count"]},
-        "-i": {"type": "boolean"}, "-n": {"type": "boolean"}, "-o": {"type": "boolean"},
-        "-A": {"type": "number"}, "-B": {"type": "number"}, "-C": {"type": "number"},
-        "context": {"type": "number"}, "head_limit": {"type": "number"}, "offset": {"type": "number"},
-        "multiline": {"type": "boolean"}}}
+        "-B": {"type": "number"}, "-A": {"type": "number"}, "-C": {"type": "number"},
+        "context": {"type": "number"}, "-n": {"type": "boolean"}, "-i": {"type": "boolean"},
+        "-o": {"type": "boolean"}, "type": {"type": "string"}, "head_limit": {"type": "number"},
+        "offset": {"type": "number"}, "multiline": {"type": "boolean"}}}
 
     def extra_checks(self, tool_input: dict) -> str | None:
         for key in ("-A", "-B", "-C", "context", "head_limit", "offset"):

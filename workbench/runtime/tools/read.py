@@ -30,16 +30,18 @@ class ReadTool(LocalTool):
         "Reads a file from the workspace. file_path must be an absolute path (relative paths are "
         "taken from the working directory). By default it reads up to 2000 lines from the start; "
         "use offset (1-based line) and limit for long files. Lines longer than 2000 characters are "
-        "cut. Output is numbered like `cat -n`: the line number, then →, then the line. A whole-file "
+        "cut. Each line comes as its number, a tab, then the line (a file ending in a newline shows one more, empty, line). A whole-file "
         "read that does not fit returns a PARTIAL view; read the rest with offset/limit before "
         "editing. Images (PNG, JPEG, GIF, WebP) are shown to you as images, PDFs as documents, "
         "Jupyter notebooks cell by cell. Directories cannot be read: use Glob or Bash `ls`."
     )
     input_schema = {"type": "object", "required": ["file_path"], "properties": {
         "file_path": {"type": "string", "description": "Absolute path"},
-        "offset": {"type": "number", "description": "1-based line to start at"},
-        "limit": {"type": "number", "description": "Number of lines"},
-        "pages": {"type": "string", "description": "PDF page range, e.g. \"1-5\""}}}
+        "offset": {"type": "integer", "minimum": 0, "description": "1-based line to start at"},
+        "limit": {"type": "integer", "exclusiveMinimum": 0, "description": "Number of lines"},
+        "pages": {"type": "string", "description": "PDF page range, e.g. \"1-5\""},
+        "allow_large": {"type": "boolean",
+                        "description": "Return the whole range even past the size limit"}}}
 
     def extra_checks(self, tool_input: dict) -> str | None:
         if tool_input.get("offset", 0) < 0:
@@ -99,15 +101,15 @@ class ReadTool(LocalTool):
 
 def _numbered(path: Path, text: str, tool_input: dict, explicit: bool) -> tuple[ToolResult, bool]:
     """The numbered listing, and whether it counts as a read for read-before-edit."""
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()  # a final newline ends the last line; it does not start another
-    total = len(lines)
+    # As Claude Code numbers them: a final newline starts one more, empty, line (shown, though
+    # the counts in notices are of the file's own lines).
+    lines = text.split("\n") if text else []
+    total = len(lines) - (1 if text.endswith("\n") else 0)
     if total == 0:
         return ToolResult(f"<system-reminder>{path} exists but is empty.</system-reminder>",
                           detail=_text_detail(path, "", 1, 0, 0)), True
     start = max(int(tool_input.get("offset", 1)), 1)
-    if start > total:
+    if start > len(lines):
         return ToolResult(f"<system-reminder>{path} has {total} lines; offset {start} is past "
                           "the end.</system-reminder>", detail=_text_detail(path, "", start, 0, total)), True
     limit = int(tool_input.get("limit", MAX_LINES))
@@ -118,9 +120,9 @@ def _numbered(path: Path, text: str, tool_input: dict, explicit: bool) -> tuple[
         line = line.removesuffix("\r")
         if len(line) > MAX_LINE_CHARS:
             line = line[:MAX_LINE_CHARS] + " … [line truncated]"
-        entry = f"{number:>6}→{line}"
+        entry = f"{number}\t{line}"
         size += len(entry) + 1
-        if size > MAX_OUTPUT_CHARS:
+        if size > MAX_OUTPUT_CHARS and not tool_input.get("allow_large"):
             if explicit:
                 return error(f"lines {start}-{start + len(chosen) - 1} of {path} exceed the "
                              f"{MAX_OUTPUT_CHARS}-character limit; read fewer lines with limit"), False
@@ -128,12 +130,12 @@ def _numbered(path: Path, text: str, tool_input: dict, explicit: bool) -> tuple[
         out.append(entry)
     shown_end = start + len(out) - 1
     body = "\n".join(out)
-    partial = not explicit and shown_end < total
+    partial = not explicit and shown_end < len(lines) and shown_end < total
     if partial:
         body += (f"\n\nPARTIAL view: lines {start}-{shown_end} of {total}. Read the rest with "
                  f"offset={shown_end + 1} and limit before editing this file.")
     content = "\n".join(line for line in chosen[: len(out)])
-    return ToolResult(body, detail=_text_detail(path, content, start, len(out), total)), not partial
+    return ToolResult(body, detail=_text_detail(path, content, start, len(out), len(lines))), not partial
 
 
 def _text_detail(path: Path, content: str, start: int, count: int, total: int) -> dict:

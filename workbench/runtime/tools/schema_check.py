@@ -1,7 +1,8 @@
 """Checking a tool call's input against the tool's JSON Schema, with a message naming the field.
 
 Only the schema features the tool definitions use: `type`, `required`, `properties`, `enum`,
-`items` and `minItems`. Fields the schema does not name are ignored, as the API allows them.
+`items`, `minItems` and `additionalProperties: false` (a field the schema does not name is then an
+error, as Claude Code's closed schemas make it).
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ def check_input(schema: dict, value: object, where: str = "") -> str | None:
         for name in schema.get("required", ()):
             if name not in value:
                 return f"`{_join(where, name)}` is required"
+        if schema.get("additionalProperties") is False:
+            unknown = [name for name in value if name not in schema.get("properties", {})]
+            if unknown:
+                return f"`{_join(where, unknown[0])}` is not a parameter of this tool"
         for name, sub in schema.get("properties", {}).items():
             if name in value:
                 problem = check_input(sub, value[name], _join(where, name))

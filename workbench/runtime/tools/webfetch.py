@@ -33,18 +33,22 @@ class WebFetchTool(LocalTool):
     description = (
         "Fetches a URL (http is upgraded to https, except for local addresses) and returns the "
         "page as Markdown-like text, cut at "
-        f"{MAX_RESULT_CHARS} characters. Unlike Claude Code, workbench does not run `prompt` "
+        f"{MAX_RESULT_CHARS} characters (offset reads on from a later character). Unlike Claude Code, workbench does not run `prompt` "
         "through a second model: you get the page itself with your prompt restated, and must "
         "extract the answer yourself. A redirect to another host is not followed; the result "
         "names the target so you can fetch it. Text content only (HTML, plain text, JSON, XML)."
     )
     input_schema = {"type": "object", "required": ["url", "prompt"], "properties": {
-        "url": {"type": "string"}, "prompt": {"type": "string"}}}
+        "url": {"type": "string", "format": "uri"}, "prompt": {"type": "string"},
+        "offset": {"type": "integer", "minimum": 0,
+                   "description": "Start the returned text this many characters into the page"}}}
 
     def extra_checks(self, tool_input: dict) -> str | None:
         parts = urlsplit(tool_input["url"])
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return "`url` must be a full http(s) URL, e.g. https://example.com/page"
+        if tool_input.get("offset", 0) < 0:
+            return "`offset` must be 0 or more"
         return None
 
     def permission_summary(self, tool_input: dict, ctx: ToolContext) -> str:
@@ -67,7 +71,8 @@ class WebFetchTool(LocalTool):
                             url = target
                             continue
                         body = await _limited_body(response)
-                        return _page(url, response, body, tool_input["prompt"], started)
+                        return _page(url, response, body, tool_input["prompt"], started,
+                                     int(tool_input.get("offset", 0)))
         except httpx2.HTTPError as exc:
             return error(f"fetching {url} failed: {exc or type(exc).__name__}")
         return error(f"fetching {url} failed: more than {MAX_REDIRECTS} redirects")
@@ -109,7 +114,7 @@ def _redirected(url: str, target: str, response, started: float) -> ToolResult:
     return ToolResult(text, detail=_detail(url, response, 0, text, started))
 
 
-def _page(url: str, response, body: bytes, prompt: str, started: float) -> ToolResult:
+def _page(url: str, response, body: bytes, prompt: str, started: float, offset: int = 0) -> ToolResult:
     if response.status_code >= 400:
         text = f"{url} answered {response.status_code} {response.reason_phrase}"
         return ToolResult(text, is_error=True, detail=_detail(url, response, len(body), text, started))
@@ -119,6 +124,8 @@ def _page(url: str, response, body: bytes, prompt: str, started: float) -> ToolR
         return ToolResult(text, is_error=True, detail=_detail(url, response, len(body), text, started))
     decoded = body.decode(response.encoding or "utf-8", errors="replace")
     page = html_to_text(decoded) if "html" in content_type or not content_type else decoded
+    if offset:
+        page = page[offset:]
     if len(page) > MAX_RESULT_CHARS:
         page = page[:MAX_RESULT_CHARS] + f"\n[page cut at {MAX_RESULT_CHARS} characters]"
     text = (f"Content of {url} (workbench returns the page itself; answer this from it: "

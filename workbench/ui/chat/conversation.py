@@ -623,8 +623,14 @@ class ConversationView(VerticalScroll):
         header = Content.assemble(
             ("▶ ", "$accent"),
             (event.agent.name or "agent", "bold"),
-            f" · {event.model} · {event.permission_mode}",
+            f" · {event.model}",
+            f" · effort {event.effort}" if event.effort else "",
+            f" · {event.permission_mode}",
             f" · {event.cwd}" if event.cwd else "",
+            # Which tools the run got, so `inherit` → opus or a dropped Grep is seen, not guessed.
+            ("\n  tools: " + (", ".join(event.tools) or "none"), "$text-muted"),
+            (f" · by ToolSearch: {', '.join(event.deferred_tools)}" if event.deferred_tools else "",
+             "$text-muted"),
         )
         await self._mount(self, SettledStatic(header, classes="run-header"))
 
@@ -861,5 +867,7 @@ def _typed_text(message: dict) -> str:
         return ""
     if any(isinstance(b, dict) and b.get("type") == "tool_result" for b in content):
         return ""
-    return "\n".join(b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text")
+    # Reminders the engine (or Claude Code) put around the task are context, not typed text.
+    return "\n".join(b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text"
+                     and not b.get("text", "").startswith("<system-reminder>"))
 

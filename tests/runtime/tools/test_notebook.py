@@ -1,4 +1,4 @@
-"""NotebookEdit changes one cell and keeps the notebook's layout; TodoWrite replaces the list."""
+"""NotebookEdit changes one cell and keeps the notebook's layout."""
 
 from __future__ import annotations
 
@@ -80,21 +80,3 @@ def test_notebook_validation_names_what_is_missing():
         "`cell_id` is required when edit_mode is replace"
     assert tool.validate({"notebook_path": "/n.ipynb", "new_source": "", "edit_mode": "move"}) == \
         "`edit_mode` must be one of 'replace', 'insert', 'delete', got 'move'"
-
-
-async def test_todowrite_replaces_the_list_in_place_and_reports_old_and_new(ctx, call):
-    shared = ctx.todos
-    first = [{"content": "Run tests", "activeForm": "Running tests", "status": "in_progress"}]
-    second = [{"content": "Run tests", "activeForm": "Running tests", "status": "completed"},
-              {"content": "Fix bug", "activeForm": "Fixing bug", "status": "pending"}]
-    await call("TodoWrite", todos=first)
-    result = await call("TodoWrite", todos=second)
-    assert shared == second and ctx.todos is shared
-    assert result.detail == {"oldTodos": first, "newTodos": second}
-    assert result.content.endswith("[x] Run tests\n[ ] Fix bug")
-
-
-def test_todowrite_rejects_an_unknown_status():
-    problem = REGISTRY["TodoWrite"].validate(
-        {"todos": [{"content": "a", "activeForm": "b", "status": "done"}]})
-    assert problem == "`todos[0].status` must be one of 'pending', 'in_progress', 'completed', got 'done'"
