@@ -600,3 +600,21 @@ def test_stats_of_a_fork_alone_says_what_it_copied_from_its_parent(capsys):
     assert "this session is a fork" in stats.cost_difference()
     data = _stats_json(capsys, str(FORKED))
     assert data["forked_from"] == parent and data["copied_responses"] == 4
+
+
+def test_what_a_recorded_session_says_in_passing_is_a_note_and_its_retries_cannot_be_stopped():
+    """In the viewer a notification, a compaction or a command's output is a plain note (not a
+    warning), and a retry notice of a recorded session does not offer Esc to stop it."""
+    from workbench.transcripts.events import RetryScheduled, Warning
+    from workbench.transcripts.replay import transcript_events
+    from workbench.ui.chat.notice import Notice, notice_content
+
+    events = list(transcript_events(read_transcript(SESSION)))
+    notes = [e for e in events if isinstance(e, Warning) and e.level == "note"]
+    said = " ".join(e.message for e in notes)
+    assert "finished" in said and "compacted" in said.lower()
+    note = Notice(notes[0], live=False)
+    assert "-note" in note.classes and str(notice_content(notes[0])).startswith("Note: ")
+    retry = next(e for e in events if isinstance(e, RetryScheduled))
+    assert "Esc" not in str(notice_content(retry, live=False))
+    assert "Press Esc to stop." in str(notice_content(retry))  # a live run can be stopped

@@ -225,6 +225,9 @@ class Warning(Event):  # noqa: A001 - the event's name in the vocabulary
 
     kind: ClassVar[str] = "warning"
     message: str
+    # "note" for what a recorded session says in passing (a compaction, a command's output, a
+    # background task's notification): shown plainly, not as a warning.
+    level: str = "warning"
 
 
 @dataclass(frozen=True, kw_only=True)

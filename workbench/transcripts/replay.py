@@ -45,7 +45,7 @@ def transcript_events(
             meta = item.entry.data.get("compactMetadata")
             pre = meta.get("preTokens") if isinstance(meta, dict) else None
             size = f" ({pre:,} tokens before)" if isinstance(pre, int) else ""
-            yield Warning(message=f"Conversation compacted{size}", **where)
+            yield Warning(message=f"Conversation compacted{size}", level="note", **where)
         elif isinstance(item, WorkbenchRecord) and not _belongs_to_call(item, tx):
             yield dataclasses.replace(item.event, **where)
     for sub in tx.subagents:
@@ -87,10 +87,10 @@ def _message_events(msg: Message, tx: Transcript, where: dict) -> Iterator[Event
             yield UserMessage(message={"role": "user", "content": msg.command_line or "(command)"},
                               **where)
         elif msg.kind == "command_output" and msg.command_output:
-            yield Warning(message=f"Command output: {msg.command_output}", **where)
+            yield Warning(message=f"Command output: {msg.command_output}", level="note", **where)
         elif msg.kind == "notification":
             yield Warning(message=notification_line(msg)[:1].upper() + notification_line(msg)[1:],
-                          **where)
+                          level="note", **where)
         return
     yield AssistantMessage(
         message={

@@ -243,7 +243,8 @@ class ConversationView(VerticalScroll):
             await self._run_started(event)
         elif isinstance(event, (ErrorOccurred, RetryScheduled, Warning)):
             await self._close_streams(lane)
-            await self._mount(lane.container, Notice(event))
+            # The transcript viewer's (whole replies) are of a recorded run, past stopping.
+            await self._mount(lane.container, Notice(event, live=not self.whole_replies_static))
         elif isinstance(event, RunEnded):
             await self._run_ended(lane, event)
 

@@ -42,15 +42,18 @@ class Notice(SettledStatic):
     Notice { height: auto; margin: 0 0 1 0; padding: 0 1; border-left: thick $warning; }
     Notice.-error { border-left: thick $error; background: $error 10%; }
     Notice.-retry { border-left: thick $warning; color: $text-muted; }
+    Notice.-note { border-left: thick $panel-lighten-2; color: $text-muted; }
     """
 
-    def __init__(self, event: ErrorOccurred | RetryScheduled | Warning) -> None:
+    def __init__(self, event: ErrorOccurred | RetryScheduled | Warning, live: bool = True) -> None:
         kind = {ErrorOccurred: "error", RetryScheduled: "retry"}.get(type(event), "warning")
-        super().__init__(notice_content(event), classes=f"-{kind}")
+        if isinstance(event, Warning) and event.level == "note":
+            kind = "note"
+        super().__init__(notice_content(event, live), classes=f"-{kind}")
 
 
-def notice_content(event: ErrorOccurred | RetryScheduled | Warning) -> Content:
-    """The words of a notice."""
+def notice_content(event: ErrorOccurred | RetryScheduled | Warning, live: bool = True) -> Content:
+    """The words of a notice; `live` for a run going on now (a recorded one cannot be stopped)."""
     if isinstance(event, ErrorOccurred):
         advice = event.hint or advice_for(event.error_type, event.message)
         title = f"Error ({event.error_type})" if event.error_type else "Error"
@@ -59,7 +62,9 @@ def notice_content(event: ErrorOccurred | RetryScheduled | Warning) -> Content:
         return Content.assemble(
             ("Retrying: ", "bold $warning"),
             f"{event.reason} — attempt {event.attempt} of {event.max_attempts} "
-            f"in {event.delay_s:.1f}s. ",
-            ("Press Esc to stop.", "italic"),
+            f"in {event.delay_s:.1f}s." + (" " if live else ""),
+            ("Press Esc to stop." if live else "", "italic"),
         )
+    if event.level == "note":
+        return Content.assemble(("Note: ", "bold"), event.message)
     return Content.assemble(("Warning: ", "bold $warning"), event.message)
