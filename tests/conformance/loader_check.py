@@ -59,15 +59,20 @@ def workbench_verdicts(files: list[Path]) -> dict[Path, Verdict]:
             out[path] = Verdict(False)
             continue
         doc = entry.document
-        out[path] = Verdict(True, entry.name, doc.description, listed_tools(doc.tools, doc.disallowed_tools))
+        out[path] = Verdict(True, entry.name, doc.description, listed_tools(doc.tools, doc.disallowed_tools,
+                                                                       doc.field_value("memory")))
     return out
 
 
-def listed_tools(tools: list[str] | None, disallowed: list[str] | None) -> str:
-    """The `(Tools: …)` part of Claude Code's listing for these entries."""
+def listed_tools(tools: list[str] | None, disallowed: list[str] | None, memory: object = None) -> str:
+    """The `(Tools: …)` part of Claude Code's listing for these entries: with a valid `memory`,
+    an explicit list gains Write, Edit and Read (those it lacks, in that order: AG177) before
+    the `disallowedTools` entries are taken out."""
     denied = set(disallowed or [])
     if not tools or tools == ["*"]:
         return "All tools except " + ", ".join(disallowed) if disallowed else "All tools"
+    if isinstance(memory, str) and memory in ("user", "project", "local"):
+        tools = [*tools, *(t for t in ("Write", "Edit", "Read") if t not in tools)]
     return ", ".join(t for t in tools if t not in denied)
 
 

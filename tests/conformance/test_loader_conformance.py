@@ -40,3 +40,24 @@ def test_claude_code_loads_the_corpus_as_workbench_does(cli, corpus_dir, capsys)
     _report(capsys, "corpus", version, len(files), both, problems)
     assert both > 900
     assert not problems, f"{len(problems)} files differ (Claude Code {version}):\n" + "\n".join(problems)
+
+
+def _size_cases(folder: Path) -> list[Path]:
+    """AG010's edge, written at run time (too big to keep in the repository): a file of exactly
+    1,048,576 bytes (loaded) and one a byte over (skipped)."""
+    files = []
+    for name, size in (("size-at-limit", 1_048_576), ("size-over-limit", 1_048_577)):
+        head = f"---\nname: {name}\ndescription: A file of {size} bytes.\n---\n".encode()
+        path = folder / f"{name}.md"
+        path.write_bytes(head + b"x" * (size - len(head) - 1) + b"\n")
+        assert path.stat().st_size == size
+        files.append(path)
+    return files
+
+
+def test_claude_code_loads_the_edge_cases_as_workbench_does(cli, tmp_path, capsys):
+    files = sorted(EDGE_CASES.glob("*.md")) + _size_cases(tmp_path)
+    assert len(files) > 60
+    version, problems, both = compare(cli, files)
+    _report(capsys, "edge cases", version, len(files), both, problems)
+    assert not problems, f"{len(problems)} files differ (Claude Code {version}):\n" + "\n".join(problems)
