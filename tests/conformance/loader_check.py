@@ -172,6 +172,18 @@ def _listed(listing: str, name: str, hint: Verdict | None = None) -> tuple[str |
     return entry[:cut], entry[cut + len(" (Tools: "):-1]
 
 
+def size_cases(folder: Path) -> list[Path]:
+    """AG010's edge, written at run time (too big to keep in the repository): a file of exactly
+    1,048,576 bytes (loaded) and one a byte over (skipped)."""
+    files = []
+    for name, size in (("size-at-limit", 1_048_576), ("size-over-limit", 1_048_577)):
+        head = f"---\nname: {name}\ndescription: A file of {size} bytes.\n---\n".encode()
+        path = folder / f"{name}.md"
+        path.write_bytes(head + b"x" * (size - len(head) - 1) + b"\n")
+        files.append(path)
+    return files
+
+
 def head_lines(path: Path, count: int = 8) -> str:
     """The file's first lines, for a disagreement's evidence."""
     data = path.read_bytes()[:1500].decode("utf-8", "replace")

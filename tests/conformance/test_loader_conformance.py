@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from loader_check import bundled_cli, compare
+from loader_check import bundled_cli, compare, size_cases
 
 pytestmark = pytest.mark.conformance
 
@@ -42,22 +42,9 @@ def test_claude_code_loads_the_corpus_as_workbench_does(cli, corpus_dir, capsys)
     assert not problems, f"{len(problems)} files differ (Claude Code {version}):\n" + "\n".join(problems)
 
 
-def _size_cases(folder: Path) -> list[Path]:
-    """AG010's edge, written at run time (too big to keep in the repository): a file of exactly
-    1,048,576 bytes (loaded) and one a byte over (skipped)."""
-    files = []
-    for name, size in (("size-at-limit", 1_048_576), ("size-over-limit", 1_048_577)):
-        head = f"---\nname: {name}\ndescription: A file of {size} bytes.\n---\n".encode()
-        path = folder / f"{name}.md"
-        path.write_bytes(head + b"x" * (size - len(head) - 1) + b"\n")
-        assert path.stat().st_size == size
-        files.append(path)
-    return files
-
-
 def test_claude_code_loads_the_edge_cases_as_workbench_does(cli, tmp_path, capsys):
-    files = sorted(EDGE_CASES.glob("*.md")) + _size_cases(tmp_path)
-    assert len(files) > 60
+    files = sorted(EDGE_CASES.glob("*.md")) + size_cases(tmp_path)
+    assert len(files) > 60 and [p.stat().st_size for p in files[-2:]] == [1_048_576, 1_048_577]
     version, problems, both = compare(cli, files)
     _report(capsys, "edge cases", version, len(files), both, problems)
     assert not problems, f"{len(problems)} files differ (Claude Code {version}):\n" + "\n".join(problems)
