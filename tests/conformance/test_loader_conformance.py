@@ -48,3 +48,20 @@ def test_claude_code_loads_the_edge_cases_as_workbench_does(cli, tmp_path, capsy
     version, problems, both = compare(cli, files)
     _report(capsys, "edge cases", version, len(files), both, problems)
     assert not problems, f"{len(problems)} files differ (Claude Code {version}):\n" + "\n".join(problems)
+
+
+# The parsing rules the edge cases must show (besides the skip set): the cut at the first `---`,
+# the repair (tabs, quoting, CRLF), non-UTF-8, whitespace description, wrong-typed tools, tool
+# renames, Glob/Grep beside Bash, memory's tools, hooks' `once`, YAML 1.1 scalars, duplicate keys.
+PARSING_CODES = {"AG004", "AG006", "AG007", "AG008", "AG009", "AG011", "AG122", "AG130", "AG132",
+                 "AG136", "AG137", "AG141", "AG173", "AG177"}
+
+
+def test_the_edge_cases_cover_every_row_of_the_skip_set_and_every_parsing_rule(tmp_path):
+    from workbench.agents.document import read_agent_file
+    from workbench.agents.rules import validate
+    from workbench.agents.ruletable import SKIPPING_CODES
+
+    fired = {d.code for p in [*EDGE_CASES.glob("*.md"), *size_cases(tmp_path)]
+             for d in validate(read_agent_file(p))}
+    assert (SKIPPING_CODES | PARSING_CODES) - fired == set()
