@@ -150,6 +150,9 @@ def test_repair_quotes_values_on_crlf_lines_keeping_the_line_end():
     assert [(r.key, _at(doc, r.span), r.quoted) for r in doc.repairs] == [
         ("description", "Use when: asked", '"Use when: asked"')]
     assert _at(doc, doc.value_spans["tools"]) == "Read"
+    # AG006 no longer says the repair fails (the repaired file loads in Claude Code 2.1.337).
+    crlf = next(d for d in validate(doc) if d.code == "AG006")
+    assert "before 2.1.337" in crlf.message and "repair of invalid YAML fails" not in crlf.message
 
 
 def test_unindented_continuation_lines_cannot_be_repaired():
