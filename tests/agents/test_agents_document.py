@@ -119,8 +119,8 @@ def test_repair_turns_leading_tabs_into_two_spaces_each_even_with_nothing_to_quo
 
 
 def test_the_tab_rewrite_works_with_crlf_and_only_on_tabs_that_start_the_line():
-    # Measured with Claude Code 2.1.337: it loads the CRLF file with tools Read, Grep (the quoting
-    # part of the repair fails with CRLF, the tab part does not), and skips the ` \t` one.
+    # Measured with Claude Code 2.1.337: it loads the CRLF file with tools Read, Grep, and skips
+    # the ` \t` one.
     text = fm(NAME, DESC, "tools:", "\t- Read", "\t- Grep")
     crlf = AgentDocument.parse(text.replace("\n", "\r\n"))
     assert crlf.state == "repaired" and crlf.fields["tools"] == ["Read", "Grep"]
