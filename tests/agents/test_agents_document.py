@@ -119,8 +119,8 @@ def test_repair_turns_leading_tabs_into_two_spaces_each_even_with_nothing_to_quo
 
 
 def test_the_tab_rewrite_works_with_crlf_and_only_on_tabs_that_start_the_line():
-    # Measured with Claude Code 2.1.337: it loads the CRLF file with tools Read, Grep (the quoting
-    # part of the repair fails with CRLF, the tab part does not), and skips the ` \t` one.
+    # Measured with Claude Code 2.1.337: it loads the CRLF file with tools Read, Grep, and skips
+    # the ` \t` one.
     text = fm(NAME, DESC, "tools:", "\t- Read", "\t- Grep")
     crlf = AgentDocument.parse(text.replace("\n", "\r\n"))
     assert crlf.state == "repaired" and crlf.fields["tools"] == ["Read", "Grep"]
@@ -140,10 +140,19 @@ def test_repair_escapes_quotes_and_backslashes_like_claude_code():
     assert doc.description == r'Say "hi" \o/ then: go'
 
 
-def test_repair_fails_with_crlf_line_endings():
-    text = fm(NAME, "description: Use when: asked").replace("\n", "\r\n")
+def test_repair_quotes_values_on_crlf_lines_keeping_the_line_end():
+    # Claude Code 2.1.332 skipped this file; 2.1.337 loads it with this description (the loader
+    # conformance suite's edge case crlf-repair.md shows it).
+    text = fm(NAME, "description: Use when: asked", "tools: Read").replace("\n", "\r\n")
     doc = AgentDocument.parse(text)
-    assert doc.state == "unrecoverable" and doc.fields is None
+    assert doc.state == "repaired"
+    assert doc.description == "Use when: asked" and doc.fields["tools"] == "Read"
+    assert [(r.key, _at(doc, r.span), r.quoted) for r in doc.repairs] == [
+        ("description", "Use when: asked", '"Use when: asked"')]
+    assert _at(doc, doc.value_spans["tools"]) == "Read"
+    # AG006 no longer says the repair fails (the repaired file loads in Claude Code 2.1.337).
+    crlf = next(d for d in validate(doc) if d.code == "AG006")
+    assert "before 2.1.337" in crlf.message and "repair of invalid YAML fails" not in crlf.message
 
 
 def test_unindented_continuation_lines_cannot_be_repaired():

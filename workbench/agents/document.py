@@ -23,8 +23,9 @@ from .diagnostics import LineIndex
 from .toolnames import split_tools_with_offsets
 from .yaml12 import AliasError, build_values, compose, hashable_key
 
-# Claude Code's "simple line" test (JavaScript `.` stops at \r, so CRLF lines never match).
-_REPAIR_LINE = re.compile(r"([A-Za-z_-]+):\s+([^\r\n\u2028\u2029]+)\Z")
+# Claude Code's "simple line" test. Since 2.1.337 a CRLF line's `\r` stays after the quoted value
+# (2.1.332 and older never matched such a line, so their repair failed on CRLF files).
+_REPAIR_LINE = re.compile(r"([A-Za-z_-]+):\s+([^\r\n\u2028\u2029]+)\r?\Z")
 _REPAIR_TRIGGER = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
 # Fields whose string form is a comma/space separated list.
 _LIST_STRING_FIELDS = ("tools", "disallowedTools")
@@ -478,12 +479,12 @@ def _simulate_repair(yaml_text: str, base: int):
                     and not _is_flow_list(value)):
                 quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
                 v_start = offset + match.start(2)
-                v_end = offset + len(line)
+                v_end = offset + match.end(2)
                 repairs.append(Repair(match.group(1), Span(base + v_start, base + v_end), quoted))
                 r_start = v_start + shift
                 segments.append((r_start, v_start, r_start + len(quoted), v_end, "q"))
                 shift += len(quoted) - len(value)
-                out.append(line[: match.start(2)] + quoted)
+                out.append(line[: match.start(2)] + quoted + line[match.end(2):])
             else:
                 out.append(line)
         offset += len(line) + 1

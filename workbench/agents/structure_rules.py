@@ -86,8 +86,8 @@ def _check_crlf(report: Report) -> None:
     first = text.find("\r\n")
     last = text.rfind("\r\n") + 2
     report.add("AG006", report.line_one(),
-               "The file uses CRLF line endings: Claude Code's repair of invalid YAML fails with "
-               "them, and some tools misread the delimiters. Convert it to LF.",
+               "The file uses CRLF line endings: some tools misread the delimiters, and Claude "
+               "Code before 2.1.337 skips such a file when its YAML needs repair. Convert it to LF.",
                fix("Convert CRLF line endings to LF", True,
                    (first, last, text[first:last].replace("\r\n", "\n"))))
 
