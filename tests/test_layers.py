@@ -34,6 +34,8 @@ def _loaded(modules: set[str], top: str) -> bool:
         "workbench.agents.tool_rules",
         "workbench.agents.value_shapes",
         "workbench.transcripts.events",
+        "workbench.testing.suite",
+        "workbench.testing.runner",
     ],
 )
 def test_core_modules_import_neither_textual_nor_the_sdk(module):

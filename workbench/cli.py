@@ -19,6 +19,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("workbench.commands.schema", "print a JSON Schema of the agent frontmatter"),
     "run": ("workbench.commands.run", "run an agent headless against the Anthropic API"),
     "transcript": ("workbench.commands.transcript", "show, export or total a transcript"),
+    "test": ("workbench.commands.test", "run agent test suites (.claude/agent-tests/*.yaml)"),
 }
 
 

@@ -1,0 +1,130 @@
+"""`workbench test` as a person or CI runs it: the real CLI in a subprocess against the scripted server."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from fake_api import text_reply
+
+# The checkout under test first on the path (the subprocess runs in a project folder, not here).
+ROOT = str(Path(__file__).resolve().parents[2])
+
+AGENT = "---\nname: greeter\ndescription: Greets.\ntools: Read\n---\nYou greet.\n"
+
+
+def _project(tmp_path, suite: str, name: str = "greeter.yaml"):
+    project = tmp_path / "proj"
+    (project / ".claude" / "agents").mkdir(parents=True, exist_ok=True)
+    (project / ".claude" / "agents" / "greeter.md").write_text(AGENT)
+    (project / ".claude" / "agent-tests").mkdir(parents=True, exist_ok=True)
+    (project / ".claude" / "agent-tests" / name).write_text(suite)
+    return project
+
+
+SUITE = """\
+agent: greeter
+repeat: 2
+cases:
+  - name: says-hello
+    prompt: greet me
+    assert:
+      - output_contains: hello
+  - name: polite
+    prompt: greet me
+    pass_rate: 0.5
+    assert:
+      - output_not_contains: rude
+"""
+
+
+def _cli(project, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "workbench", "test", *args], cwd=project, capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL, timeout=120,
+                          env={**os.environ, "WORKBENCH_RETRY_DELAY_SCALE": "0",
+                               "PYTHONPATH": os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")]))})
+
+
+def _replies(fake_api, *texts: str) -> None:
+    fake_api.add(*[text_reply(f"m{i}", t) for i, t in enumerate(texts)])
+
+
+def test_all_cases_meeting_their_pass_rate_exit_0_with_the_json_shape(fake_api, tmp_path):
+    project = _project(tmp_path, SUITE)
+    _replies(fake_api, "hello there", "hello again", "fine", "rude!")
+    done = _cli(project, "--format", "json", "--jobs", "1")
+
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert list(out) == ["cases", "summary"]
+    first, second = out["cases"]
+    assert list(first) == ["suite", "case", "agent", "samples", "passed", "pass_rate", "ok", "cost_usd",
+                           "failures"]
+    assert (first["case"], first["agent"], first["samples"], first["passed"], first["ok"]) == (
+        "says-hello", "greeter", 2, 2, True)
+    assert first["suite"].endswith("greeter.yaml") and first["cost_usd"] > 0
+    assert (second["passed"], second["pass_rate"], second["ok"]) == (1, 0.5, True)
+    assert second["failures"] == [{"sample": 2, "assertion": "output_not_contains: rude",
+                                   "message": "the reply contains 'rude'"}]
+    assert list(out["summary"]) == ["cases", "ok", "failed", "cost_usd"]
+    assert (out["summary"]["cases"], out["summary"]["ok"], out["summary"]["failed"]) == (2, 2, 0)
+
+
+def test_a_case_below_its_pass_rate_exits_1_and_text_says_why(fake_api, tmp_path):
+    project = _project(tmp_path, SUITE)
+    _replies(fake_api, "hello", "bye", "fine", "fine")
+    done = _cli(project, "--jobs", "1")
+
+    assert done.returncode == 1, done.stderr
+    assert "✗ greeter.yaml › says-hello: 1/2 passed (50%, needs 100%)" in done.stdout
+    assert "sample 2: output_contains: hello — the reply does not contain 'hello'" in done.stdout
+    assert "✓ greeter.yaml › polite: 2/2 passed" in done.stdout
+    assert "1 of 2 case(s) ok, 1 failed" in done.stdout
+
+
+def test_repeat_overrides_and_junit_has_a_testcase_per_case_written_to_a_file(fake_api, tmp_path):
+    project = _project(tmp_path, SUITE)
+    _replies(fake_api, "bye", "fine")
+    report = tmp_path / "report.xml"
+    done = _cli(project, "greeter", "--repeat", "1", "--format", "junit", "-o", str(report), "--jobs", "1")
+
+    assert done.returncode == 1, done.stderr
+    assert done.stdout == "" and len(fake_api.bodies()) == 2
+    root = ET.parse(report).getroot()
+    cases = root.findall("./testsuite/testcase")
+    assert [c.get("name") for c in cases] == ["says-hello", "polite"]
+    assert cases[0].find("failure") is not None and "does not contain 'hello'" in cases[0].find("failure").text
+    assert cases[1].find("failure") is None
+    assert root.get("tests") == "2" and root.get("failures") == "1"
+
+
+def test_a_suite_error_exits_2_before_anything_runs(fake_api, tmp_path):
+    project = _project(tmp_path, SUITE.replace("      - output_contains: hello\n",
+                                               "      - judge: Is it friendly?\n"))
+    done = _cli(project)
+
+    assert done.returncode == 2
+    assert "greeter.yaml:7:9: judge: not supported yet" in done.stderr
+    assert fake_api.bodies() == []
+
+
+def test_a_path_to_a_suite_anywhere_and_usage_errors(fake_api, tmp_path):
+    project = _project(tmp_path, SUITE)
+    elsewhere = tmp_path / "elsewhere.yaml"
+    elsewhere.write_text(f"agent: {project / '.claude' / 'agents' / 'greeter.md'}\nrepeat: 1\ncases:\n"
+                         "  - name: one\n    prompt: hi\n    assert: [{output_contains: hi}]\n")
+    _replies(fake_api, "hi")
+    done = _cli(tmp_path, str(elsewhere), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert [c["case"] for c in json.loads(done.stdout)["cases"]] == ["one"]
+
+    assert _cli(project, "nobody").returncode == 2
+    assert _cli(project, "--jobs", "0").returncode == 2
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    missing = _cli(empty)
+    assert missing.returncode == 2 and "no suites" in missing.stderr

@@ -1,0 +1,187 @@
+"""`workbench test [PATH|AGENT ...]`: run agent test suites (issue 16's suite files).
+
+With no arguments, every `.claude/agent-tests/*.yaml` of the project (the current folder). A PATH
+is a suite file or a folder of them; an AGENT is a name whose suites in `.claude/agent-tests/` run.
+Exit status: 0 when every case meets its pass_rate, 1 when one does not, 2 for a usage or suite
+error (reported before anything runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+SUITE_FOLDER = Path(".claude") / "agent-tests"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("targets", nargs="*", metavar="PATH|AGENT",
+                        help="suite files, folders of them, or agent names (default: .claude/agent-tests/*.yaml)")
+    parser.add_argument("--repeat", type=int, metavar="N", help="samples per case (overrides the suites)")
+    parser.add_argument("--jobs", type=int, default=4, metavar="N", help="samples run at once (default 4)")
+    parser.add_argument("--model", help="the model for agents that say `inherit` or nothing")
+    parser.add_argument("--format", choices=("text", "json", "junit"), default="text")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the results here instead of stdout")
+
+
+class _UsageError(Exception):
+    pass
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.testing.suite import SuiteError
+
+    try:
+        return _run(args)
+    except (_UsageError, SuiteError) as exc:
+        print(f"workbench: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def find_suites(targets: list[str], project: Path) -> list[Path]:
+    """The suite files the arguments name, in order, each once."""
+    folder = project / SUITE_FOLDER
+    found: list[Path] = []
+    if not targets:
+        found = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+        if not found:
+            raise _UsageError(f"no suites: {folder} has no *.yaml files")
+    for target in targets:
+        path = Path(target).expanduser()
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            files = sorted(path.glob("*.yaml"))
+            if not files:
+                raise _UsageError(f"{target}: a folder without *.yaml suites")
+            found.extend(files)
+        else:
+            files = [p for p in (sorted(folder.glob("*.yaml")) if folder.is_dir() else [])
+                     if _suite_agent(p) in (target, ) or p.stem == target]
+            if not files:
+                raise _UsageError(f"{target}: no such file or folder, and no suite in {folder} for that agent")
+            found.extend(files)
+    unique: list[Path] = []
+    for p in found:
+        if p.resolve() not in [u.resolve() for u in unique]:
+            unique.append(p)
+    return unique
+
+
+def _suite_agent(path: Path) -> str | None:
+    from workbench.testing.suite import SuiteError, load_suite
+
+    try:
+        agent = load_suite(path).agent
+    except SuiteError:
+        return None
+    return Path(agent).stem if agent.endswith(".md") else agent
+
+
+def _run(args: argparse.Namespace) -> int:
+    from workbench.runtime.provider import has_credentials
+    from workbench.testing.runner import run_suites
+    from workbench.testing.suite import load_suite
+
+    if args.repeat is not None and args.repeat < 1:
+        raise _UsageError("--repeat must be at least 1")
+    if args.jobs < 1:
+        raise _UsageError("--jobs must be at least 1")
+    project = Path.cwd()
+    suites = [load_suite(p) for p in find_suites(args.targets, project)]
+    if not has_credentials():
+        raise _UsageError("no API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN)")
+    progress = _Progress(sum(args.repeat or c.repeat for s in suites for c in s.cases))
+    results = asyncio.run(run_suites(suites, project=project, jobs=args.jobs, repeat=args.repeat,
+                                     model=args.model, on_sample=progress.update))
+    progress.close()
+    text = {"text": format_text, "json": format_json, "junit": format_junit}[args.format](results)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+
+
+class _Progress:
+    """Samples done, passing and cost so far, on one line of a terminal's stderr."""
+
+    def __init__(self, total: int):
+        self.total, self.done, self.passing, self.cost = total, 0, 0, 0.0
+        self.shown = sys.stderr.isatty()
+
+    def update(self, case: Any, sample: Any) -> None:
+        self.done += 1
+        self.passing += sample.passed
+        self.cost += sample.cost_usd
+        if self.shown:
+            width = 24
+            filled = width * self.done // max(1, self.total)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} samples, "
+                             f"{self.passing} passing, ${self.cost:.4f}")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+
+
+def _summary(results: list) -> dict[str, Any]:
+    ok = sum(1 for r in results if r.ok)
+    return {"cases": len(results), "ok": ok, "failed": len(results) - ok,
+            "cost_usd": round(sum(r.cost_usd for r in results), 6)}
+
+
+def format_json(results: list) -> str:
+    return json.dumps({"cases": [r.to_dict() for r in results], "summary": _summary(results)},
+                      ensure_ascii=False, indent=2) + "\n"
+
+
+def format_text(results: list) -> str:
+    lines = []
+    for r in results:
+        mark = "✓" if r.ok else "✗"
+        lines.append(f"{mark} {Path(r.suite).name} › {r.case.name}: {r.passed}/{len(r.samples)} passed "
+                     f"({r.pass_rate:.0%}, needs {r.case.pass_rate:.0%}), ${r.cost_usd:.4f}")
+        for s in r.samples:
+            for assertion, message in s.failures:
+                lines.append(f"    sample {s.index}: {assertion} — {message}")
+            if s.failures and s.transcript:
+                lines.append(f"    sample {s.index}: transcript {s.transcript}")
+            if s.failures and s.refusals:
+                lines.append(f"    sample {s.index}: refused " + ", ".join(x["tool"] for x in s.refusals))
+    summary = _summary(results)
+    lines.append(f"{summary['ok']} of {summary['cases']} case(s) ok, {summary['failed']} failed; "
+                 f"cost ${summary['cost_usd']:.4f}")
+    return "\n".join(lines) + "\n"
+
+
+def format_junit(results: list) -> str:
+    from xml.etree import ElementTree as ET
+
+    root = ET.Element("testsuites", name="workbench agent tests", tests=str(len(results)),
+                      failures=str(sum(1 for r in results if not r.ok)))
+    by_suite: dict[str, list] = {}
+    for r in results:
+        by_suite.setdefault(r.suite, []).append(r)
+    for suite, cases in by_suite.items():
+        node = ET.SubElement(root, "testsuite", name=suite, tests=str(len(cases)),
+                             failures=str(sum(1 for r in cases if not r.ok)))
+        for r in cases:
+            seconds = sum(s.duration_s for s in r.samples)
+            case = ET.SubElement(node, "testcase", classname=Path(suite).stem, name=r.case.name,
+                                 time=f"{seconds:.3f}")
+            body = [f"sample {s.index}: {a}: {m}" for s in r.samples for a, m in s.failures]
+            if not r.ok:
+                failure = ET.SubElement(case, "failure", message=f"{r.passed}/{len(r.samples)} samples passed, "
+                                                                  f"pass_rate {r.case.pass_rate:g} needed")
+                failure.text = "\n".join(body)
+            elif body:
+                ET.SubElement(case, "system-out").text = "\n".join(body)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

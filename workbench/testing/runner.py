@@ -1,0 +1,257 @@
+"""Running suites: each case's samples in fresh temp workspaces with the built-in engine, checked by
+deterministic assertions. Nobody answers permission prompts: what the mode and `allow` rules do not
+allow is refused, and each refusal is kept in the sample's record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.testing.suite import Assertion, Case, Suite, SuiteError
+
+COMMAND_TIMEOUT_S = 300
+
+
+@dataclass
+class Sample:
+    """One run of one case, and how its assertions went."""
+
+    index: int
+    status: str = ""
+    reply: str = ""
+    tool_calls: list[tuple[str, dict]] = field(default_factory=list)
+    refusals: list[dict] = field(default_factory=list)
+    turns: int = 0
+    tool_call_count: int = 0
+    cost_usd: float = 0.0
+    duration_s: float = 0.0
+    error: str = ""
+    transcript: str | None = None
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (assertion, message)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+@dataclass
+class CaseResult:
+    suite: str
+    case: Case
+    agent: str
+    samples: list[Sample]
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for s in self.samples if s.passed)
+
+    @property
+    def pass_rate(self) -> float:
+        return self.passed / len(self.samples) if self.samples else 0.0
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.samples) and self.pass_rate + 1e-9 >= self.case.pass_rate
+
+    @property
+    def cost_usd(self) -> float:
+        return sum(s.cost_usd for s in self.samples)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "suite": self.suite, "case": self.case.name, "agent": self.agent,
+            "samples": len(self.samples), "passed": self.passed, "pass_rate": round(self.pass_rate, 4),
+            "ok": self.ok, "cost_usd": round(self.cost_usd, 6),
+            "failures": [{"sample": s.index, "assertion": a, "message": m}
+                         for s in self.samples for a, m in s.failures],
+        }
+
+
+@dataclass
+class AgentSource:
+    text: str
+    path: str | None
+    catalog: Any
+
+
+def resolve_agent(suite: Suite, project: Path) -> AgentSource:
+    """The suite's agent: a path (relative to the suite file, or as given), else a catalog name."""
+    from workbench.agents.catalog import Catalog, default_scopes
+
+    catalog = Catalog.load(default_scopes(cwd=project))
+    for candidate in (suite.path.parent / suite.agent, Path(suite.agent).expanduser()):
+        if candidate.is_file():
+            try:
+                return AgentSource(candidate.read_text(encoding="utf-8"), str(candidate), catalog)
+            except (OSError, UnicodeDecodeError) as exc:
+                raise SuiteError(f"{suite.path}: agent {suite.agent}: cannot read ({exc})") from None
+    from workbench.runtime.tools.agent import find_agent
+
+    found = find_agent(catalog, suite.agent)
+    if found is None:
+        raise SuiteError(f"{suite.path}: agent {suite.agent!r}: no such file, and no agent of that name "
+                         "in the catalog")
+    return AgentSource(found[0], found[1] or suite.agent, catalog)
+
+
+def prepare_workspace(case: Case) -> Path:
+    """A fresh temp folder: a copy of the case's `workspace`, plus its `files`."""
+    folder = Path(tempfile.mkdtemp(prefix="workbench-test-"))
+    if case.workspace is not None:
+        shutil.copytree(case.workspace, folder, dirs_exist_ok=True, symlinks=True)
+    for name, content in case.files.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+    return folder
+
+
+async def run_sample(agent: AgentSource, case: Case, index: int, *, model: str | None = None,
+                     transcript_dir: Path | None = None) -> Sample:
+    """Run the case once in a fresh workspace and check its assertions."""
+    from workbench.runtime.session import Session
+
+    sample = Sample(index)
+    folder = prepare_workspace(case)
+    try:
+        before = {a.value: _read_bytes(folder / a.value) for a in case.assertions if a.kind == "file_unchanged"}
+        transcript = (transcript_dir / f"{_slug(case.name)}-{index}.jsonl") if transcript_dir else None
+        session = Session(agent.text, path=agent.path, model=model, cwd=folder,
+                          permission_mode=case.permission_mode, allow_rules=case.allow,
+                          transcript_path=transcript, ask_permission=None, catalog=agent.catalog)
+        started = time.monotonic()
+        last_text = ""
+        try:
+            async for event in session.send(case.prompt):
+                kind = event.kind
+                if event.depth != 0:
+                    continue
+                if kind == "tool_call_started":
+                    sample.tool_calls.append((event.name, dict(event.input)))
+                elif kind == "permission_decided" and event.decision == "deny":
+                    sample.refusals.append({"tool": event.name, "by": event.by, "reason": event.reason})
+                elif kind == "assistant_message":
+                    said = "".join(b.get("text", "") for b in event.message.get("content", [])
+                                   if b.get("type") == "text")
+                    if said:
+                        last_text = said
+                elif kind == "run_ended":
+                    sample.status = event.status
+                    sample.turns = event.turns
+                    sample.tool_call_count = event.tool_calls
+                    sample.cost_usd = event.cost_usd
+                    sample.error = event.error
+        finally:
+            await session.aclose()
+            sample.duration_s = time.monotonic() - started
+            sample.transcript = str(session.transcript_path) if session.transcript_path else None
+        sample.reply = last_text
+        if sample.status != "completed":
+            sample.failures.append(("run", f"the run ended {sample.status or 'without a result'}"
+                                           + (f": {sample.error}" if sample.error else "")))
+        for assertion in case.assertions:
+            message = await check(assertion, sample, folder, before)
+            if message is not None:
+                sample.failures.append((assertion.label(), message))
+    except Exception as exc:  # noqa: BLE001 - one broken sample is a failure, not a crash of the run
+        sample.failures.append(("run", f"{type(exc).__name__}: {exc}"))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return sample
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name)[:60] or "case"
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+async def check(a: Assertion, s: Sample, folder: Path, before: dict[str, bytes | None]) -> str | None:
+    """None when the assertion holds, else why not (one line)."""
+    k, v = a.kind, a.value
+    if k == "tool_called":
+        patterns = a.options.get("with", {})
+        calls = [i for name, i in s.tool_calls if name == v]
+        if not calls:
+            return f"{v} was not called (called: {', '.join(n for n, _ in s.tool_calls) or 'nothing'})"
+        if patterns and not any(all(re.search(p, str(i.get(key, ""))) for key, p in patterns.items())
+                                for i in calls):
+            return f"{v} was called {len(calls)} time(s), never with inputs matching {patterns}"
+        return None
+    if k == "tool_not_called":
+        n = sum(1 for name, _ in s.tool_calls if name == v)
+        return f"{v} was called {n} time(s)" if n else None
+    if k == "output_contains":
+        return None if v in s.reply else f"the reply does not contain {v!r}"
+    if k == "output_not_contains":
+        return f"the reply contains {v!r}" if v in s.reply else None
+    if k == "output_matches":
+        return None if re.search(v, s.reply) else f"the reply does not match /{v}/"
+    if k == "file_exists":
+        return None if (folder / v).exists() else f"{v} does not exist"
+    if k == "file_contains":
+        data = _read_bytes(folder / v["path"])
+        if data is None:
+            return f"{v['path']} does not exist"
+        return None if v["text"] in data.decode("utf-8", "replace") else f"{v['path']} does not contain {v['text']!r}"
+    if k == "file_unchanged":
+        return None if _read_bytes(folder / v) == before.get(v) else f"{v} was changed"
+    if k == "command":
+        proc = await asyncio.create_subprocess_shell(
+            v, cwd=folder, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+            stdin=asyncio.subprocess.DEVNULL, env=os.environ.copy())
+        try:
+            out, _ = await asyncio.wait_for(proc.communicate(), COMMAND_TIMEOUT_S)
+        except asyncio.TimeoutError:
+            proc.kill()
+            await proc.wait()
+            return f"`{v}` did not finish in {COMMAND_TIMEOUT_S} s"
+        if proc.returncode == 0:
+            return None
+        tail = out.decode("utf-8", "replace").strip().splitlines()[-1:] if out else []
+        return f"`{v}` exited {proc.returncode}" + (f": {tail[0][:200]}" if tail else "")
+    limits = {"max_tool_calls": (s.tool_call_count, "tool calls"), "max_turns": (s.turns, "turns"),
+              "max_cost_usd": (s.cost_usd, "USD"), "max_duration_s": (s.duration_s, "s")}
+    if k in limits:
+        got, unit = limits[k]
+        return None if got <= v else f"{got:g} {unit}, more than {v:g}"
+    return f"{k}: not supported"
+
+
+async def run_suites(suites: list[Suite], *, project: Path, jobs: int = 4, repeat: int | None = None,
+                     model: str | None = None, transcript_dir: Path | None = None,
+                     on_sample: Any = None) -> list[CaseResult]:
+    """Every case of every suite, `repeat` (or the case's own) samples each, at most `jobs` at once.
+    Agents are resolved first, so a suite error stops everything before any run (SuiteError)."""
+    agents = [resolve_agent(suite, project) for suite in suites]
+    gate = asyncio.Semaphore(max(1, jobs))
+
+    async def one(agent: AgentSource, case: Case, index: int, where: Path | None) -> Sample:
+        async with gate:
+            sample = await run_sample(agent, case, index, model=model, transcript_dir=where)
+        if on_sample is not None:
+            on_sample(case, sample)
+        return sample
+
+    plan: list[tuple[Suite, AgentSource, Case, list]] = []
+    for suite, agent in zip(suites, agents):
+        for case in suite.cases:
+            where = transcript_dir / _slug(suite.path.stem) if transcript_dir else None
+            tasks = [one(agent, case, i, where) for i in range(1, (repeat or case.repeat) + 1)]
+            plan.append((suite, agent, case, tasks))
+    gathered = await asyncio.gather(*[asyncio.gather(*tasks) for *_, tasks in plan])
+    return [CaseResult(str(suite.path), case, suite.agent, list(samples))
+            for (suite, _, case, _), samples in zip(plan, gathered)]
