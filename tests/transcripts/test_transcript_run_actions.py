@@ -13,7 +13,8 @@ from workbench.transcripts.events import AgentSnapshot
 from workbench.transcripts.origin import RunOrigin, run_origin
 from workbench.transcripts.reader import read_transcript
 from workbench.ui.chat.tool_block import ToolCallBlock
-from workbench.ui.keymap import TRANSCRIPT_KEYS, effective_keys, unknown_key_ids
+from workbench.ui.key_settings import check_keymap
+from workbench.ui.keymap import TRANSCRIPT_KEYS, effective_keys
 from workbench.ui.screens.agent_as_run import AgentAsRunScreen
 from workbench.ui.screens.help import HelpScreen
 from workbench.ui.screens.transcript_view import TranscriptScreen
@@ -38,7 +39,7 @@ def test_every_binding_of_the_transcript_screens_is_in_the_keymap_table():
     for screen in (TranscriptScreen, TranscriptBrowser):
         ids = {b.id for b in screen.BINDINGS}
         assert ids and ids <= table
-    assert unknown_key_ids({"transcript.next_call": "j"}) == []
+    assert check_keymap({"transcript.next_call": "j"}).problems == []
     assert effective_keys({})["transcript.rerun_today"] == "r"
 
 

@@ -14,7 +14,8 @@ from textual.widgets import DataTable
 import workbench.ui
 from tests.ui.helpers import screen_text, settle
 from workbench.settings import load_settings
-from workbench.ui.keymap import ALL_KEYS, APP_KEYS, effective_keys, unknown_key_ids
+from workbench.ui.key_settings import check_keymap
+from workbench.ui.keymap import ALL_KEYS, APP_KEYS, effective_keys
 from workbench.ui.screens.help import HelpScreen, readable_keys
 
 REQUIRED = {"help": "f1", "focus_sidebar": "f2", "focus_editor": "f3", "focus_chat": "f4",
@@ -31,7 +32,9 @@ def test_the_issue_s_keys_are_bound_with_ids():
 def test_settings_keys_override_the_defaults_and_typos_are_named():
     keymap = {"save": "ctrl+w", "sav": "ctrl+x"}
     assert effective_keys(keymap)["save"] == "ctrl+w"
-    assert unknown_key_ids(keymap) == ["sav"]
+    checked = check_keymap(keymap)
+    assert [p.split(" = ")[0] for p in checked.problems] == ["[keys] sav"]
+    assert "no binding has this id" in checked.problems[0]
 
 
 async def test_the_footer_shows_the_bindings(make_app):

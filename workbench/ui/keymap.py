@@ -183,8 +183,3 @@ def effective_keys(keymap: dict[str, str]) -> dict[str, str]:
     """Binding id -> the key(s) in force: the settings' `[keys]` over the defaults."""
     return {spec.id: keymap.get(spec.id, spec.key) for spec in ALL_KEYS}
 
-
-def unknown_key_ids(keymap: dict[str, str]) -> list[str]:
-    """Ids in the settings' `[keys]` table that name no binding (likely typos)."""
-    known = {spec.id for spec in ALL_KEYS}
-    return sorted(k for k in keymap if k not in known)
