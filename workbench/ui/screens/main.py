@@ -109,6 +109,9 @@ class MainScreen(Screen):
         self.painted_text: str | None = None  # the buffer state whose findings are on screen
         self._pending_disk: str | None = None  # the disk text the conflict banner is about
         self._missing_scopes: set[Path] = set()  # scope folders already reported gone
+        # Whether a path lies in the package's bundled folder (asked on every key by the header;
+        # resolving the path each time would cost the file system a dozen lookups per key).
+        self._in_bundled_folder: dict[Path, bool] = {}
         self._recent_panes = ["editor", "sidebar", "chat"]  # most recently wanted first
         self._hidden_panes: set[str] = set()  # hidden with the toggle keys
 
@@ -847,7 +850,12 @@ class MainScreen(Screen):
         if path is None:
             return False
         scope = self.catalog.scope_of(path) if self.catalog is not None else None
-        return (scope is not None and scope.kind is ScopeKind.BUNDLED) or agent_files.is_bundled(path)
+        if scope is not None and scope.kind is ScopeKind.BUNDLED:
+            return True
+        inside = self._in_bundled_folder.get(path)
+        if inside is None:
+            inside = self._in_bundled_folder[path] = agent_files.is_bundled(path)
+        return inside
 
     def _refuse_bundled(self) -> bool:
         """Say why the open agent cannot be renamed or deleted when it is a bundled example."""
