@@ -230,28 +230,35 @@ class EventMapper:
                                        parent_call_id=parent, timestamp=now))
         elif kind == "content_block_start":
             block = dict(event.get("content_block") or {})
-            stream.setdefault("blocks", {})[event.get("index", 0)] = {**block, "_json": ""}
+            stream.setdefault("blocks", {})[event.get("index", 0)] = {**block, "_parts": {}}
         elif kind == "content_block_delta":
             delta = event.get("delta") or {}
-            block = stream.setdefault("blocks", {}).setdefault(event.get("index", 0), {"type": "text", "text": ""})
-            if delta.get("type") == "text_delta":
-                block["text"] = block.get("text", "") + delta.get("text", "")
+            block = stream.setdefault("blocks", {}).setdefault(
+                event.get("index", 0), {"type": "text", "text": "", "_parts": {}})
+            # Pieces are kept in lists and joined once at message_stop: adding each chunk to a
+            # growing string copies the whole reply again on every chunk.
+            parts = block.setdefault("_parts", {})
+            kind_of_delta = delta.get("type")
+            if kind_of_delta == "text_delta":
+                parts.setdefault("text", []).append(delta.get("text", ""))
                 out.append(TextDelta(text=delta.get("text", ""), depth=depth, parent_call_id=parent,
                                      timestamp=now))
-            elif delta.get("type") == "thinking_delta":
-                block["thinking"] = block.get("thinking", "") + delta.get("thinking", "")
+            elif kind_of_delta == "thinking_delta":
+                parts.setdefault("thinking", []).append(delta.get("thinking", ""))
                 out.append(ThinkingDelta(text=delta.get("thinking", ""), depth=depth, parent_call_id=parent,
                                          timestamp=now))
-            elif delta.get("type") == "signature_delta":
-                block["signature"] = block.get("signature", "") + delta.get("signature", "")
-            elif delta.get("type") == "input_json_delta":
-                block["_json"] = block.get("_json", "") + delta.get("partial_json", "")
+            elif kind_of_delta == "signature_delta":
+                parts.setdefault("signature", []).append(delta.get("signature", ""))
+            elif kind_of_delta == "input_json_delta":
+                parts.setdefault("_json", []).append(delta.get("partial_json", ""))
         elif kind == "message_delta":
             stream["stop_reason"] = (event.get("delta") or {}).get("stop_reason")
             stream.setdefault("usage", {}).update(event.get("usage") or {})
         elif kind == "message_stop" and stream:
             content = []
             for _, block in sorted(stream.get("blocks", {}).items()):
+                for field, pieces in block.pop("_parts", {}).items():
+                    block[field] = block.get(field, "") + "".join(pieces)
                 raw = block.pop("_json", "")
                 if block.get("type") == "tool_use" and raw:
                     try:
