@@ -255,3 +255,25 @@ async def run_suites(suites: list[Suite], *, project: Path, jobs: int = 4, repea
     gathered = await asyncio.gather(*[asyncio.gather(*tasks) for *_, tasks in plan])
     return [CaseResult(str(suite.path), case, suite.agent, list(samples))
             for (suite, _, case, _), samples in zip(plan, gathered)]
+
+
+async def run_cases(agent: AgentSource, cases: list[Case], *, suite: str = "", agent_name: str = "",
+                    jobs: int = 4, gate: asyncio.Semaphore | None = None, model: str | None = None,
+                    transcript_dir: Path | None = None, on_sample: Any = None) -> list[CaseResult]:
+    """Each case's samples against one agent text already in hand (an editor buffer, saved or not).
+
+    `gate` limits samples at once across several calls (else `jobs` for this call alone);
+    `on_sample(case, sample)` reports each sample as it ends. Cancelling the
+    awaiting task cancels every sample (their workspaces are removed, transcripts kept)."""
+    gate = gate or asyncio.Semaphore(max(1, jobs))
+
+    async def one(case: Case, index: int) -> Sample:
+        async with gate:
+            sample = await run_sample(agent, case, index, model=model, transcript_dir=transcript_dir)
+        if on_sample is not None:
+            on_sample(case, sample)
+        return sample
+
+    gathered = await asyncio.gather(*[asyncio.gather(*[one(case, i) for i in range(1, case.repeat + 1)])
+                                      for case in cases])
+    return [CaseResult(suite, case, agent_name, list(samples)) for case, samples in zip(cases, gathered)]
