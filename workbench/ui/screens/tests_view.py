@@ -136,7 +136,7 @@ class TestsScreen(Screen):
 
     @property
     def running(self) -> bool:
-        return any(w.group == "tests-run" and not w.is_finished for w in self.workers)
+        return any(w.node is self and w.group == "tests-run" and not w.is_finished for w in self.workers)
 
     def compose(self):
         yield Static(id="tests-title")
