@@ -267,3 +267,29 @@ async def test_the_palette_opens_the_tests_view(make_app, project):
         await run_command(pilot, "tests: open the Tests view")
         await until(pilot, lambda: isinstance(app.screen, tests_view.TestsScreen))
         assert app.screen.path.name == "note-writer.md"
+
+
+async def test_results_stay_for_the_same_text_so_a_tweak_is_measured_against_the_saved_numbers(
+        make_app, project, fake_api):
+    answer_by_prompt(fake_api)
+    app = make_app("note-writer.md")
+    async with app.run_test(size=(140, 36)) as pilot:
+        screen = await open_tests(pilot, TWEAK)
+        await pilot.press("r")
+        await until_idle(pilot, screen)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.main_screen)
+
+        # The same texts again: the numbers are there at once.
+        screen = await open_tests(pilot)
+        assert cell(screen, "says-done", "saved").plain == "0/2 0% ✗"
+        assert cell(screen, "says-done", "buffer").plain == "2/2 100% ✓ ↑100"
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.main_screen)
+
+        # Another tweak: the saved file's numbers stay, the new buffer has none yet.
+        await type_text(pilot, " Be brief.")
+        screen = await open_tests(pilot)
+        assert cell(screen, "says-done", "saved").plain == "0/2 0% ✗"
+        assert cell(screen, "says-done", "buffer").plain == "—"
+        assert cell(screen, "summary", "saved").plain.startswith("1/2 ok")

@@ -14,21 +14,16 @@ from workbench.testing.suite import Case
 from workbench.ui.keymap import screen_bindings
 
 
-def sample_detail(sample: Sample) -> Text:
+def sample_detail(sample: Sample, error_colour: str = "red") -> Text:
     """A sample's failures (assertion — message), refusals and transcript, one per line."""
-    text = Text()
-    if sample.passed:
-        text.append("every assertion held", style="bold")
-    for assertion, message in sample.failures:
-        text.append("✗ ", style="bold red")
-        text.append(assertion, style="bold")
-        text.append(f" — {message}\n")
-    for refusal in sample.refusals:
-        text.append(f"\nrefused {refusal['tool']}" + (f": {refusal['reason']}" if refusal.get("reason") else ""),
-                    style="dim")
+    lines = [Text("every assertion held", style="bold")] if sample.passed else []
+    lines += [Text.assemble(("✗ ", f"bold {error_colour}"), (assertion, "bold"), f" — {message}")
+              for assertion, message in sample.failures]
+    lines += [Text(f"refused {r['tool']}" + (f": {r['reason']}" if r.get("reason") else ""), style="dim")
+              for r in sample.refusals]
     if sample.transcript:
-        text.append(f"\ntranscript {sample.transcript}", style="dim")
-    return text
+        lines.append(Text(f"transcript {sample.transcript}", style="dim"))
+    return Text("\n").join(lines)
 
 
 class SamplesScreen(Screen):
@@ -85,7 +80,8 @@ class SamplesScreen(Screen):
 
     def _show_detail(self) -> None:
         sample = self.selected
-        self.query_one("#samples-detail", Static).update(sample_detail(sample) if sample else "")
+        error = self.app.theme_variables.get("error", "red")
+        self.query_one("#samples-detail", Static).update(sample_detail(sample, error) if sample else "")
 
     def action_transcript(self) -> None:
         """The selected sample's run, in the transcript viewer."""

@@ -9,9 +9,11 @@ callbacks post `SampleStarted` / `SampleFinished`; their handlers update the cel
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from rich.text import Text
 from textual import on, work
@@ -27,6 +29,9 @@ from workbench.testing.runner import AgentSource, Sample, run_cases
 from workbench.testing.suite import Case
 from workbench.ui.keymap import screen_bindings
 
+# The results of finished cells, by app, for as long as it runs: (agent text hash, suite file, case
+# name) -> (the case as it was run, the cell). A view opened again on the same text shows them.
+REMEMBERED: WeakKeyDictionary[Any, dict[tuple[str, str, str], tuple[Case, Cell]]] = WeakKeyDictionary()
 SAVED, BUFFER = "saved", "buffer"
 JOBS = 4
 SUMMARY_ROW = "summary"
@@ -168,6 +173,7 @@ class TestsScreen(Screen):
                           *[rate_text(None, case, self._colours()) for _ in self.variants], key=key)
         table.add_row(Text("summary", style="bold"), "", "", "", *["" for _ in self.variants],
                       key=SUMMARY_ROW)
+        self._recall()
         self._show_summary()
         self._show_progress()
         table.focus()
@@ -232,6 +238,25 @@ class TestsScreen(Screen):
         if self.planned and self.running:
             label += " · running"
         self.query_one("#tests-progress-label", Static).update(label)
+
+    def _memory_key(self, variant: str, key: str) -> tuple[str, str, str]:
+        suite_path, case = self.cases[key]
+        return hashlib.sha256(self.texts[variant].encode()).hexdigest(), str(suite_path), case.name
+
+    def _recall(self) -> None:
+        """Show what earlier runs of these texts gave (the saved file's numbers stay after a tweak)."""
+        memory = REMEMBERED.get(self.app, {})
+        for key, (_, case) in self.cases.items():
+            for variant in self.variants:
+                found = memory.get(self._memory_key(variant, key))
+                if found is not None and found[0] == case:
+                    self.cells[(variant, key)] = found[1]
+            self._refresh_row(key)
+        self._show_summary()
+
+    def _remember(self, variant: str, key: str, cell: Cell) -> None:
+        memory = REMEMBERED.setdefault(self.app, {})
+        memory[self._memory_key(variant, key)] = (self.cases[key][1], cell)
 
     # -- running -------------------------------------------------------------------------------
 
@@ -307,6 +332,8 @@ class TestsScreen(Screen):
             return  # from a run that was cancelled
         cell.samples.append(message.sample)
         cell.running = len(cell.samples) < cell.total
+        if not cell.running:
+            self._remember(message.variant, message.key, cell)
         self.done += 1
         self.passing += message.sample.passed
         self.spent += message.sample.cost_usd
