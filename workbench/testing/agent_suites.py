@@ -80,4 +80,4 @@ def _declared_agent(path: Path) -> str | None:
         match = _AGENT_LINE.search(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         return None
-    return match.group(1).strip() if match else None
+    return match.group(1).strip(" []{}") if match else None
