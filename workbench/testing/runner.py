@@ -257,15 +257,13 @@ async def run_suites(suites: list[Suite], *, project: Path, jobs: int = 4, repea
             for (suite, _, case, _), samples in zip(plan, gathered)]
 
 
-async def run_cases(agent: AgentSource, cases: list[Case], *, suite: str = "", agent_name: str = "",
-                    jobs: int = 4, gate: asyncio.Semaphore | None = None, model: str | None = None,
-                    transcript_dir: Path | None = None, on_sample: Any = None) -> list[CaseResult]:
-    """Each case's samples against one agent text already in hand (an editor buffer, saved or not).
-
-    `gate` limits samples at once across several calls (else `jobs` for this call alone);
-    `on_sample(case, sample)` reports each sample as it ends. Cancelling the
-    awaiting task cancels every sample (their workspaces are removed, transcripts kept)."""
-    gate = gate or asyncio.Semaphore(max(1, jobs))
+async def run_cases(agent: AgentSource, cases: list[Case], *, suite: str = "", agent_label: str = "",
+                    jobs: int = 4, model: str | None = None, transcript_dir: Path | None = None,
+                    on_sample: Any = None) -> list[CaseResult]:
+    """Each case's samples against an agent text the caller holds (the editor's buffer, saved or
+    not), at most `jobs` at once; `on_sample(case, sample)` as each ends. Cancelling the awaiting
+    task cancels every sample (workspaces removed, transcripts kept where every run's are)."""
+    gate = asyncio.Semaphore(max(1, jobs))
 
     async def one(case: Case, index: int) -> Sample:
         async with gate:
@@ -276,4 +274,4 @@ async def run_cases(agent: AgentSource, cases: list[Case], *, suite: str = "", a
 
     gathered = await asyncio.gather(*[asyncio.gather(*[one(case, i) for i in range(1, case.repeat + 1)])
                                       for case in cases])
-    return [CaseResult(suite, case, agent_name, list(samples)) for case, samples in zip(cases, gathered)]
+    return [CaseResult(suite, case, agent_label, list(samples)) for case, samples in zip(cases, gathered)]

@@ -308,7 +308,8 @@ class TestsScreen(Screen):
 
     @work(exclusive=True, group="tests-run")
     async def _run(self, keys: list[str]) -> None:
-        gate = asyncio.Semaphore(JOBS)
+        # The variants share the places, so both columns fill in side by side.
+        jobs = max(1, JOBS // len(self.variants))
         by_suite: dict[Path, list[str]] = {}
         for key in keys:
             by_suite.setdefault(self.cases[key][0], []).append(key)
@@ -322,7 +323,7 @@ class TestsScreen(Screen):
                     self.post_message(self.SampleFinished(variant, key_of[id(case)], sample))
 
                 calls.append(run_cases(agent, [self.cases[k][1] for k in suite_keys], suite=str(suite_path),
-                                       agent_name=self.name_shown, gate=gate, model=self.model,
+                                       agent_label=self.name_shown, jobs=jobs, model=self.model,
                                        on_sample=finished))
         await asyncio.gather(*calls)
 
