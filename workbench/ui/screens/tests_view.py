@@ -282,7 +282,9 @@ class TestsScreen(Screen):
     def action_run_case(self) -> None:
         """The selected case, under each variant."""
         key = self.selected_key()
-        if key is not None and self._can_run():
+        if key is None:
+            self.notify("move to a case first (r runs them all)", timeout=4)
+        elif self._can_run():
             self._start([key])
 
     def selected_key(self) -> str | None:
