@@ -293,3 +293,21 @@ async def test_results_stay_for_the_same_text_so_a_tweak_is_measured_against_the
         assert cell(screen, "says-done", "saved").plain == "0/2 0% ✗"
         assert cell(screen, "says-done", "buffer").plain == "—"
         assert cell(screen, "summary", "saved").plain.startswith("1/2 ok")
+
+
+async def test_b_runs_only_the_buffer_against_the_saved_numbers_kept(make_app, project, fake_api):
+    answer_by_prompt(fake_api)
+    app = make_app("note-writer.md")
+    async with app.run_test(size=(140, 36)) as pilot:
+        screen = await open_tests(pilot, TWEAK)
+        await pilot.press("r")
+        await until_idle(pilot, screen)
+        before = len(fake_api.bodies())
+        await pilot.press("b")
+        await until(pilot, lambda: len(fake_api.bodies()) - before == 3)
+        await until_idle(pilot, screen)
+        assert cell(screen, "says-done", "saved").plain == "0/2 0% ✗"
+        assert all(TWEAK.strip() in str(body["system"]) for body in fake_api.bodies()[before:])
+        assert len(fake_api.bodies()) - before == 3
+        assert cell(screen, "says-done", "buffer").plain == "2/2 100% ✓ ↑100"
+        assert "3/3 samples" in str(screen.query_one("#tests-progress-label").render())

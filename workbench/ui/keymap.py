@@ -129,6 +129,8 @@ SCREEN_KEYS: tuple[KeySpec, ...] = (
             "back to the transcript"),
     KeySpec("tests.run_all", "r", "run_all", "Run all",
             "Tests view: run every case, saved file and buffer"),
+    KeySpec("tests.run_buffer", "b", "run_buffer", "Run buffer",
+            "Tests view: run every case with the buffer only (the saved file's numbers stay)"),
     KeySpec("tests.run_case", "c", "run_case", "Run case",
             "Tests view: run the selected case, saved file and buffer"),
     KeySpec("tests.cancel", "x", "cancel", "Cancel", "Tests view: cancel the run"),

@@ -234,7 +234,7 @@ class TestsScreen(Screen):
         bar = self.query_one(ProgressBar)
         bar.update(total=max(1, self.planned), progress=self.done)
         label = (f"{self.done}/{self.planned} samples · {self.passing} passing · ${self.spent:.4f}"
-                 if self.planned else "r runs every case · c the selected one · Enter its samples")
+                 if self.planned else "r all · b buffer only · c this case · Enter samples")
         if self.planned and self.running:
             label += " · running"
         self.query_one("#tests-progress-label", Static).update(label)
@@ -279,6 +279,11 @@ class TestsScreen(Screen):
         if self._can_run():
             self._start(list(self.cases))
 
+    def action_run_buffer(self) -> None:
+        """Every case under the buffer alone: the saved file's numbers stay as they are."""
+        if self._can_run():
+            self._start(list(self.cases), [BUFFER])
+
     def action_run_case(self) -> None:
         """The selected case, under each variant."""
         key = self.selected_key()
@@ -295,28 +300,29 @@ class TestsScreen(Screen):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return key if key in self.cases else None
 
-    def _start(self, keys: list[str]) -> None:
+    def _start(self, keys: list[str], variants: list[str] | None = None) -> None:
+        variants = variants or self.variants
         self.done = self.passing = 0
         self.spent = 0.0
-        self.planned = sum(self.cases[k][1].repeat for k in keys) * len(self.variants)
-        for variant in self.variants:
+        self.planned = sum(self.cases[k][1].repeat for k in keys) * len(variants)
+        for variant in variants:
             for key in keys:
                 self.cells[(variant, key)] = Cell(self.cases[key][1].repeat, running=True)
         for key in keys:
             self._refresh_row(key)
         self._show_summary()
-        self._run(keys)
+        self._run(keys, variants)
         self._show_progress()
 
     @work(exclusive=True, group="tests-run")
-    async def _run(self, keys: list[str]) -> None:
+    async def _run(self, keys: list[str], variants: list[str]) -> None:
         # The variants share the places, so both columns fill in side by side.
-        jobs = max(1, JOBS // len(self.variants))
+        jobs = max(1, JOBS // len(variants))
         by_suite: dict[Path, list[str]] = {}
         for key in keys:
             by_suite.setdefault(self.cases[key][0], []).append(key)
         calls = []
-        for variant in self.variants:
+        for variant in variants:
             agent = AgentSource(self.texts[variant], str(self.path), self.catalog)
             for suite_path, suite_keys in by_suite.items():
                 key_of = {id(self.cases[k][1]): k for k in suite_keys}
