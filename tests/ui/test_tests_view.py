@@ -311,3 +311,17 @@ async def test_b_runs_only_the_buffer_against_the_saved_numbers_kept(make_app, p
         assert len(fake_api.bodies()) - before == 3
         assert cell(screen, "says-done", "buffer").plain == "2/2 100% ✓ ↑100"
         assert "3/3 samples" in str(screen.query_one("#tests-progress-label").render())
+
+
+async def test_an_agent_not_on_disk_has_one_column_for_its_buffer(make_app, project):
+    app = make_app("note-writer.md")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        path = app.main_screen.path
+        path.unlink()
+        app.push_screen(tests_view.TestsScreen(path, AGENT, None))
+        await until(pilot, lambda: isinstance(app.screen, tests_view.TestsScreen))
+        screen = app.screen
+        assert screen.variants == ["buffer"]
+        shown = screen_text(app)
+        assert "editor buffer (not on disk)" in shown and "buffer = saved" not in shown

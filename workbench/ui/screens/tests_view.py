@@ -114,6 +114,7 @@ class TestsScreen(Screen):
         from workbench.agents.document import AgentDocument
 
         self.path = Path(path)
+        self.saved_text = saved_text
         self.texts: dict[str, str] = {BUFFER: buffer_text}
         if saved_text is not None and saved_text != buffer_text:
             self.texts = {SAVED: saved_text, BUFFER: buffer_text}
@@ -166,7 +167,7 @@ class TestsScreen(Screen):
         table.add_column("needs", key="needs")
         table.add_column("asserts", key="asserts")
         for variant in self.variants:
-            label = "buffer = saved" if len(self.variants) == 1 else variant
+            label = variant if len(self.variants) == 2 or self.saved_text is None else "buffer = saved"
             table.add_column(label, key=variant, width=16)
         for key, (_, case) in self.cases.items():
             table.add_row(key, str(case.repeat), f"{case.pass_rate:.0%}", str(len(case.assertions)),
@@ -188,7 +189,7 @@ class TestsScreen(Screen):
         suites = [f.path for f in self.found]
         where = ", ".join(_short(p) for p in suites) if suites else "no suite"
         sides = ("saved file vs editor buffer" if len(self.variants) == 2
-                 else "buffer = saved file" if self.path.is_file() else "editor buffer (not saved)")
+                 else "buffer = saved file" if self.saved_text is not None else "editor buffer (not on disk)")
         title = Text.assemble(("Tests ", "bold"), (self.name_shown, "bold"),
                               f" · {plural(len(self.cases), 'case')} in {where} · {sides}")
         self.query_one("#tests-title", Static).update(title)
