@@ -320,7 +320,7 @@ async def test_an_agent_not_on_disk_has_one_column_for_its_buffer(make_app, proj
         path = app.main_screen.path
         path.unlink()
         app.push_screen(tests_view.TestsScreen(path, AGENT, None))
-        await until(pilot, lambda: isinstance(app.screen, tests_view.TestsScreen))
+        await until(pilot, lambda: "not on disk" in screen_text(app))
         screen = app.screen
         assert screen.variants == ["buffer"]
         shown = screen_text(app)
