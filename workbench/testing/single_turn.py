@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import time
 from collections.abc import Callable
@@ -66,10 +67,17 @@ class Calls:
     """Sends single-turn requests: each at once, or (`batch=True`) all together at `flush()`."""
 
     def __init__(self, *, batch: bool = False, provider: Any = None, prices: Any = None,
-                 poll_s: float = 2.0, max_poll_s: float = 30.0, timeout_s: float = 24 * 3600.0):
+                 poll_s: float | None = None, max_poll_s: float = 30.0, timeout_s: float = 24 * 3600.0):
         self.batch = batch
         self._provider = provider
         self.prices = prices
+        # A batch is polled after poll_s, then at doubling intervals up to max_poll_s; it is given
+        # up (and cancelled) after timeout_s (the API's own limit is 24 hours).
+        if poll_s is None:
+            try:
+                poll_s = max(0.0, float(os.environ.get("WORKBENCH_BATCH_POLL_S", "2")))
+            except ValueError:
+                poll_s = 2.0
         self.poll_s, self.max_poll_s, self.timeout_s = poll_s, max_poll_s, timeout_s
         self._queue: list[tuple[dict[str, Any], Callable[[Outcome], None]]] = []
         self.batches_sent = 0
@@ -132,7 +140,7 @@ class Calls:
                     return [Outcome(None, f"batch {batch_id} did not end within {self.timeout_s:g} s")
                             for _ in requests]
                 await asyncio.sleep(wait)
-                wait = min(wait * 2, self.max_poll_s)
+                wait = min(max(wait * 2, 0.05), self.max_poll_s)
                 batch = await provider.retried(lambda client: client.messages.batches.retrieve(batch_id))
 
             async def read(client: Any) -> dict[str, dict[str, Any]]:
