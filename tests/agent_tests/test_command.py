@@ -63,14 +63,14 @@ def test_all_cases_meeting_their_pass_rate_exit_0_with_the_json_shape(fake_api, 
     assert list(out) == ["cases", "summary"]
     first, second = out["cases"]
     assert list(first) == ["suite", "case", "agent", "samples", "passed", "pass_rate", "ok", "cost_usd",
-                           "failures"]
+                           "failures", "judge_cost_usd"]
     assert (first["case"], first["agent"], first["samples"], first["passed"], first["ok"]) == (
         "says-hello", "greeter", 2, 2, True)
     assert first["suite"].endswith("greeter.yaml") and first["cost_usd"] > 0
     assert (second["passed"], second["pass_rate"], second["ok"]) == (1, 0.5, True)
     assert second["failures"] == [{"sample": 2, "assertion": "output_not_contains: rude",
                                    "message": "the reply contains 'rude'"}]
-    assert list(out["summary"]) == ["cases", "ok", "failed", "cost_usd"]
+    assert list(out["summary"]) == ["cases", "ok", "failed", "cost_usd", "judge_cost_usd"]
     assert (out["summary"]["cases"], out["summary"]["ok"], out["summary"]["failed"]) == (2, 2, 0)
 
 
@@ -104,11 +104,11 @@ def test_repeat_overrides_and_junit_has_a_testcase_per_case_written_to_a_file(fa
 
 def test_a_suite_error_exits_2_before_anything_runs(fake_api, tmp_path):
     project = _project(tmp_path, SUITE.replace("      - output_contains: hello\n",
-                                               "      - judge: Is it friendly?\n"))
+                                               "      - judge: [friendly]\n"))
     done = _cli(project)
 
     assert done.returncode == 2
-    assert "greeter.yaml:7:9: judge: not supported yet" in done.stderr
+    assert "greeter.yaml:7:16: judge must be a single value" in done.stderr
     assert fake_api.bodies() == []
 
 

@@ -27,6 +27,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="the model for agents that say `inherit` or nothing")
     parser.add_argument("--format", choices=("text", "json", "junit"), default="text")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the results here instead of stdout")
+    parser.add_argument("--judge-model", metavar="M", help="the grader of `judge` assertions (default: the "
+                                                            "settings' judge_model, haiku)")
+    parser.add_argument("--batch", action="store_true", help="send judge and delegates_to calls through the "
+                                                             "Message Batches API (half the price, slower)")
 
 
 class _UsageError(Exception):
@@ -98,7 +102,9 @@ def _run(args: argparse.Namespace) -> int:
         raise _UsageError("no API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN)")
     progress = _Progress(sum(args.repeat or c.repeat for s in suites for c in s.cases))
     results = asyncio.run(run_suites(suites, project=project, jobs=args.jobs, repeat=args.repeat,
-                                     model=args.model, on_sample=progress.update))
+                                     model=args.model, on_sample=progress.update,
+                                     judge_model=getattr(args, "judge_model", None),
+                                     batch=getattr(args, "batch", False)))
     progress.close()
     text = {"text": format_text, "json": format_json, "junit": format_junit}[args.format](results)
     if args.output:
@@ -134,7 +140,8 @@ class _Progress:
 def _summary(results: list) -> dict[str, Any]:
     ok = sum(1 for r in results if r.ok)
     return {"cases": len(results), "ok": ok, "failed": len(results) - ok,
-            "cost_usd": round(sum(r.cost_usd for r in results), 6)}
+            "cost_usd": round(sum(r.cost_usd for r in results), 6),
+            "judge_cost_usd": round(sum(r.judge_cost_usd for r in results), 6)}
 
 
 def format_json(results: list) -> str:
@@ -157,8 +164,17 @@ def format_text(results: list) -> str:
                 lines.append(f"    sample {s.index}: refused " + ", ".join(x["tool"] for x in s.refusals))
     summary = _summary(results)
     lines.append(f"{summary['ok']} of {summary['cases']} case(s) ok, {summary['failed']} failed; "
-                 f"cost ${summary['cost_usd']:.4f}")
+                 f"cost ${summary['cost_usd']:.4f}" + _judge_cost_text(results, summary))
     return "\n".join(lines) + "\n"
+
+
+def _judge_cost_text(results: list, summary: dict[str, Any]) -> str:
+    """The grader's cost, apart; and a word on batch prices when calls went through a batch."""
+    judged = any(a.kind == "judge" for r in results for a in r.case.assertions)
+    text = f" + judge ${summary['judge_cost_usd']:.4f}" if judged else ""
+    if any(getattr(r, "batched", False) for r in results):
+        text += " (judge and delegates_to calls sent as a Message Batch: half price)"
+    return text
 
 
 def format_junit(results: list) -> str:

@@ -162,6 +162,21 @@ class Provider:
                 raise ProviderError(failure.reason, failure.error_type, failure.hint)
             await self.retry.sleep(self.retry.delay(attempt, failure.retry_after))
 
+    async def retried(self, call: Callable[[Any], Awaitable[Any]]) -> Any:
+        """`await call(client)` for any other SDK request (the Message Batches endpoints), retried
+        like `create`; `ProviderError` when it fails for good."""
+        client = self._get_client()
+        attempt = 0
+        while True:
+            try:
+                return await call(client)
+            except Exception as exc:  # noqa: BLE001 - classified below
+                failure = _classify(exc)
+            attempt += 1
+            if not failure.retryable or attempt > self.retry.max_retries:
+                raise ProviderError(failure.reason, failure.error_type, failure.hint)
+            await self.retry.sleep(self.retry.delay(attempt, failure.retry_after))
+
     async def _attempt(
         self, client: Any, request: dict[str, Any], depth: int, parent_call_id: str | None
     ) -> AsyncIterator[Event | StreamResult]:

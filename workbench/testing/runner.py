@@ -36,6 +36,8 @@ class Sample:
     error: str = ""
     transcript: str | None = None
     failures: list[tuple[str, str]] = field(default_factory=list)  # (assertion, message)
+    judge_cost_usd: float = 0.0  # the grader's calls, apart from the run's cost_usd
+    judgements: list[dict] = field(default_factory=list)  # {criteria, verdict, reason} per judge
 
     @property
     def passed(self) -> bool:
@@ -48,6 +50,7 @@ class CaseResult:
     case: Case
     agent: str
     samples: list[Sample]
+    batched: bool = False  # its judge / delegates_to calls went through a Message Batch (half price)
 
     @property
     def passed(self) -> int:
@@ -65,6 +68,10 @@ class CaseResult:
     def cost_usd(self) -> float:
         return sum(s.cost_usd for s in self.samples)
 
+    @property
+    def judge_cost_usd(self) -> float:
+        return sum(s.judge_cost_usd for s in self.samples)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "suite": self.suite, "case": self.case.name, "agent": self.agent,
@@ -72,6 +79,7 @@ class CaseResult:
             "ok": self.ok, "cost_usd": round(self.cost_usd, 6),
             "failures": [{"sample": s.index, "assertion": a, "message": m}
                          for s in self.samples for a, m in s.failures],
+            "judge_cost_usd": round(self.judge_cost_usd, 6),
         }
 
 
@@ -115,8 +123,10 @@ def prepare_workspace(case: Case) -> Path:
 
 
 async def run_sample(agent: AgentSource, case: Case, index: int, *, model: str | None = None,
-                     transcript_dir: Path | None = None) -> Sample:
-    """Run the case once in a fresh workspace and check its assertions."""
+                     transcript_dir: Path | None = None, calls: Any = None,
+                     judge_model: str | None = None) -> Sample:
+    """Run the case once in a fresh workspace and check its assertions. `calls`: where `judge`
+    requests go (workbench.testing.single_turn.Calls; default: one of its own, direct)."""
     from workbench.runtime.session import Session
 
     sample = Sample(index)
@@ -158,6 +168,10 @@ async def run_sample(agent: AgentSource, case: Case, index: int, *, model: str |
             sample.failures.append(("run", f"the run ended {sample.status or 'without a result'}"
                                            + (f": {sample.error}" if sample.error else "")))
         for assertion in case.assertions:
+            if assertion.kind == "judge":
+                if sample.status == "completed":
+                    await _judge(assertion, case, sample, calls, judge_model)
+                continue
             message = await check(assertion, sample, folder, before)
             if message is not None:
                 sample.failures.append((assertion.label(), message))
@@ -166,6 +180,29 @@ async def run_sample(agent: AgentSource, case: Case, index: int, *, model: str |
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return sample
+
+
+async def _judge(assertion: Assertion, case: Case, sample: Sample, calls: Any, judge_model: str | None) -> None:
+    from workbench.testing.single_turn import Calls, judge
+
+    model = judge_model or resolve_judge_model(None)
+    if calls is not None:
+        await judge(calls, assertion, case.prompt, sample, model)
+        return
+    own = Calls()
+    try:
+        await judge(own, assertion, case.prompt, sample, model)
+    finally:
+        await own.aclose()
+
+
+def resolve_judge_model(requested: str | None, settings: Any = None) -> str:
+    """The grader's model id: `requested` (--judge-model), else the settings' `judge_model`."""
+    from workbench.runtime.models import resolve_model
+    from workbench.settings import load_settings
+
+    settings = settings or load_settings()
+    return resolve_model(requested or settings.judge_model or "haiku", settings_models=settings.models)
 
 
 def _slug(name: str) -> str:
@@ -233,15 +270,27 @@ async def check(a: Assertion, s: Sample, folder: Path, before: dict[str, bytes |
 
 async def run_suites(suites: list[Suite], *, project: Path, jobs: int = 4, repeat: int | None = None,
                      model: str | None = None, transcript_dir: Path | None = None,
-                     on_sample: Any = None) -> list[CaseResult]:
+                     on_sample: Any = None, judge_model: str | None = None,
+                     batch: bool = False) -> list[CaseResult]:
     """Every case of every suite, `repeat` (or the case's own) samples each, at most `jobs` at once.
-    Agents are resolved first, so a suite error stops everything before any run (SuiteError)."""
+    Agents are resolved first, so a suite error stops everything before any run (SuiteError).
+    `judge` and `delegates_to` calls go one by one, or (`batch`) in one Message Batch at the end."""
     agents = [resolve_agent(suite, project) for suite in suites]
+    from workbench.testing import single_turn
+
+    routing = single_turn.prepare_routing(suites, agents, project, model)
+    calls = single_turn.Calls(batch=batch, prices=routing.settings.prices)
+    judge_model = resolve_judge_model(judge_model, routing.settings)
     gate = asyncio.Semaphore(max(1, jobs))
 
     async def one(agent: AgentSource, case: Case, index: int, where: Path | None) -> Sample:
         async with gate:
-            sample = await run_sample(agent, case, index, model=model, transcript_dir=where)
+            if single_turn.routing_assertion(case) is not None:
+                sample = Sample(index)
+                await single_turn.route(calls, case, sample, routing.catalogs[id(agent)], routing.model)
+            else:
+                sample = await run_sample(agent, case, index, model=model, transcript_dir=where,
+                                          calls=calls, judge_model=judge_model)
         if on_sample is not None:
             on_sample(case, sample)
         return sample
@@ -252,6 +301,11 @@ async def run_suites(suites: list[Suite], *, project: Path, jobs: int = 4, repea
             where = transcript_dir / _slug(suite.path.stem) if transcript_dir else None
             tasks = [one(agent, case, i, where) for i in range(1, (repeat or case.repeat) + 1)]
             plan.append((suite, agent, case, tasks))
-    gathered = await asyncio.gather(*[asyncio.gather(*tasks) for *_, tasks in plan])
-    return [CaseResult(str(suite.path), case, suite.agent, list(samples))
+    try:
+        gathered = await asyncio.gather(*[asyncio.gather(*tasks) for *_, tasks in plan])
+        await calls.flush()
+    finally:
+        await calls.aclose()
+    return [CaseResult(str(suite.path), case, suite.agent, list(samples),
+                       batched=batch and any(a.kind in ("judge", "delegates_to") for a in case.assertions))
             for (suite, _, case, _), samples in zip(plan, gathered)]
