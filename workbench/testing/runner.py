@@ -36,6 +36,8 @@ class Sample:
     error: str = ""
     transcript: str | None = None
     failures: list[tuple[str, str]] = field(default_factory=list)  # (assertion, message)
+    engine: str = "builtin"
+    model: str = ""
 
     @property
     def passed(self) -> bool:
@@ -115,18 +117,19 @@ def prepare_workspace(case: Case) -> Path:
 
 
 async def run_sample(agent: AgentSource, case: Case, index: int, *, model: str | None = None,
-                     transcript_dir: Path | None = None) -> Sample:
-    """Run the case once in a fresh workspace and check its assertions."""
-    from workbench.runtime.session import Session
-
-    sample = Sample(index)
+                     transcript_dir: Path | None = None, engine: Any = "builtin",
+                     rate_gate: Any = None) -> Sample:
+    """Run the case once in a fresh workspace and check its assertions. `engine`: "builtin" or
+    an `EngineChoice`; `rate_gate`: a `RateGate` shared by concurrent samples (None: none)."""
+    sample = Sample(index, engine=getattr(engine, "name", engine))
     folder = prepare_workspace(case)
     try:
         before = {a.value: _read_bytes(folder / a.value) for a in case.assertions if a.kind == "file_unchanged"}
         transcript = (transcript_dir / f"{_slug(case.name)}-{index}.jsonl") if transcript_dir else None
-        session = Session(agent.text, path=agent.path, model=model, cwd=folder,
-                          permission_mode=case.permission_mode, allow_rules=case.allow,
-                          transcript_path=transcript, ask_permission=None, catalog=agent.catalog)
+        session = _open_session(engine, rate_gate, agent.text, path=agent.path, model=model, cwd=folder,
+                                permission_mode=case.permission_mode, allow_rules=case.allow,
+                                transcript_path=transcript, ask_permission=None, catalog=agent.catalog)
+        sample.model = getattr(session, "model", None) or ""
         started = time.monotonic()
         last_text = ""
         try:
@@ -143,6 +146,8 @@ async def run_sample(agent: AgentSource, case: Case, index: int, *, model: str |
                                    if b.get("type") == "text")
                     if said:
                         last_text = said
+                elif kind == "run_started":
+                    sample.model = getattr(event, "model", "") or sample.model
                 elif kind == "run_ended":
                     sample.status = event.status
                     sample.turns = event.turns
@@ -233,15 +238,25 @@ async def check(a: Assertion, s: Sample, folder: Path, before: dict[str, bytes |
 
 async def run_suites(suites: list[Suite], *, project: Path, jobs: int = 4, repeat: int | None = None,
                      model: str | None = None, transcript_dir: Path | None = None,
-                     on_sample: Any = None) -> list[CaseResult]:
+                     on_sample: Any = None, agents: list[AgentSource] | None = None,
+                     engine: Any = "builtin", rate_gate: Any = None,
+                     on_sample_started: Any = None) -> list[CaseResult]:
     """Every case of every suite, `repeat` (or the case's own) samples each, at most `jobs` at once.
-    Agents are resolved first, so a suite error stops everything before any run (SuiteError)."""
-    agents = [resolve_agent(suite, project) for suite in suites]
+    Agents are resolved first, so a suite error stops everything before any run (SuiteError).
+    `agents` (one per suite) skips that resolution: the texts to run as given (an unsaved buffer, say).
+    For `engine`, `rate_gate` and `on_sample_started`, and cancelling, see `run_cases`."""
+    if agents is None:
+        agents = [resolve_agent(suite, project) for suite in suites]
     gate = asyncio.Semaphore(max(1, jobs))
+    if rate_gate is None:
+        rate_gate = new_rate_gate()
 
     async def one(agent: AgentSource, case: Case, index: int, where: Path | None) -> Sample:
         async with gate:
-            sample = await run_sample(agent, case, index, model=model, transcript_dir=where)
+            if on_sample_started is not None:
+                on_sample_started(case, index)
+            sample = await run_sample(agent, case, index, model=model, transcript_dir=where, engine=engine,
+                                      rate_gate=rate_gate)
         if on_sample is not None:
             on_sample(case, sample)
         return sample
@@ -255,3 +270,69 @@ async def run_suites(suites: list[Suite], *, project: Path, jobs: int = 4, repea
     gathered = await asyncio.gather(*[asyncio.gather(*tasks) for *_, tasks in plan])
     return [CaseResult(str(suite.path), case, suite.agent, list(samples))
             for (suite, _, case, _), samples in zip(plan, gathered)]
+
+
+def agent_from_text(text: str, path: str | Path | None = None, *, project: Path) -> AgentSource:
+    """An `AgentSource` for a text the caller already has (the editor's unsaved buffer, the saved
+    file's text): `path` names it (and is where the agent's own relative references resolve), the
+    project's catalog is what its Agent tool may call."""
+    from workbench.agents.catalog import Catalog, default_scopes
+
+    return AgentSource(text, str(path) if path is not None else None,
+                       Catalog.load(default_scopes(cwd=project)))
+
+
+async def run_cases(agent: AgentSource, cases: list[Case], *, suite: str = "", agent_label: str = "",
+                    jobs: int = 4, repeat: int | None = None, model: str | None = None,
+                    engine: Any = "builtin", rate_gate: Any = None, transcript_dir: Path | None = None,
+                    on_sample_started: Any = None, on_sample: Any = None) -> list[CaseResult]:
+    """Run `cases` (a suite's, or one of them) against `agent` as given: the API for callers that
+    hold the text themselves, such as the app's Tests view running the saved file and the buffer.
+
+        saved = agent_from_text(path.read_text(), path, project=project)
+        buffer = agent_from_text(editor_text, path, project=project)
+        results = await run_cases(buffer, suite.cases, suite=str(suite.path), jobs=4,
+                                  on_sample_started=lambda case, i: ..., on_sample=lambda case, s: ...)
+
+    - One `CaseResult` per case, in the order given; `repeat` overrides each case's own.
+    - `on_sample_started(case, index)` when a sample starts running (it got one of the `jobs` places);
+      `on_sample(case, sample)` when it has finished and been checked (`sample.passed`,
+      `sample.cost_usd`, `sample.transcript`). Both are called on the running event loop's thread.
+    - `engine`: "builtin" (default) or an `EngineChoice` from `workbench.runtime.engines.choose_engine`
+      (Claude Code). `sample.engine` and `sample.model` say what ran.
+    - `rate_gate`: a `RateGate` (see `new_rate_gate`) shared by every sample, so a 429's retry-after
+      pauses all of them; None makes one for this call. Share one across calls run at the same time
+      (saved and buffer side by side) by passing the same gate to both.
+    - Cancelling: cancel the task awaiting this (a Textual worker's `cancel()`); every running sample's
+      session is closed and its temp workspace removed, and CancelledError propagates.
+    - Transcripts: each sample's run is recorded like any other run (default: the transcripts
+      folder the browser lists); `transcript_dir` puts them elsewhere.
+    """
+    label = agent_label or (Path(agent.path).stem if agent.path else "agent")
+    plan = Suite(Path(suite or agent.path or "agent"), label, list(cases))
+    results = await run_suites([plan], project=Path.cwd(), jobs=jobs, repeat=repeat, model=model,
+                               transcript_dir=transcript_dir, on_sample=on_sample, agents=[agent],
+                               engine=engine, rate_gate=rate_gate, on_sample_started=on_sample_started)
+    for r in results:
+        r.suite = suite
+    return results
+
+
+def _open_session(engine: Any, rate_gate: Any, agent_text: str, **kwargs: Any) -> Any:
+    """A session of `engine` ("builtin" or an `EngineChoice`) whose requests wait at `rate_gate`."""
+    if getattr(engine, "name", engine) == "builtin":
+        from workbench.runtime.provider import Provider
+        from workbench.runtime.session import Session
+
+        return Session(agent_text, provider=Provider(rate_gate=rate_gate), **kwargs)
+    from workbench.runtime.engines import open_session
+
+    return open_session(engine, agent_text, **kwargs)
+
+
+def new_rate_gate() -> Any:
+    """A gate for samples run at once: a 429 (or 529) with retry-after to one of them holds every
+    sample's next request until then."""
+    from workbench.runtime.rate_gate import RateGate
+
+    return RateGate()
