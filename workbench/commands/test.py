@@ -27,6 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="the model for agents that say `inherit` or nothing")
     parser.add_argument("--format", choices=("text", "json", "junit"), default="text")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the results here instead of stdout")
+    parser.add_argument("--engine", choices=("auto", "builtin", "claude-code"),
+                        help="run the samples in workbench's built-in engine or in the real Claude Code "
+                             "(default: the settings' engine, as for workbench run)")
 
 
 class _UsageError(Exception):
@@ -94,11 +97,12 @@ def _run(args: argparse.Namespace) -> int:
         raise _UsageError("--jobs must be at least 1")
     project = Path.cwd()
     suites = [load_suite(p) for p in find_suites(args.targets, project)]
-    if not has_credentials():
+    engine = _choose_engine(getattr(args, "engine", None))
+    if engine.name == "builtin" and not has_credentials():  # Claude Code has its own login
         raise _UsageError("no API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN)")
     progress = _Progress(sum(args.repeat or c.repeat for s in suites for c in s.cases))
     results = asyncio.run(run_suites(suites, project=project, jobs=args.jobs, repeat=args.repeat,
-                                     model=args.model, on_sample=progress.update))
+                                     model=args.model, on_sample=progress.update, engine=engine))
     progress.close()
     text = {"text": format_text, "json": format_json, "junit": format_junit}[args.format](results)
     if args.output:
@@ -106,6 +110,17 @@ def _run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+
+
+def _choose_engine(explicit: str | None):
+    """The engine every sample runs in: --engine, else WORKBENCH_ENGINE, else the settings' engine."""
+    from workbench.runtime.engines import EngineUnavailable, choose_engine
+    from workbench.settings import load_settings
+
+    try:
+        return choose_engine(explicit, load_settings())
+    except (ValueError, EngineUnavailable) as exc:
+        raise _UsageError(str(exc)) from None
 
 
 class _Progress:

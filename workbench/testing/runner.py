@@ -74,6 +74,8 @@ class CaseResult:
             "ok": self.ok, "cost_usd": round(self.cost_usd, 6),
             "failures": [{"sample": s.index, "assertion": a, "message": m}
                          for s in self.samples for a, m in s.failures],
+            "engine": self.samples[0].engine if self.samples else "",
+            "model": next((s.model for s in self.samples if s.model), ""),
         }
 
 
@@ -132,10 +134,22 @@ async def run_sample(agent: AgentSource, case: Case, index: int, *, model: str |
         sample.model = getattr(session, "model", None) or ""
         started = time.monotonic()
         last_text = ""
+        agent_turns, agent_text = 0, ""
+        # Claude Code running the agent as a subagent: its main thread only relays, the agent is depth 1.
+        agent_depth = 1 if getattr(engine, "run_as", "main") == "subagent" and sample.engine == "claude-code" else 0
         try:
             async for event in session.send(case.prompt):
                 kind = event.kind
-                if event.depth != 0:
+                if agent_depth and event.depth == agent_depth:
+                    # A delegated agent's messages arrive whole, as text pieces and a usage per message:
+                    # its reply is the text after its last tool call.
+                    if kind == "text_delta":
+                        agent_text += event.text
+                    elif kind == "tool_call_started":
+                        agent_text = ""
+                    elif kind == "usage":
+                        agent_turns += 1
+                if event.depth != (agent_depth if kind in _AGENT_EVENTS else 0):
                     continue
                 if kind == "tool_call_started":
                     sample.tool_calls.append((event.name, dict(event.input)))
@@ -158,7 +172,10 @@ async def run_sample(agent: AgentSource, case: Case, index: int, *, model: str |
             await session.aclose()
             sample.duration_s = time.monotonic() - started
             sample.transcript = str(session.transcript_path) if session.transcript_path else None
-        sample.reply = last_text
+        sample.reply = agent_text.strip() if agent_depth else last_text
+        if agent_depth:  # the relay's Agent call and turn are not the agent's
+            sample.tool_call_count = len(sample.tool_calls)
+            sample.turns = agent_turns
         if sample.status != "completed":
             sample.failures.append(("run", f"the run ended {sample.status or 'without a result'}"
                                            + (f": {sample.error}" if sample.error else "")))
@@ -171,6 +188,9 @@ async def run_sample(agent: AgentSource, case: Case, index: int, *, model: str |
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return sample
+
+
+_AGENT_EVENTS = ("tool_call_started", "permission_decided", "assistant_message")
 
 
 def _slug(name: str) -> str:
