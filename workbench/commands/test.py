@@ -198,5 +198,19 @@ def format_junit(results: list) -> str:
                 failure.text = "\n".join(body)
             elif body:
                 ET.SubElement(case, "system-out").text = "\n".join(body)
+            _junit_transcripts(case, r)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _junit_transcripts(case: Any, result: Any) -> None:
+    """Each sample's transcript in the testcase's system-out (after what is already there)."""
+    from xml.etree import ElementTree as ET
+
+    lines = [f"sample {s.index}: transcript {s.transcript}" for s in result.samples if s.transcript]
+    if not lines:
+        return
+    out = case.find("system-out")
+    if out is None:
+        out = ET.SubElement(case, "system-out")
+    out.text = "\n".join(filter(None, [out.text, *lines]))

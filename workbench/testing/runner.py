@@ -76,6 +76,7 @@ class CaseResult:
                          for s in self.samples for a, m in s.failures],
             "engine": self.samples[0].engine if self.samples else "",
             "model": next((s.model for s in self.samples if s.model), ""),
+            "transcripts": [s.transcript for s in self.samples if s.transcript],
         }
 
 
