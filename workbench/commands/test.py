@@ -27,6 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="the model for agents that say `inherit` or nothing")
     parser.add_argument("--format", choices=("text", "json", "junit"), default="text")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the results here instead of stdout")
+    parser.add_argument("--history", metavar="AGENT",
+                        help="run nothing: show each case's pass rate across AGENT's versions (kept per project)")
     parser.add_argument("--engine", choices=("auto", "builtin", "claude-code"),
                         help="run the samples in workbench's built-in engine or in the real Claude Code "
                              "(default: the settings' engine, as for workbench run)")
@@ -96,6 +98,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise _UsageError("--jobs must be at least 1")
     project = Path.cwd()
+    if getattr(args, "history", None):
+        return _show_history(args, project)
     suites = [load_suite(p) for p in find_suites(args.targets, project)]
     engine = _choose_engine(getattr(args, "engine", None))
     if engine.name == "builtin" and not has_credentials():  # Claude Code has its own login
@@ -104,12 +108,38 @@ def _run(args: argparse.Namespace) -> int:
     results = asyncio.run(run_suites(suites, project=project, jobs=args.jobs, repeat=args.repeat,
                                      model=args.model, on_sample=progress.update, engine=engine))
     progress.close()
+    _keep_history(results, project)
     text = {"text": format_text, "json": format_json, "junit": format_junit}[args.format](results)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+
+
+def _keep_history(results: list, project: Path) -> None:
+    """Append the run to the project's results history (a failure to write it is only a warning)."""
+    from workbench.testing.history import record
+
+    try:
+        record(results, project)
+    except OSError as exc:
+        print(f"workbench: the results history was not written: {exc}", file=sys.stderr)
+
+
+def _show_history(args: argparse.Namespace, project: Path) -> int:
+    from workbench.testing.history import format_history_text, history_of
+
+    if args.format == "junit":
+        raise _UsageError("--history shows text or json")
+    history = history_of(args.history, project)
+    text = (json.dumps(history.to_dict(), ensure_ascii=False, indent=2) + "\n" if args.format == "json"
+            else format_history_text(history))
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
 
 
 def _choose_engine(explicit: str | None):

@@ -50,6 +50,7 @@ class CaseResult:
     case: Case
     agent: str
     samples: list[Sample]
+    agent_sha256: str = ""  # of the exact agent text the samples ran (results history)
 
     @property
     def passed(self) -> int:
@@ -289,8 +290,14 @@ async def run_suites(suites: list[Suite], *, project: Path, jobs: int = 4, repea
             tasks = [one(agent, case, i, where) for i in range(1, (repeat or case.repeat) + 1)]
             plan.append((suite, agent, case, tasks))
     gathered = await asyncio.gather(*[asyncio.gather(*tasks) for *_, tasks in plan])
-    return [CaseResult(str(suite.path), case, suite.agent, list(samples))
-            for (suite, _, case, _), samples in zip(plan, gathered)]
+    return [CaseResult(str(suite.path), case, suite.agent, list(samples), _sha256(agent.text))
+            for (suite, agent, case, _), samples in zip(plan, gathered)]
+
+
+def _sha256(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def agent_from_text(text: str, path: str | Path | None = None, *, project: Path) -> AgentSource:
