@@ -29,6 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", metavar="FILE", help="write the results here instead of stdout")
     parser.add_argument("--history", metavar="AGENT",
                         help="run nothing: show each case's pass rate across AGENT's versions (kept per project)")
+    parser.add_argument("--variant", choices=("saved", "buffer"), default="saved",
+                        help="run the agent file on disk (default) or its unsaved buffer in the workbench app")
     parser.add_argument("--engine", choices=("auto", "builtin", "claude-code"),
                         help="run the samples in workbench's built-in engine or in the real Claude Code "
                              "(default: the settings' engine, as for workbench run)")
@@ -104,9 +106,11 @@ def _run(args: argparse.Namespace) -> int:
     engine = _choose_engine(getattr(args, "engine", None))
     if engine.name == "builtin" and not has_credentials():  # Claude Code has its own login
         raise _UsageError("no API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN)")
+    agents = _buffer_agents(suites, project) if getattr(args, "variant", "saved") == "buffer" else None
     progress = _Progress(sum(args.repeat or c.repeat for s in suites for c in s.cases))
     results = asyncio.run(run_suites(suites, project=project, jobs=args.jobs, repeat=args.repeat,
-                                     model=args.model, on_sample=progress.update, engine=engine))
+                                     model=args.model, on_sample=progress.update, engine=engine,
+                                     agents=agents))
     progress.close()
     _keep_history(results, project)
     text = {"text": format_text, "json": format_json, "junit": format_junit}[args.format](results)
@@ -115,6 +119,21 @@ def _run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+
+
+def _buffer_agents(suites: list, project: Path) -> list:
+    """--variant buffer: each suite's agent as its unsaved buffer in the app (its draft)."""
+    from workbench.drafts import read_draft
+    from workbench.testing.runner import AgentSource, resolve_agent
+
+    agents = []
+    for suite in suites:
+        saved = resolve_agent(suite, project)
+        text = read_draft(saved.path) if saved.path else None
+        if text is None:
+            raise _UsageError(f"no unsaved buffer for {suite.agent} (open it in workbench and edit it first)")
+        agents.append(AgentSource(text, saved.path, saved.catalog))
+    return agents
 
 
 def _keep_history(results: list, project: Path) -> None:
