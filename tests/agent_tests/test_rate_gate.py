@@ -40,7 +40,7 @@ def test_a_429_to_one_sample_holds_every_sample_until_retry_after(fake_api, tmp_
     limited = times[3]
     after = times[4:]
     assert all(t >= limited + 1.0 for t in after), [round(t - limited, 3) for t in after]
-    assert max(after) < limited + 1.6  # one wait for everyone, not one after another
+    assert max(after) < limited + 1.9  # one wait for everyone, not one after another (that is 2 s)
 
 
 def test_holds_do_not_stack_and_an_open_gate_does_not_wait():
