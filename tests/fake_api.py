@@ -196,6 +196,7 @@ class FakeMessagesAPI:
                     self._request_id = f"req_fake_{len(fake.requests) + 1}"
                     fake.requests.append({"path": path, "query": query, "body": body, "request_id": self._request_id,
                                           "headers": {k.lower(): v for k, v in self.headers.items()}})
+                    fake.requests[-1]["time"] = time.monotonic()  # when it arrived (rate-limit tests)
                 if not (self.headers.get("authorization") or self.headers.get("x-api-key")):
                     return self._json(401, error_body("authentication_error", "missing credentials"))
                 if path.startswith("/v1/messages/batches"):

@@ -31,6 +31,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                                             "settings' judge_model, haiku)")
     parser.add_argument("--batch", action="store_true", help="send judge and delegates_to calls through the "
                                                              "Message Batches API (half the price, slower)")
+    parser.add_argument("--history", metavar="AGENT",
+                        help="run nothing: show each case's pass rate across AGENT's versions (kept per project)")
+    parser.add_argument("--variant", choices=("saved", "buffer"), default="saved",
+                        help="run the agent file on disk (default) or its unsaved buffer in the workbench app")
+    parser.add_argument("--engine", choices=("auto", "builtin", "claude-code"),
+                        help="run the samples in workbench's built-in engine or in the real Claude Code "
+                             "(default: the settings' engine, as for workbench run)")
 
 
 class _UsageError(Exception):
@@ -97,21 +104,77 @@ def _run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise _UsageError("--jobs must be at least 1")
     project = Path.cwd()
+    if getattr(args, "history", None):
+        return _show_history(args, project)
     suites = [load_suite(p) for p in find_suites(args.targets, project)]
-    if not has_credentials():
+    engine = _choose_engine(getattr(args, "engine", None))
+    if engine.name == "builtin" and not has_credentials():  # Claude Code has its own login
         raise _UsageError("no API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN)")
+    agents = _buffer_agents(suites, project) if getattr(args, "variant", "saved") == "buffer" else None
     progress = _Progress(sum(args.repeat or c.repeat for s in suites for c in s.cases))
     results = asyncio.run(run_suites(suites, project=project, jobs=args.jobs, repeat=args.repeat,
-                                     model=args.model, on_sample=progress.update,
-                                     judge_model=getattr(args, "judge_model", None),
+                                     model=args.model, on_sample=progress.update, engine=engine,
+                                     agents=agents, judge_model=getattr(args, "judge_model", None),
                                      batch=getattr(args, "batch", False)))
     progress.close()
+    _keep_history(results, project)
     text = {"text": format_text, "json": format_json, "junit": format_junit}[args.format](results)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+
+
+def _buffer_agents(suites: list, project: Path) -> list:
+    """--variant buffer: each suite's agent as its unsaved buffer in the app (its draft)."""
+    from workbench.drafts import read_draft
+    from workbench.testing.runner import AgentSource, resolve_agent
+
+    agents = []
+    for suite in suites:
+        saved = resolve_agent(suite, project)
+        text = read_draft(saved.path) if saved.path else None
+        if text is None:
+            raise _UsageError(f"no unsaved buffer for {suite.agent} (open it in workbench and edit it first)")
+        agents.append(AgentSource(text, saved.path, saved.catalog))
+    return agents
+
+
+def _keep_history(results: list, project: Path) -> None:
+    """Append the run to the project's results history (a failure to write it is only a warning)."""
+    from workbench.testing.history import record
+
+    try:
+        record(results, project)
+    except OSError as exc:
+        print(f"workbench: the results history was not written: {exc}", file=sys.stderr)
+
+
+def _show_history(args: argparse.Namespace, project: Path) -> int:
+    from workbench.testing.history import format_history_text, history_of
+
+    if args.format == "junit":
+        raise _UsageError("--history shows text or json")
+    history = history_of(args.history, project)
+    text = (json.dumps(history.to_dict(), ensure_ascii=False, indent=2) + "\n" if args.format == "json"
+            else format_history_text(history))
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _choose_engine(explicit: str | None):
+    """The engine every sample runs in: --engine, else WORKBENCH_ENGINE, else the settings' engine."""
+    from workbench.runtime.engines import EngineUnavailable, choose_engine
+    from workbench.settings import load_settings
+
+    try:
+        return choose_engine(explicit, load_settings())
+    except (ValueError, EngineUnavailable) as exc:
+        raise _UsageError(str(exc)) from None
 
 
 class _Progress:
@@ -199,5 +262,19 @@ def format_junit(results: list) -> str:
                 failure.text = "\n".join(body)
             elif body:
                 ET.SubElement(case, "system-out").text = "\n".join(body)
+            _junit_transcripts(case, r)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _junit_transcripts(case: Any, result: Any) -> None:
+    """Each sample's transcript in the testcase's system-out (after what is already there)."""
+    from xml.etree import ElementTree as ET
+
+    lines = [f"sample {s.index}: transcript {s.transcript}" for s in result.samples if s.transcript]
+    if not lines:
+        return
+    out = case.find("system-out")
+    if out is None:
+        out = ET.SubElement(case, "system-out")
+    out.text = "\n".join(filter(None, [out.text, *lines]))

@@ -92,6 +92,9 @@ class Provider:
     base_url: str | None = None
     timeout_s: float = 600.0
     _client: Any = None
+    # A `RateGate` shared with other sessions' providers: each request waits at it, and a retryable
+    # failure with retry-after closes it for all of them. None: this provider retries alone.
+    rate_gate: Any = None
 
     def _get_client(self) -> Any:
         if self._client is None:
@@ -125,6 +128,8 @@ class Provider:
         attempt = 0
         while True:
             failure: _Failure
+            if self.rate_gate is not None:
+                await self.rate_gate.wait()
             try:
                 async for item in self._attempt(client, request, depth, parent_call_id):
                     yield item
@@ -140,6 +145,7 @@ class Provider:
                 suffix = f" (after {attempt} attempts)" if failure.retryable else ""
                 raise ProviderError(failure.reason + suffix, failure.error_type, failure.hint)
             delay = self.retry.delay(attempt, failure.retry_after)
+            self._hold_gate(failure)
             yield RetryScheduled(
                 attempt=attempt, max_attempts=self.retry.max_retries, delay_s=delay,
                 reason=failure.reason, depth=depth, parent_call_id=parent_call_id, timestamp=time.time(),
@@ -152,6 +158,8 @@ class Provider:
         client = self._get_client()
         attempt = 0
         while True:
+            if self.rate_gate is not None:
+                await self.rate_gate.wait()
             try:
                 message = await client.messages.create(**request)
                 return message.model_dump(mode="json", exclude_none=True)
@@ -160,6 +168,7 @@ class Provider:
             attempt += 1
             if not failure.retryable or attempt > self.retry.max_retries:
                 raise ProviderError(failure.reason, failure.error_type, failure.hint)
+            self._hold_gate(failure)
             await self.retry.sleep(self.retry.delay(attempt, failure.retry_after))
 
     async def retried(self, call: Callable[[Any], Awaitable[Any]]) -> Any:
@@ -168,14 +177,22 @@ class Provider:
         client = self._get_client()
         attempt = 0
         while True:
+            if self.rate_gate is not None:
+                await self.rate_gate.wait()
             try:
                 return await call(client)
             except Exception as exc:  # noqa: BLE001 - classified below
                 failure = _classify(exc)
+            self._hold_gate(failure)
             attempt += 1
             if not failure.retryable or attempt > self.retry.max_retries:
                 raise ProviderError(failure.reason, failure.error_type, failure.hint)
             await self.retry.sleep(self.retry.delay(attempt, failure.retry_after))
+
+    def _hold_gate(self, failure: _Failure) -> None:
+        """A retry-after is the account's limit, not this request's: close the shared gate too."""
+        if self.rate_gate is not None and failure.retry_after is not None:
+            self.rate_gate.hold(min(max(failure.retry_after, 0.0), self.retry.cap_s) * self.retry.scale)
 
     async def _attempt(
         self, client: Any, request: dict[str, Any], depth: int, parent_call_id: str | None

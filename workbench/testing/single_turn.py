@@ -67,8 +67,10 @@ class Calls:
     """Sends single-turn requests: each at once, or (`batch=True`) all together at `flush()`."""
 
     def __init__(self, *, batch: bool = False, provider: Any = None, prices: Any = None,
-                 poll_s: float | None = None, max_poll_s: float = 30.0, timeout_s: float = 24 * 3600.0):
+                 poll_s: float | None = None, max_poll_s: float = 30.0, timeout_s: float = 24 * 3600.0,
+                 rate_gate: Any = None):
         self.batch = batch
+        self.rate_gate = rate_gate  # shared with the runs' providers: one 429 holds both
         self._provider = provider
         self.prices = prices
         # A batch is polled after poll_s, then at doubling intervals up to max_poll_s; it is given
@@ -87,7 +89,7 @@ class Calls:
         if self._provider is None:
             from workbench.runtime.provider import Provider
 
-            self._provider = Provider()
+            self._provider = Provider(rate_gate=self.rate_gate)
         return self._provider
 
     async def aclose(self) -> None:
