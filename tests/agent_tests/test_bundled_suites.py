@@ -186,9 +186,10 @@ CHEATING_DEBUGGER = {**DEBUGGER, "fixes-unsorted-median": [
 ]}
 
 
-def _model(scripts: dict[str, dict[str, list]]):
-    """respond(body): the step of the case whose prompt opens the conversation."""
-    prompts = {}
+def _model(scripts: dict[str, dict[str, list]], extra: dict[str, list] | None = None):
+    """respond(body): the step of the case whose prompt opens the conversation (`extra`: more
+    prompts and their steps)."""
+    prompts = dict(extra or {})
     for path in sorted(SUITES.glob("*.yaml")):
         suite = load_suite(path)
         for case in suite.cases:
@@ -271,3 +272,42 @@ def test_a_misbehaving_agent_fails_its_case(tmp_path):
     assert [f["assertion"] for f in cheat["failures"]] == [
         "tool_called: Edit", "file_unchanged: test_stats.py", "command: python3 -m unittest -q",
         "output_matches: (?i)sort"]
+
+
+PROJECT_SUITE = """\
+agent: code-reviewer
+repeat: 1
+cases:
+  - name: reviews-our-handler
+    prompt: "Review handler.py, our own request handler."
+    files: {"handler.py": "def handle(request):\\n    return request.body\\n"}
+    assert:
+      - tool_called: Read
+      - output_contains: "handler.py:2"
+"""
+
+
+def test_an_agent_name_finds_the_project_suites_then_the_bundled_ones(tmp_path):
+    project = tmp_path / "proj"
+    (project / ".claude" / "agent-tests").mkdir(parents=True)
+    (project / ".claude" / "agent-tests" / "ours.yaml").write_text(PROJECT_SUITE)
+    ours = {"Review handler.py, our own request handler.": [
+        [("Read", {"file_path": "handler.py"})], "Ready to merge. **Consider** `handler.py:2`: no validation."]}
+
+    with RespondingAPI(_model(SCRIPTS, ours)) as api:
+        by_name = _workbench_test(api, project, "code-reviewer", "--repeat", "1", "--format", "json")
+        plain = _workbench_test(api, project, "--format", "json")
+        researcher = _workbench_test(api, project, "researcher", "--repeat", "1", "--format", "json")
+
+    assert by_name.returncode == 0, by_name.stdout + by_name.stderr
+    cases = json.loads(by_name.stdout)["cases"]
+    assert [(Path(c["suite"]).name, c["case"]) for c in cases] == [
+        ("ours.yaml", "reviews-our-handler"), ("code-reviewer.yaml", "finds-sql-injection"),
+        ("code-reviewer.yaml", "flags-off-by-one"), ("code-reviewer.yaml", "approves-a-clean-change")]
+    assert Path(cases[1]["suite"]).resolve() == (SUITES / "code-reviewer.yaml").resolve()
+    # no argument: the project's suites only
+    assert plain.returncode == 0, plain.stderr
+    assert [c["case"] for c in json.loads(plain.stdout)["cases"]] == ["reviews-our-handler"]
+    # a bundled agent the project has no suite for: the bundled suites alone
+    assert researcher.returncode == 0, researcher.stderr
+    assert {Path(c["suite"]).name for c in json.loads(researcher.stdout)["cases"]} == {"researcher.yaml"}
