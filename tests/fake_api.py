@@ -372,3 +372,49 @@ def message_body(msg_id: str, content: list[dict], stop_reason: str = "end_turn"
             "stop_reason": stop_reason, "stop_sequence": None,
             "usage": {"input_tokens": input_tokens, "output_tokens": output_tokens,
                       "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}}
+
+# -- a scripted model that answers from the request itself ----------------------------------------
+
+
+class RespondingAPI(FakeMessagesAPI):
+    """The server with a model: `respond(body) -> Reply` answers every /v1/messages request that no
+    side route takes, from the request's own content (its prompt, the tool results so far), so runs
+    that interleave in any order each get the answers meant for them. Scripted `replies` go first."""
+
+    def __init__(self, respond, replies: list[Reply] | None = None):
+        super().__init__(replies)
+        self.respond = respond
+
+    def _next(self, body: dict | None = None) -> Reply | None:
+        reply = super()._next(body)
+        if reply is None and body is not None:
+            return self.respond(body)
+        return reply
+
+
+def message_text(message: dict) -> str:
+    """The text of a request message (a string, or the text of its text blocks)."""
+    content = message.get("content", "")
+    if isinstance(content, str):
+        return content
+    return "\n".join(b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text")
+
+
+def tool_results(body: dict) -> list[str]:
+    """The text of every tool result in a request, in order."""
+    out = []
+    for message in body.get("messages", []):
+        content = message.get("content")
+        for block in content if isinstance(content, list) else []:
+            if isinstance(block, dict) and block.get("type") == "tool_result":
+                inner = block.get("content", "")
+                out.append(inner if isinstance(inner, str) else message_text({"content": inner}))
+    return out
+
+
+def tool_calls_reply(msg_id: str, calls: list[tuple[str, dict]], delay: float = 0.0) -> Reply:
+    """A response that makes the `calls` ((tool name, input), in order) and stops for their results."""
+    frames = [start(msg_id)]
+    for i, (name, value) in enumerate(calls):
+        frames += tool_input(i, f"{msg_id}_t{i}", name, value)
+    return Reply.sse([*frames, *end("tool_use")], delay=delay)

@@ -1,7 +1,8 @@
 """`workbench test [PATH|AGENT ...]`: run agent test suites (issue 16's suite files).
 
 With no arguments, every `.claude/agent-tests/*.yaml` of the project (the current folder). A PATH
-is a suite file or a folder of them; an AGENT is a name whose suites in `.claude/agent-tests/` run.
+is a suite file or a folder of them; an AGENT is a name whose suites in `.claude/agent-tests/` run
+(then, for a bundled agent, the suites shipped for it in the package's `agents/tests/`).
 Exit status: 0 when every case meets its pass_rate, 1 when one does not, 2 for a usage or suite
 error (reported before anything runs).
 """
@@ -74,6 +75,7 @@ def find_suites(targets: list[str], project: Path) -> list[Path]:
         else:
             files = [p for p in (sorted(folder.glob("*.yaml")) if folder.is_dir() else [])
                      if _suite_agent(p) in (target, ) or p.stem == target]
+            files += bundled_suites(target)
             if not files:
                 raise _UsageError(f"{target}: no such file or folder, and no suite in {folder} for that agent")
             found.extend(files)
@@ -82,6 +84,16 @@ def find_suites(targets: list[str], project: Path) -> list[Path]:
         if p.resolve() not in [u.resolve() for u in unique]:
             unique.append(p)
     return unique
+
+
+def bundled_suites(agent: str) -> list[Path]:
+    """The suites shipped for a bundled agent (`agents/tests/` of the package) that test `agent`."""
+    from workbench.paths import bundled_agents_dir
+
+    folder = bundled_agents_dir() / "tests"
+    if not (bundled_agents_dir() / f"{agent}.md").is_file() or not folder.is_dir():
+        return []
+    return [p for p in sorted(folder.glob("*.yaml")) if _suite_agent(p) == agent or p.stem == agent]
 
 
 def _suite_agent(path: Path) -> str | None:

@@ -84,6 +84,22 @@ def has_credentials(environ: Mapping[str, str] | None = None) -> bool:
     return any(environ.get(name) for name in CREDENTIAL_VARIABLES)
 
 
+_SSL_CONTEXTS: dict[tuple[str | None, str | None], Any] = {}
+
+
+def shared_ssl_context() -> Any:
+    """One SSL context for every SDK client of the process (per SSL_CERT_FILE / SSL_CERT_DIR, which
+    choose the certificates): building one loads the system's CA bundle, ~40 ms of CPU that each run
+    (each agent-test sample, each chat run) paid again with its own client."""
+    key = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    context = _SSL_CONTEXTS.get(key)
+    if context is None:
+        import httpx2
+
+        context = _SSL_CONTEXTS[key] = httpx2.create_ssl_context()
+    return context
+
+
 @dataclass
 class Provider:
     """One SDK client, shared by a session and its nested agent runs."""
@@ -104,7 +120,8 @@ class Provider:
                 )
             import anthropic  # lazy: ~3 s of imports, paid only when a run starts
 
-            kwargs: dict[str, Any] = {"max_retries": 0, "timeout": self.timeout_s}
+            kwargs: dict[str, Any] = {"max_retries": 0, "timeout": self.timeout_s,
+                                      "http_client": anthropic.DefaultAsyncHttpxClient(verify=shared_ssl_context())}
             if self.base_url:
                 kwargs["base_url"] = self.base_url
             self._client = anthropic.AsyncAnthropic(**kwargs)
