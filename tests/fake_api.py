@@ -196,8 +196,11 @@ class FakeMessagesAPI:
                     self._request_id = f"req_fake_{len(fake.requests) + 1}"
                     fake.requests.append({"path": path, "query": query, "body": body, "request_id": self._request_id,
                                           "headers": {k.lower(): v for k, v in self.headers.items()}})
+                    fake.requests[-1]["time"] = time.monotonic()  # when it arrived (rate-limit tests)
                 if not (self.headers.get("authorization") or self.headers.get("x-api-key")):
                     return self._json(401, error_body("authentication_error", "missing credentials"))
+                if path.startswith("/v1/messages/batches"):
+                    return fake._batch_post(self, path, body)
                 reply = fake._next(body) if path == "/v1/messages" else None
                 if reply is None:
                     return self._json(500, error_body("api_error", "unexpected request"))
@@ -224,4 +227,194 @@ class FakeMessagesAPI:
                 self.close_connection = True
                 return None
 
+            def do_GET(self) -> None:  # noqa: N802 - the http.server hook name
+                return fake._batch_get(self)
+
         return Handler
+
+    # ---- Message Batches ---------------------------------------------------------------------------
+    # POST /v1/messages/batches answers each request of the batch from the same script and side routes
+    # as /v1/messages (in request order), as a non-streamed message; the batch is `in_progress` when
+    # created and `ended` from the first GET on (`batch_polls_before_end` more GETs keep it in
+    # progress). GET .../results is the JSONL of `{custom_id, result}` lines. A scripted
+    # `Reply.json(status >= 400, error_body(...))` or `Reply.reset()` becomes an `errored` entry;
+    # `batch_entry("expired")` / `batch_entry("canceled")` script those results.
+    batch_polls_before_end = 0
+
+    def _batch_post(self, handler, path: str, body: dict):
+        store = _batches(self)
+        if path == "/v1/messages/batches":
+            with self._lock:
+                batch_id = f"msgbatch_fake_{len(store) + 1}"
+            results = [{"custom_id": item["custom_id"], "result": _batch_result(self._next(item["params"]))}
+                       for item in body.get("requests", [])]
+            store[batch_id] = {"id": batch_id, "status": "in_progress", "results": results,
+                               "requests": body.get("requests", []), "polls": 0}
+            return handler._json(200, _batch_view(self, store[batch_id]))
+        batch_id = path.split("/")[4] if len(path.split("/")) > 4 else ""
+        if path.endswith("/cancel") and batch_id in store:
+            store[batch_id]["status"] = "ended"
+            return handler._json(200, _batch_view(self, store[batch_id]))
+        return handler._json(404, error_body("not_found_error", f"no route {path}"))
+
+    def _batch_get(self, handler):
+        path, _, query = handler.path.partition("?")
+        with self._lock:
+            handler._request_id = f"req_fake_{len(self.requests) + 1}"
+            self.requests.append({"path": path, "query": query, "body": None, "request_id": handler._request_id,
+                                  "headers": {k.lower(): v for k, v in handler.headers.items()}})
+        store = _batches(self)
+        parts = path.split("/")  # ['', 'v1', 'messages', 'batches', id, ('results')]
+        batch = store.get(parts[4]) if len(parts) > 4 and parts[3] == "batches" else None
+        if batch is None:
+            return handler._json(404, error_body("not_found_error", f"no route {path}"))
+        if len(parts) == 5:
+            batch["polls"] += 1
+            if batch["polls"] > self.batch_polls_before_end:
+                batch["status"] = "ended"
+            return handler._json(200, _batch_view(self, batch))
+        if len(parts) == 6 and parts[5] == "results" and batch["status"] == "ended":
+            data = "".join(json.dumps(entry) + "\n" for entry in batch["results"]).encode()
+            handler.send_response(200)
+            for k, v in {"content-type": "application/binary", "request-id": handler._request_id,
+                         "content-length": str(len(data))}.items():
+                handler.send_header(k, v)
+            handler.end_headers()
+            handler.wfile.write(data)
+            return None
+        return handler._json(404, error_body("not_found_error", f"no route {path}"))
+
+    def batch_params(self) -> list[dict]:
+        """The `params` of every request inside the batches received so far, in order."""
+        return [item["params"] for batch in _batches(self).values() for item in batch["requests"]]
+
+
+def batch_entry(kind: str) -> Reply:
+    """A scripted reply that becomes a batch result of type `kind` ("expired", "canceled")."""
+    return Reply(kind)
+
+
+def message_from_frames(frames: list[str]) -> dict:
+    """The message a stream of SSE frames adds up to (what a non-streamed request returns), or
+    an `{"type": "error", ...}` body when the stream carries an `error` event."""
+    message: dict = {}
+    partial: dict[int, str] = {}
+    for frame in frames:
+        data = next((line[len("data: "):] for line in frame.splitlines() if line.startswith("data: ")), None)
+        if data is None:
+            continue
+        event = json.loads(data)
+        kind = event.get("type")
+        if kind == "message_start":
+            message = json.loads(json.dumps(event["message"]))
+        elif kind == "content_block_start":
+            message["content"].append(dict(event["content_block"]))
+        elif kind == "content_block_delta":
+            block, delta = message["content"][event["index"]], event["delta"]
+            if delta["type"] == "text_delta":
+                block["text"] = block.get("text", "") + delta["text"]
+            elif delta["type"] == "thinking_delta":
+                block["thinking"] = block.get("thinking", "") + delta["thinking"]
+            elif delta["type"] == "signature_delta":
+                block["signature"] = delta["signature"]
+            elif delta["type"] == "input_json_delta":
+                partial[event["index"]] = partial.get(event["index"], "") + delta["partial_json"]
+        elif kind == "content_block_stop" and event["index"] in partial:
+            message["content"][event["index"]]["input"] = json.loads(partial.pop(event["index"]) or "{}")
+        elif kind == "message_delta":
+            message.update({k: v for k, v in event["delta"].items()})
+            message["usage"] = {**message.get("usage", {}), **event.get("usage", {})}
+        elif kind == "error":
+            return {"type": "error", "error": event["error"]}
+    return message
+
+
+def _batch_result(reply: Reply | None) -> dict:
+    if reply is None:
+        return {"type": "errored", "error": error_body("api_error", "unexpected request")}
+    if reply.kind in ("expired", "canceled"):
+        return {"type": reply.kind}
+    if reply.kind == "reset":
+        return {"type": "errored", "error": error_body("api_error", "connection reset")}
+    if reply.kind == "json":
+        if reply.status >= 400:
+            return {"type": "errored", "error": {**reply.body, "type": "error"}}
+        return {"type": "succeeded", "message": reply.body}
+    message = message_from_frames(reply.frames)
+    if message.get("type") == "error":
+        return {"type": "errored", "error": message}
+    message["usage"] = {**message.get("usage", {}), "service_tier": "batch"}
+    return {"type": "succeeded", "message": message}
+
+
+def _batches(fake: FakeMessagesAPI) -> dict:
+    return fake.__dict__.setdefault("_batch_store", {})
+
+
+def _batch_view(fake: FakeMessagesAPI, batch: dict) -> dict:
+    ended = batch["status"] == "ended"
+    counts = {"processing": 0 if ended else len(batch["results"]), "succeeded": 0, "errored": 0,
+              "canceled": 0, "expired": 0}
+    if ended:
+        for entry in batch["results"]:
+            counts[entry["result"]["type"]] += 1
+    return {"id": batch["id"], "type": "message_batch", "processing_status": batch["status"],
+            "request_counts": counts, "created_at": "2026-12-06T00:00:00Z", "expires_at": "2026-12-07T00:00:00Z",
+            "ended_at": "2026-12-06T00:01:00Z" if ended else None, "archived_at": None,
+            "cancel_initiated_at": None,
+            "results_url": f"{fake.url}/v1/messages/batches/{batch['id']}/results" if ended else None}
+
+
+def message_body(msg_id: str, content: list[dict], stop_reason: str = "end_turn", model: str = MODEL,
+                 input_tokens: int = 200, output_tokens: int = 30) -> dict:
+    """A complete non-streamed message (the body of `Reply.json(200, ...)`, or a batch result)."""
+    return {"id": msg_id, "type": "message", "role": "assistant", "model": model, "content": content,
+            "stop_reason": stop_reason, "stop_sequence": None,
+            "usage": {"input_tokens": input_tokens, "output_tokens": output_tokens,
+                      "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}}
+
+# -- a scripted model that answers from the request itself ----------------------------------------
+
+
+class RespondingAPI(FakeMessagesAPI):
+    """The server with a model: `respond(body) -> Reply` answers every /v1/messages request that no
+    side route takes, from the request's own content (its prompt, the tool results so far), so runs
+    that interleave in any order each get the answers meant for them. Scripted `replies` go first."""
+
+    def __init__(self, respond, replies: list[Reply] | None = None):
+        super().__init__(replies)
+        self.respond = respond
+
+    def _next(self, body: dict | None = None) -> Reply | None:
+        reply = super()._next(body)
+        if reply is None and body is not None:
+            return self.respond(body)
+        return reply
+
+
+def message_text(message: dict) -> str:
+    """The text of a request message (a string, or the text of its text blocks)."""
+    content = message.get("content", "")
+    if isinstance(content, str):
+        return content
+    return "\n".join(b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text")
+
+
+def tool_results(body: dict) -> list[str]:
+    """The text of every tool result in a request, in order."""
+    out = []
+    for message in body.get("messages", []):
+        content = message.get("content")
+        for block in content if isinstance(content, list) else []:
+            if isinstance(block, dict) and block.get("type") == "tool_result":
+                inner = block.get("content", "")
+                out.append(inner if isinstance(inner, str) else message_text({"content": inner}))
+    return out
+
+
+def tool_calls_reply(msg_id: str, calls: list[tuple[str, dict]], delay: float = 0.0) -> Reply:
+    """A response that makes the `calls` ((tool name, input), in order) and stops for their results."""
+    frames = [start(msg_id)]
+    for i, (name, value) in enumerate(calls):
+        frames += tool_input(i, f"{msg_id}_t{i}", name, value)
+    return Reply.sse([*frames, *end("tool_use")], delay=delay)

@@ -9,6 +9,7 @@ default_model = "opus"            # the main model: an agent saying `inherit` or
 permission_mode = "default"       # the chat pane's and `workbench run`'s default
 engine = "auto"                   # auto, builtin or claude-code (auto: Claude Code when installed)
 run_as = "subagent"               # Claude Code runs the agent as a subagent, or as the main agent ("main")
+judge_model = "haiku"             # `workbench test`: the grader model of `judge` assertions
 
 [models]                          # alias -> model id, over the built-in table
 sonnet = "claude-sonnet-4-5"
@@ -51,6 +52,7 @@ class Settings:
     permission_mode: str = "default"
     engine: str = "auto"
     run_as: str = "subagent"
+    judge_model: str = "haiku"  # the grader of `workbench test`'s `judge` assertions (alias or id)
     models: dict[str, str] = field(default_factory=dict)
     prices: dict[str, dict[str, float]] = field(default_factory=dict)
     allow: list[str] = field(default_factory=list)
@@ -82,7 +84,7 @@ def load_settings(path: Path | None = None) -> Settings:
             return None
         return value
 
-    for key in ("theme", "default_model", "permission_mode"):
+    for key in ("theme", "default_model", "permission_mode", "judge_model"):
         value = take(data, key, str, "")
         if value is not None:
             setattr(settings, key, value)

@@ -62,15 +62,17 @@ def test_all_cases_meeting_their_pass_rate_exit_0_with_the_json_shape(fake_api, 
     out = json.loads(done.stdout)
     assert list(out) == ["cases", "summary"]
     first, second = out["cases"]
-    assert list(first) == ["suite", "case", "agent", "samples", "passed", "pass_rate", "ok", "cost_usd",
-                           "failures"]
+    assert list(first)[:9] == ["suite", "case", "agent", "samples", "passed", "pass_rate", "ok", "cost_usd",
+                               "failures"]  # the contract's keys first; added keys after them
+    assert (first["engine"], first["model"]) == ("builtin", fake_api.bodies()[0]["model"])
+    assert "judge_cost_usd" in first
     assert (first["case"], first["agent"], first["samples"], first["passed"], first["ok"]) == (
         "says-hello", "greeter", 2, 2, True)
     assert first["suite"].endswith("greeter.yaml") and first["cost_usd"] > 0
     assert (second["passed"], second["pass_rate"], second["ok"]) == (1, 0.5, True)
     assert second["failures"] == [{"sample": 2, "assertion": "output_not_contains: rude",
                                    "message": "the reply contains 'rude'"}]
-    assert list(out["summary"]) == ["cases", "ok", "failed", "cost_usd"]
+    assert list(out["summary"]) == ["cases", "ok", "failed", "cost_usd", "judge_cost_usd"]
     assert (out["summary"]["cases"], out["summary"]["ok"], out["summary"]["failed"]) == (2, 2, 0)
 
 
@@ -104,11 +106,11 @@ def test_repeat_overrides_and_junit_has_a_testcase_per_case_written_to_a_file(fa
 
 def test_a_suite_error_exits_2_before_anything_runs(fake_api, tmp_path):
     project = _project(tmp_path, SUITE.replace("      - output_contains: hello\n",
-                                               "      - judge: Is it friendly?\n"))
+                                               "      - judge: [friendly]\n"))
     done = _cli(project)
 
     assert done.returncode == 2
-    assert "greeter.yaml:7:9: judge: not supported yet" in done.stderr
+    assert "greeter.yaml:7:16: judge must be a single value" in done.stderr
     assert fake_api.bodies() == []
 
 
@@ -128,3 +130,34 @@ def test_a_path_to_a_suite_anywhere_and_usage_errors(fake_api, tmp_path):
     empty.mkdir()
     missing = _cli(empty)
     assert missing.returncode == 2 and "no suites" in missing.stderr
+
+
+def test_each_sample_transcript_is_linked_from_every_format_and_listed_like_other_runs(fake_api, tmp_path):
+    project = _project(tmp_path, SUITE)
+    _replies(fake_api, "hello", "bye", "fine", "fine")
+    done = _cli(project, "--format", "json", "--jobs", "1")
+    assert done.returncode == 1, done.stderr
+    cases = json.loads(done.stdout)["cases"]
+    linked = [t for c in cases for t in c["transcripts"]]
+    assert [len(c["transcripts"]) for c in cases] == [2, 2] and len(set(linked)) == 4
+    assert all(Path(t).is_file() for t in linked)
+    # The runs are where every run's transcript is: `workbench transcript list` shows them.
+    listing = subprocess.run([sys.executable, "-m", "workbench", "transcript", "list", "--format", "json"],
+                             cwd=project, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
+                             env={**os.environ, "PYTHONPATH": ROOT})
+    assert listing.returncode == 0, listing.stderr
+    assert set(linked) <= {run["path"] for run in json.loads(listing.stdout)}
+
+    _replies(fake_api, "hello", "bye", "fine", "fine")
+    text = _cli(project, "--jobs", "1")
+    failing = [line for line in text.stdout.splitlines() if "transcript" in line]
+    assert len(failing) == 1 and failing[0].startswith("    sample 2: transcript ")  # the failing sample's
+    assert Path(failing[0].split("transcript ", 1)[1]).is_file()
+
+    _replies(fake_api, "hello", "bye", "fine", "fine")
+    report = tmp_path / "r.xml"
+    _cli(project, "--format", "junit", "-o", str(report), "--jobs", "1")
+    for case in ET.parse(report).getroot().findall("./testsuite/testcase"):
+        out = case.find("system-out").text.splitlines()
+        paths = [line.split("transcript ", 1)[1] for line in out if " transcript " in line]
+        assert len(paths) == 2 and all(Path(p).is_file() for p in paths)

@@ -69,8 +69,11 @@ def test_a_good_suite_reads_with_defaults_and_per_case_overrides(tmp_path):
     ("      - max_tool_calls: 12\n", "      - max_tool_calls: many\n", "19:25", "whole number"),
     ("      - tool_not_called: Write\n", "      - tool_not_calld: Write\n", "13:9", "unknown assertion"),
     ('      - output_matches: "line \\\\d+"\n', '      - output_matches: "(("\n', "15:25", "bad regular"),
-    ("      - command: \"true\"\n", "      - judge: \"Names it.\"\n", "18:9", "judge: not supported yet"),
-    ("      - command: \"true\"\n", "      - delegates_to: x\n", "18:9", "delegates_to: not supported yet"),
+    ("      - command: \"true\"\n", "      - judge: 3\n", "18:16", "judge must be a non-empty string"),
+    ("      - command: \"true\"\n", "      - delegates_to: x\n", "11:9",
+     "delegates_to must be its only assertion"),
+    ("      - output_not_contains: sorry\n", "      - delegates_to: ''\n", "27:23",
+     "delegates_to must be a non-empty string"),
     ("workspace: fixtures/sqli", "workspace: fixtures/none", "8:16", "not a folder"),
     ('{path: app.py, text: "execute("}', '{path: ../app.py, text: "x"}', "16:31", "inside the workspace"),
     ('{path: app.py, text: "execute("}', "{path: app.py}", "16:24", "needs `path` and `text`"),
@@ -94,3 +97,14 @@ def test_bad_yaml_and_a_missing_agent_are_errors(tmp_path):
     path = _write(tmp_path, "cases:\n  - name: a\n    prompt: b\n    assert: [{max_turns: 1}]\n")
     with pytest.raises(SuiteError, match=r":1:1: the suite has no `agent`"):
         load_suite(path)
+
+
+def test_judge_and_delegates_to_read_with_the_place_of_the_routing_name(tmp_path):
+    text = GOOD.replace('      - command: "true"\n', '      - judge: "Names the injection."\n')
+    text = text.replace("      - output_not_contains: sorry\n", "      - delegates_to: code-reviewer\n")
+    path = _write(tmp_path, text)
+    first, second = load_suite(path).cases
+    assert first.assertions[6].kind == "judge" and first.assertions[6].value == "Names the injection."
+    [routing] = second.assertions
+    assert (routing.kind, routing.value) == ("delegates_to", "code-reviewer")
+    assert routing.options["where"] == f"{path}:27:23"

@@ -21,12 +21,18 @@ from workbench.ui.widgets.editor_header import EditorHeader
 BUNDLED_READ_ONLY = "bundled example agents are read-only; duplicate it to change it"
 
 
+def _package_files() -> dict[Path, bytes]:
+    """Every file of the bundled folder: the agents, and their suites and fixtures under tests/."""
+    return {p: p.read_bytes() for p in sorted(bundled_agents_dir().rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts}
+
+
 @pytest.fixture(autouse=True)
 def package_files_untouched():
     """Whatever a test does, the bundled agents of the package keep every byte."""
-    before = {p: p.read_bytes() for p in sorted(bundled_agents_dir().glob("*.md"))}
+    before = _package_files()
     yield
-    after = {p: p.read_bytes() for p in sorted(bundled_agents_dir().glob("*.md"))}
+    after = _package_files()
     assert after == before
 
 
@@ -195,7 +201,7 @@ async def test_rename_and_delete_of_a_bundled_agent_are_refused_with_the_reason(
         assert any(BUNDLED_READ_ONLY in n.message for n in app._notifications)
         assert debugger.read_bytes() == shipped
         assert sorted(p.name for p in examples.iterdir()) == sorted(
-            p.name for p in bundled_agents_dir().iterdir() if p.suffix == ".md")
+            p.name for p in bundled_agents_dir().iterdir())
         assert app.main_screen.path == debugger
 
 
@@ -240,10 +246,10 @@ def test_no_file_operation_writes_into_the_bundled_folder(operation, examples, m
     # be harmed.
     monkeypatch.setattr("workbench.paths.bundled_agents_dir", lambda: examples)
     path = examples / "debugger.md"
-    before = {p.name: p.read_bytes() for p in examples.iterdir()}
+    before = {p.name: p.read_bytes() for p in examples.iterdir() if p.is_file()}
     with pytest.raises(AgentFileProblem, match=BUNDLED_READ_ONLY):
         operation(path)
-    assert {p.name: p.read_bytes() for p in examples.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in examples.iterdir() if p.is_file()} == before
 
 
 async def test_quit_save_all_never_writes_an_edited_example_and_does_not_quit(agents_dir, examples):

@@ -107,7 +107,7 @@ async def _test_samples(pilot, request) -> None:
     fake_api.add(text_reply("msg_1", "Reviewed."))
     await _tests_view(pilot, request)
     screen = pilot.app.screen
-    await pilot.press("r")
+    await pilot.press("c")  # the first case, this project's (code-reviewer has bundled suites too)
     await until(pilot, lambda: screen.cells and not screen.running)
     await pilot.press("enter")
     await until(pilot, lambda: isinstance(pilot.app.screen, SamplesScreen))
@@ -243,7 +243,7 @@ async def test_the_palette_closes_the_tests_view_while_its_run_goes_and_cancels_
             await settle(pilot)
             await _tests_view(pilot, request)
             screen = app.screen
-            await pilot.press("r")
+            await pilot.press("c")
             await until(pilot, lambda: len(fake_api.bodies()) == 1)
             commands = {c.title: c.callback for c in app.get_system_commands(screen)}
             commands[CLOSE]()

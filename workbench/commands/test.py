@@ -1,7 +1,8 @@
 """`workbench test [PATH|AGENT ...]`: run agent test suites (issue 16's suite files).
 
 With no arguments, every `.claude/agent-tests/*.yaml` of the project (the current folder). A PATH
-is a suite file or a folder of them; an AGENT is a name whose suites in `.claude/agent-tests/` run.
+is a suite file or a folder of them; an AGENT is a name whose suites in `.claude/agent-tests/` run
+(then, for a bundled agent, the suites shipped for it in the package's `agents/tests/`).
 Exit status: 0 when every case meets its pass_rate, 1 when one does not, 2 for a usage or suite
 error (reported before anything runs).
 """
@@ -27,6 +28,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="the model for agents that say `inherit` or nothing")
     parser.add_argument("--format", choices=("text", "json", "junit"), default="text")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the results here instead of stdout")
+    parser.add_argument("--judge-model", metavar="M", help="the grader of `judge` assertions (default: the "
+                                                            "settings' judge_model, haiku)")
+    parser.add_argument("--batch", action="store_true", help="send judge and delegates_to calls through the "
+                                                             "Message Batches API (half the price, slower)")
+    parser.add_argument("--history", metavar="AGENT",
+                        help="run nothing: show each case's pass rate across AGENT's versions (kept per project)")
+    parser.add_argument("--variant", choices=("saved", "buffer"), default="saved",
+                        help="run the agent file on disk (default) or its unsaved buffer in the workbench app")
+    parser.add_argument("--engine", choices=("auto", "builtin", "claude-code"),
+                        help="run the samples in workbench's built-in engine or in the real Claude Code "
+                             "(default: the settings' engine, as for workbench run)")
 
 
 class _UsageError(Exception):
@@ -63,6 +75,7 @@ def find_suites(targets: list[str], project: Path) -> list[Path]:
         else:
             files = [p for p in (sorted(folder.glob("*.yaml")) if folder.is_dir() else [])
                      if _suite_agent(p) in (target, ) or p.stem == target]
+            files += bundled_suites(target)
             if not files:
                 raise _UsageError(f"{target}: no such file or folder, and no suite in {folder} for that agent")
             found.extend(files)
@@ -71,6 +84,16 @@ def find_suites(targets: list[str], project: Path) -> list[Path]:
         if p.resolve() not in [u.resolve() for u in unique]:
             unique.append(p)
     return unique
+
+
+def bundled_suites(agent: str) -> list[Path]:
+    """The suites shipped for a bundled agent (`agents/tests/` of the package) that test `agent`."""
+    from workbench.paths import bundled_agents_dir
+
+    folder = bundled_agents_dir() / "tests"
+    if not (bundled_agents_dir() / f"{agent}.md").is_file() or not folder.is_dir():
+        return []
+    return [p for p in sorted(folder.glob("*.yaml")) if _suite_agent(p) == agent or p.stem == agent]
 
 
 def _suite_agent(path: Path) -> str | None:
@@ -93,19 +116,77 @@ def _run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise _UsageError("--jobs must be at least 1")
     project = Path.cwd()
+    if getattr(args, "history", None):
+        return _show_history(args, project)
     suites = [load_suite(p) for p in find_suites(args.targets, project)]
-    if not has_credentials():
+    engine = _choose_engine(getattr(args, "engine", None))
+    if engine.name == "builtin" and not has_credentials():  # Claude Code has its own login
         raise _UsageError("no API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN)")
+    agents = _buffer_agents(suites, project) if getattr(args, "variant", "saved") == "buffer" else None
     progress = _Progress(sum(args.repeat or c.repeat for s in suites for c in s.cases))
     results = asyncio.run(run_suites(suites, project=project, jobs=args.jobs, repeat=args.repeat,
-                                     model=args.model, on_sample=progress.update))
+                                     model=args.model, on_sample=progress.update, engine=engine,
+                                     agents=agents, judge_model=getattr(args, "judge_model", None),
+                                     batch=getattr(args, "batch", False)))
     progress.close()
+    _keep_history(results, project)
     text = {"text": format_text, "json": format_json, "junit": format_junit}[args.format](results)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+
+
+def _buffer_agents(suites: list, project: Path) -> list:
+    """--variant buffer: each suite's agent as its unsaved buffer in the app (its draft)."""
+    from workbench.drafts import read_draft
+    from workbench.testing.runner import AgentSource, resolve_agent
+
+    agents = []
+    for suite in suites:
+        saved = resolve_agent(suite, project)
+        text = read_draft(saved.path) if saved.path else None
+        if text is None:
+            raise _UsageError(f"no unsaved buffer for {suite.agent} (open it in workbench and edit it first)")
+        agents.append(AgentSource(text, saved.path, saved.catalog))
+    return agents
+
+
+def _keep_history(results: list, project: Path) -> None:
+    """Append the run to the project's results history (a failure to write it is only a warning)."""
+    from workbench.testing.history import record
+
+    try:
+        record(results, project)
+    except OSError as exc:
+        print(f"workbench: the results history was not written: {exc}", file=sys.stderr)
+
+
+def _show_history(args: argparse.Namespace, project: Path) -> int:
+    from workbench.testing.history import format_history_text, history_of
+
+    if args.format == "junit":
+        raise _UsageError("--history shows text or json")
+    history = history_of(args.history, project)
+    text = (json.dumps(history.to_dict(), ensure_ascii=False, indent=2) + "\n" if args.format == "json"
+            else format_history_text(history))
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _choose_engine(explicit: str | None):
+    """The engine every sample runs in: --engine, else WORKBENCH_ENGINE, else the settings' engine."""
+    from workbench.runtime.engines import EngineUnavailable, choose_engine
+    from workbench.settings import load_settings
+
+    try:
+        return choose_engine(explicit, load_settings())
+    except (ValueError, EngineUnavailable) as exc:
+        raise _UsageError(str(exc)) from None
 
 
 class _Progress:
@@ -134,7 +215,8 @@ class _Progress:
 def _summary(results: list) -> dict[str, Any]:
     ok = sum(1 for r in results if r.ok)
     return {"cases": len(results), "ok": ok, "failed": len(results) - ok,
-            "cost_usd": round(sum(r.cost_usd for r in results), 6)}
+            "cost_usd": round(sum(r.cost_usd for r in results), 6),
+            "judge_cost_usd": round(sum(r.judge_cost_usd for r in results), 6)}
 
 
 def format_json(results: list) -> str:
@@ -157,8 +239,17 @@ def format_text(results: list) -> str:
                 lines.append(f"    sample {s.index}: refused " + ", ".join(x["tool"] for x in s.refusals))
     summary = _summary(results)
     lines.append(f"{summary['ok']} of {summary['cases']} case(s) ok, {summary['failed']} failed; "
-                 f"cost ${summary['cost_usd']:.4f}")
+                 f"cost ${summary['cost_usd']:.4f}" + _judge_cost_text(results, summary))
     return "\n".join(lines) + "\n"
+
+
+def _judge_cost_text(results: list, summary: dict[str, Any]) -> str:
+    """The grader's cost, apart; and a word on batch prices when calls went through a batch."""
+    judged = any(a.kind == "judge" for r in results for a in r.case.assertions)
+    text = f" + judge ${summary['judge_cost_usd']:.4f}" if judged else ""
+    if any(getattr(r, "batched", False) for r in results):
+        text += " (judge and delegates_to calls sent as a Message Batch: half price)"
+    return text
 
 
 def format_junit(results: list) -> str:
@@ -183,5 +274,19 @@ def format_junit(results: list) -> str:
                 failure.text = "\n".join(body)
             elif body:
                 ET.SubElement(case, "system-out").text = "\n".join(body)
+            _junit_transcripts(case, r)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _junit_transcripts(case: Any, result: Any) -> None:
+    """Each sample's transcript in the testcase's system-out (after what is already there)."""
+    from xml.etree import ElementTree as ET
+
+    lines = [f"sample {s.index}: transcript {s.transcript}" for s in result.samples if s.transcript]
+    if not lines:
+        return
+    out = case.find("system-out")
+    if out is None:
+        out = ET.SubElement(case, "system-out")
+    out.text = "\n".join(filter(None, [out.text, *lines]))

@@ -84,6 +84,22 @@ def has_credentials(environ: Mapping[str, str] | None = None) -> bool:
     return any(environ.get(name) for name in CREDENTIAL_VARIABLES)
 
 
+_SSL_CONTEXTS: dict[tuple[str | None, str | None], Any] = {}
+
+
+def shared_ssl_context() -> Any:
+    """One SSL context for every SDK client of the process (per SSL_CERT_FILE / SSL_CERT_DIR, which
+    choose the certificates): building one loads the system's CA bundle, ~40 ms of CPU that each run
+    (each agent-test sample, each chat run) paid again with its own client."""
+    key = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    context = _SSL_CONTEXTS.get(key)
+    if context is None:
+        import httpx2
+
+        context = _SSL_CONTEXTS[key] = httpx2.create_ssl_context()
+    return context
+
+
 @dataclass
 class Provider:
     """One SDK client, shared by a session and its nested agent runs."""
@@ -92,6 +108,9 @@ class Provider:
     base_url: str | None = None
     timeout_s: float = 600.0
     _client: Any = None
+    # A `RateGate` shared with other sessions' providers: each request waits at it, and a retryable
+    # failure with retry-after closes it for all of them. None: this provider retries alone.
+    rate_gate: Any = None
 
     def _get_client(self) -> Any:
         if self._client is None:
@@ -101,7 +120,8 @@ class Provider:
                 )
             import anthropic  # lazy: ~3 s of imports, paid only when a run starts
 
-            kwargs: dict[str, Any] = {"max_retries": 0, "timeout": self.timeout_s}
+            kwargs: dict[str, Any] = {"max_retries": 0, "timeout": self.timeout_s,
+                                      "http_client": anthropic.DefaultAsyncHttpxClient(verify=shared_ssl_context())}
             if self.base_url:
                 kwargs["base_url"] = self.base_url
             self._client = anthropic.AsyncAnthropic(**kwargs)
@@ -125,6 +145,8 @@ class Provider:
         attempt = 0
         while True:
             failure: _Failure
+            if self.rate_gate is not None:
+                await self.rate_gate.wait()
             try:
                 async for item in self._attempt(client, request, depth, parent_call_id):
                     yield item
@@ -140,6 +162,7 @@ class Provider:
                 suffix = f" (after {attempt} attempts)" if failure.retryable else ""
                 raise ProviderError(failure.reason + suffix, failure.error_type, failure.hint)
             delay = self.retry.delay(attempt, failure.retry_after)
+            self._hold_gate(failure)
             yield RetryScheduled(
                 attempt=attempt, max_attempts=self.retry.max_retries, delay_s=delay,
                 reason=failure.reason, depth=depth, parent_call_id=parent_call_id, timestamp=time.time(),
@@ -152,6 +175,8 @@ class Provider:
         client = self._get_client()
         attempt = 0
         while True:
+            if self.rate_gate is not None:
+                await self.rate_gate.wait()
             try:
                 message = await client.messages.create(**request)
                 return message.model_dump(mode="json", exclude_none=True)
@@ -160,7 +185,31 @@ class Provider:
             attempt += 1
             if not failure.retryable or attempt > self.retry.max_retries:
                 raise ProviderError(failure.reason, failure.error_type, failure.hint)
+            self._hold_gate(failure)
             await self.retry.sleep(self.retry.delay(attempt, failure.retry_after))
+
+    async def retried(self, call: Callable[[Any], Awaitable[Any]]) -> Any:
+        """`await call(client)` for any other SDK request (the Message Batches endpoints), retried
+        like `create`; `ProviderError` when it fails for good."""
+        client = self._get_client()
+        attempt = 0
+        while True:
+            if self.rate_gate is not None:
+                await self.rate_gate.wait()
+            try:
+                return await call(client)
+            except Exception as exc:  # noqa: BLE001 - classified below
+                failure = _classify(exc)
+            self._hold_gate(failure)
+            attempt += 1
+            if not failure.retryable or attempt > self.retry.max_retries:
+                raise ProviderError(failure.reason, failure.error_type, failure.hint)
+            await self.retry.sleep(self.retry.delay(attempt, failure.retry_after))
+
+    def _hold_gate(self, failure: _Failure) -> None:
+        """A retry-after is the account's limit, not this request's: close the shared gate too."""
+        if self.rate_gate is not None and failure.retry_after is not None:
+            self.rate_gate.hold(min(max(failure.retry_after, 0.0), self.retry.cap_s) * self.retry.scale)
 
     async def _attempt(
         self, client: Any, request: dict[str, Any], depth: int, parent_call_id: str | None

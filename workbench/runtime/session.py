@@ -32,7 +32,7 @@ from workbench.runtime.provider import Provider, ProviderError, StreamResult
 from workbench.runtime.system_prompt import Framing, build_framing
 from workbench.runtime.tools.subagent_tools import find_skills, skill_body, skills_listing, web_search_result
 from workbench.runtime.toolset import DEFERRED_PLACEHOLDER, ToolSet, resolve_toolset
-from workbench.runtime.tools.agent import find_agent
+from workbench.runtime.tools.agent import AGENT_TOOL_NAME, agent_tool_description, find_agent
 from workbench.runtime.tools.base import Tool, ToolContext, ToolResult
 from workbench.settings import Settings, load_settings
 from workbench.transcripts.events import (
@@ -183,7 +183,7 @@ class Session:
         self._loaded: list[str] = []  # deferred tools loaded through ToolSearch, in load order
         self.toolset: ToolSet = resolve_toolset(self.document, depth=0, max_depth=MAX_AGENT_DEPTH,
                                                 permission_mode=self.policy.mode)
-        self._tool_defs = _tool_definitions(self.toolset, self._loaded)
+        self._tool_defs = _tool_definitions(self.toolset, self._loaded, self.catalog)
         self.context = ToolContext(
             cwd=self.cwd, roots=(self.cwd, *self.add_dirs), env=_tool_environment(os.environ),
             run_agent=self._run_agent, web_search=self._web_search, load_tools=self._load_tools,
@@ -316,7 +316,7 @@ class Session:
             self._notices += [*problems, *servers.problems]
             self.toolset = resolve_toolset(self.document, depth=self.depth, max_depth=MAX_AGENT_DEPTH,
                                            permission_mode=self.policy.mode, mcp_tools=servers.tools)
-            self._tool_defs = _tool_definitions(self.toolset, self._loaded)
+            self._tool_defs = _tool_definitions(self.toolset, self._loaded, self.catalog)
             self.context.deferred_tools = {n: t.description for n, t in self.toolset.deferred.items()}
             self._framing = None  # the deferred list may now name MCP tools
             return await self._run_inner(text)
@@ -529,7 +529,7 @@ class Session:
         added = [n for n in names if n in self.toolset.deferred and n not in self._loaded]
         if added:
             self._loaded += added
-            self._tool_defs = _tool_definitions(self.toolset, self._loaded)
+            self._tool_defs = _tool_definitions(self.toolset, self._loaded, self.catalog)
 
     async def _web_search(self, tool_input: dict) -> ToolResult:
         """WebSearch as Claude Code runs it: one Messages API call whose only tool is the API's
@@ -778,28 +778,29 @@ class Session:
         self.effort = resolve_effort(effort_override or self._effort_field, self.model)
         self.toolset = resolve_toolset(self.document, depth=self.depth, max_depth=MAX_AGENT_DEPTH,
                                        permission_mode=self.policy.mode)
-        self._tool_defs = _tool_definitions(self.toolset, self._loaded)
+        self._tool_defs = _tool_definitions(self.toolset, self._loaded, self.catalog)
         self.context.deferred_tools = {name: tool.description for name, tool in self.toolset.deferred.items()}
 
 
-def _tool_definitions(toolset: ToolSet, loaded: list[str]) -> list[dict[str, Any]]:
+def _tool_definitions(toolset: ToolSet, loaded: list[str], catalog: Any = None) -> list[dict[str, Any]]:
     """The API tool list as Claude Code sends it: the offered tools in order, an empty
     `defer_loading` placeholder right after ToolSearch while tools are deferred, then the deferred
     tools loaded so far (with `defer_loading`, so ToolSearch's `tool_reference` blocks name them).
-    No cache breakpoint on a tool (Claude Code puts none there)."""
+    No cache breakpoint on a tool (Claude Code puts none there). The Agent tool lists `catalog`'s agents."""
     placeholder = {"name": DEFERRED_PLACEHOLDER, "description": "Stands for the deferred tools.",
                    "input_schema": {"type": "object", "properties": {}}, "defer_loading": True}
     defs: list[dict[str, Any]] = [placeholder] if toolset.placeholder_first else []
     for tool in toolset.tools.values():
-        defs.append(_definition(tool))
+        defs.append(_definition(tool, catalog))
         if tool.name == "ToolSearch" and toolset.deferred:
             defs.append(placeholder)
     defs += [{**_definition(toolset.deferred[name]), "defer_loading": True} for name in loaded]
     return defs
 
 
-def _definition(tool: Tool) -> dict[str, Any]:
-    return {"name": tool.name, "description": tool.description, "input_schema": tool.input_schema}
+def _definition(tool: Tool, catalog: Any = None) -> dict[str, Any]:
+    description = agent_tool_description(catalog) if tool.name == AGENT_TOOL_NAME else tool.description
+    return {"name": tool.name, "description": description, "input_schema": tool.input_schema}
 
 
 def _with_cache_breakpoint(history: list[dict[str, Any]]) -> list[dict[str, Any]]:

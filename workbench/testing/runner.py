@@ -36,6 +36,10 @@ class Sample:
     error: str = ""
     transcript: str | None = None
     failures: list[tuple[str, str]] = field(default_factory=list)  # (assertion, message)
+    judge_cost_usd: float = 0.0  # the grader's calls, apart from the run's cost_usd
+    judgements: list[dict] = field(default_factory=list)  # {criteria, verdict, reason} per judge
+    engine: str = "builtin"
+    model: str = ""
 
     @property
     def passed(self) -> bool:
@@ -48,6 +52,8 @@ class CaseResult:
     case: Case
     agent: str
     samples: list[Sample]
+    batched: bool = False  # its judge / delegates_to calls went through a Message Batch (half price)
+    agent_sha256: str = ""  # of the exact agent text the samples ran (results history)
 
     @property
     def passed(self) -> int:
@@ -65,6 +71,10 @@ class CaseResult:
     def cost_usd(self) -> float:
         return sum(s.cost_usd for s in self.samples)
 
+    @property
+    def judge_cost_usd(self) -> float:
+        return sum(s.judge_cost_usd for s in self.samples)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "suite": self.suite, "case": self.case.name, "agent": self.agent,
@@ -72,6 +82,10 @@ class CaseResult:
             "ok": self.ok, "cost_usd": round(self.cost_usd, 6),
             "failures": [{"sample": s.index, "assertion": a, "message": m}
                          for s in self.samples for a, m in s.failures],
+            "judge_cost_usd": round(self.judge_cost_usd, 6),
+            "engine": self.samples[0].engine if self.samples else "",
+            "model": next((s.model for s in self.samples if s.model), ""),
+            "transcripts": [s.transcript for s in self.samples if s.transcript],
         }
 
 
@@ -115,24 +129,39 @@ def prepare_workspace(case: Case) -> Path:
 
 
 async def run_sample(agent: AgentSource, case: Case, index: int, *, model: str | None = None,
-                     transcript_dir: Path | None = None) -> Sample:
-    """Run the case once in a fresh workspace and check its assertions."""
-    from workbench.runtime.session import Session
-
-    sample = Sample(index)
+                     transcript_dir: Path | None = None, engine: Any = "builtin",
+                     rate_gate: Any = None, calls: Any = None, judge_model: str | None = None) -> Sample:
+    """Run the case once in a fresh workspace and check its assertions. `engine`: "builtin" or
+    an `EngineChoice`; `rate_gate`: a `RateGate` shared by concurrent samples (None: none);
+    `calls`: where `judge` requests go (workbench.testing.single_turn.Calls; default: one of its
+    own, direct)."""
+    sample = Sample(index, engine=getattr(engine, "name", engine))
     folder = prepare_workspace(case)
     try:
         before = {a.value: _read_bytes(folder / a.value) for a in case.assertions if a.kind == "file_unchanged"}
         transcript = (transcript_dir / f"{_slug(case.name)}-{index}.jsonl") if transcript_dir else None
-        session = Session(agent.text, path=agent.path, model=model, cwd=folder,
-                          permission_mode=case.permission_mode, allow_rules=case.allow,
-                          transcript_path=transcript, ask_permission=None, catalog=agent.catalog)
+        session = _open_session(engine, rate_gate, agent.text, path=agent.path, model=model, cwd=folder,
+                                permission_mode=case.permission_mode, allow_rules=case.allow,
+                                transcript_path=transcript, ask_permission=None, catalog=agent.catalog)
+        sample.model = getattr(session, "model", None) or ""
         started = time.monotonic()
         last_text = ""
+        agent_turns, agent_text = 0, ""
+        # Claude Code running the agent as a subagent: its main thread only relays, the agent is depth 1.
+        agent_depth = 1 if getattr(engine, "run_as", "main") == "subagent" and sample.engine == "claude-code" else 0
         try:
             async for event in session.send(case.prompt):
                 kind = event.kind
-                if event.depth != 0:
+                if agent_depth and event.depth == agent_depth:
+                    # A delegated agent's messages arrive whole, as text pieces and a usage per message:
+                    # its reply is the text after its last tool call.
+                    if kind == "text_delta":
+                        agent_text += event.text
+                    elif kind == "tool_call_started":
+                        agent_text = ""
+                    elif kind == "usage":
+                        agent_turns += 1
+                if event.depth != (agent_depth if kind in _AGENT_EVENTS else 0):
                     continue
                 if kind == "tool_call_started":
                     sample.tool_calls.append((event.name, dict(event.input)))
@@ -143,6 +172,8 @@ async def run_sample(agent: AgentSource, case: Case, index: int, *, model: str |
                                    if b.get("type") == "text")
                     if said:
                         last_text = said
+                elif kind == "run_started":
+                    sample.model = getattr(event, "model", "") or sample.model
                 elif kind == "run_ended":
                     sample.status = event.status
                     sample.turns = event.turns
@@ -153,11 +184,18 @@ async def run_sample(agent: AgentSource, case: Case, index: int, *, model: str |
             await session.aclose()
             sample.duration_s = time.monotonic() - started
             sample.transcript = str(session.transcript_path) if session.transcript_path else None
-        sample.reply = last_text
+        sample.reply = agent_text.strip() if agent_depth else last_text
+        if agent_depth:  # the relay's Agent call and turn are not the agent's
+            sample.tool_call_count = len(sample.tool_calls)
+            sample.turns = agent_turns
         if sample.status != "completed":
             sample.failures.append(("run", f"the run ended {sample.status or 'without a result'}"
                                            + (f": {sample.error}" if sample.error else "")))
         for assertion in case.assertions:
+            if assertion.kind == "judge":
+                if sample.status == "completed":
+                    await _judge(assertion, case, sample, calls, judge_model)
+                continue
             message = await check(assertion, sample, folder, before)
             if message is not None:
                 sample.failures.append((assertion.label(), message))
@@ -166,6 +204,32 @@ async def run_sample(agent: AgentSource, case: Case, index: int, *, model: str |
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return sample
+
+
+async def _judge(assertion: Assertion, case: Case, sample: Sample, calls: Any, judge_model: str | None) -> None:
+    from workbench.testing.single_turn import Calls, judge
+
+    model = judge_model or resolve_judge_model(None)
+    if calls is not None:
+        await judge(calls, assertion, case.prompt, sample, model)
+        return
+    own = Calls()
+    try:
+        await judge(own, assertion, case.prompt, sample, model)
+    finally:
+        await own.aclose()
+
+
+def resolve_judge_model(requested: str | None, settings: Any = None) -> str:
+    """The grader's model id: `requested` (--judge-model), else the settings' `judge_model`."""
+    from workbench.runtime.models import resolve_model
+    from workbench.settings import load_settings
+
+    settings = settings or load_settings()
+    return resolve_model(requested or settings.judge_model or "haiku", settings_models=settings.models)
+
+
+_AGENT_EVENTS = ("tool_call_started", "permission_decided", "assistant_message")
 
 
 def _slug(name: str) -> str:
@@ -233,15 +297,37 @@ async def check(a: Assertion, s: Sample, folder: Path, before: dict[str, bytes |
 
 async def run_suites(suites: list[Suite], *, project: Path, jobs: int = 4, repeat: int | None = None,
                      model: str | None = None, transcript_dir: Path | None = None,
-                     on_sample: Any = None) -> list[CaseResult]:
+                     on_sample: Any = None, agents: list[AgentSource] | None = None,
+                     engine: Any = "builtin", rate_gate: Any = None,
+                     on_sample_started: Any = None, judge_model: str | None = None,
+                     batch: bool = False) -> list[CaseResult]:
     """Every case of every suite, `repeat` (or the case's own) samples each, at most `jobs` at once.
-    Agents are resolved first, so a suite error stops everything before any run (SuiteError)."""
-    agents = [resolve_agent(suite, project) for suite in suites]
+    Agents are resolved first, so a suite error stops everything before any run (SuiteError).
+    `agents` (one per suite) skips that resolution: the texts to run as given (an unsaved buffer, say).
+    For `engine`, `rate_gate` and `on_sample_started`, and cancelling, see `run_cases`.
+    `judge` and `delegates_to` calls go one by one, or (`batch`) in one Message Batch at the end."""
+    if agents is None:
+        agents = [resolve_agent(suite, project) for suite in suites]
+    from workbench.testing import single_turn
+
+    routing = single_turn.prepare_routing(suites, agents, project, model)
+    judge_model = resolve_judge_model(judge_model, routing.settings)
     gate = asyncio.Semaphore(max(1, jobs))
+    if rate_gate is None:
+        rate_gate = new_rate_gate()
+    calls = single_turn.Calls(batch=batch, prices=routing.settings.prices, rate_gate=rate_gate)
 
     async def one(agent: AgentSource, case: Case, index: int, where: Path | None) -> Sample:
         async with gate:
-            sample = await run_sample(agent, case, index, model=model, transcript_dir=where)
+            if on_sample_started is not None:
+                on_sample_started(case, index)
+            if single_turn.routing_assertion(case) is not None:
+                sample = Sample(index)
+                await single_turn.route(calls, case, sample, routing.catalogs[id(agent)], routing.model)
+            else:
+                sample = await run_sample(agent, case, index, model=model, transcript_dir=where,
+                                          engine=engine, rate_gate=rate_gate, calls=calls,
+                                          judge_model=judge_model)
         if on_sample is not None:
             on_sample(case, sample)
         return sample
@@ -252,26 +338,81 @@ async def run_suites(suites: list[Suite], *, project: Path, jobs: int = 4, repea
             where = transcript_dir / _slug(suite.path.stem) if transcript_dir else None
             tasks = [one(agent, case, i, where) for i in range(1, (repeat or case.repeat) + 1)]
             plan.append((suite, agent, case, tasks))
-    gathered = await asyncio.gather(*[asyncio.gather(*tasks) for *_, tasks in plan])
-    return [CaseResult(str(suite.path), case, suite.agent, list(samples))
-            for (suite, _, case, _), samples in zip(plan, gathered)]
+    try:
+        gathered = await asyncio.gather(*[asyncio.gather(*tasks) for *_, tasks in plan])
+        await calls.flush()
+    finally:
+        await calls.aclose()
+    return [CaseResult(str(suite.path), case, suite.agent, list(samples), agent_sha256=_sha256(agent.text),
+                       batched=batch and any(a.kind in ("judge", "delegates_to") for a in case.assertions))
+            for (suite, agent, case, _), samples in zip(plan, gathered)]
+def _sha256(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def agent_from_text(text: str, path: str | Path | None = None, *, project: Path) -> AgentSource:
+    """An `AgentSource` for a text the caller already has (the editor's unsaved buffer, the saved
+    file's text): `path` names it (and is where the agent's own relative references resolve), the
+    project's catalog is what its Agent tool may call."""
+    from workbench.agents.catalog import Catalog, default_scopes
+
+    return AgentSource(text, str(path) if path is not None else None,
+                       Catalog.load(default_scopes(cwd=project)))
 
 
 async def run_cases(agent: AgentSource, cases: list[Case], *, suite: str = "", agent_label: str = "",
-                    jobs: int = 4, model: str | None = None, transcript_dir: Path | None = None,
-                    on_sample: Any = None) -> list[CaseResult]:
-    """Each case's samples against an agent text the caller holds (the editor's buffer, saved or
-    not), at most `jobs` at once; `on_sample(case, sample)` as each ends. Cancelling the awaiting
-    task cancels every sample (workspaces removed, transcripts kept where every run's are)."""
-    gate = asyncio.Semaphore(max(1, jobs))
+                    jobs: int = 4, repeat: int | None = None, model: str | None = None,
+                    engine: Any = "builtin", rate_gate: Any = None, transcript_dir: Path | None = None,
+                    on_sample_started: Any = None, on_sample: Any = None) -> list[CaseResult]:
+    """Run `cases` (a suite's, or one of them) against `agent` as given: the API for callers that
+    hold the text themselves, such as the app's Tests view running the saved file and the buffer.
 
-    async def one(case: Case, index: int) -> Sample:
-        async with gate:
-            sample = await run_sample(agent, case, index, model=model, transcript_dir=transcript_dir)
-        if on_sample is not None:
-            on_sample(case, sample)
-        return sample
+        saved = agent_from_text(path.read_text(), path, project=project)
+        buffer = agent_from_text(editor_text, path, project=project)
+        results = await run_cases(buffer, suite.cases, suite=str(suite.path), jobs=4,
+                                  on_sample_started=lambda case, i: ..., on_sample=lambda case, s: ...)
 
-    gathered = await asyncio.gather(*[asyncio.gather(*[one(case, i) for i in range(1, case.repeat + 1)])
-                                      for case in cases])
-    return [CaseResult(suite, case, agent_label, list(samples)) for case, samples in zip(cases, gathered)]
+    - One `CaseResult` per case, in the order given; `repeat` overrides each case's own.
+    - `on_sample_started(case, index)` when a sample starts running (it got one of the `jobs` places);
+      `on_sample(case, sample)` when it has finished and been checked (`sample.passed`,
+      `sample.cost_usd`, `sample.transcript`). Both are called on the running event loop's thread.
+    - `engine`: "builtin" (default) or an `EngineChoice` from `workbench.runtime.engines.choose_engine`
+      (Claude Code). `sample.engine` and `sample.model` say what ran.
+    - `rate_gate`: a `RateGate` (see `new_rate_gate`) shared by every sample, so a 429's retry-after
+      pauses all of them; None makes one for this call. Share one across calls run at the same time
+      (saved and buffer side by side) by passing the same gate to both.
+    - Cancelling: cancel the task awaiting this (a Textual worker's `cancel()`); every running sample's
+      session is closed and its temp workspace removed, and CancelledError propagates.
+    - Transcripts: each sample's run is recorded like any other run (default: the transcripts
+      folder the browser lists); `transcript_dir` puts them elsewhere.
+    """
+    label = agent_label or (Path(agent.path).stem if agent.path else "agent")
+    plan = Suite(Path(suite or agent.path or "agent"), label, list(cases))
+    results = await run_suites([plan], project=Path.cwd(), jobs=jobs, repeat=repeat, model=model,
+                               transcript_dir=transcript_dir, on_sample=on_sample, agents=[agent],
+                               engine=engine, rate_gate=rate_gate, on_sample_started=on_sample_started)
+    for r in results:
+        r.suite = suite
+    return results
+
+
+def _open_session(engine: Any, rate_gate: Any, agent_text: str, **kwargs: Any) -> Any:
+    """A session of `engine` ("builtin" or an `EngineChoice`) whose requests wait at `rate_gate`."""
+    if getattr(engine, "name", engine) == "builtin":
+        from workbench.runtime.provider import Provider
+        from workbench.runtime.session import Session
+
+        return Session(agent_text, provider=Provider(rate_gate=rate_gate), **kwargs)
+    from workbench.runtime.engines import open_session
+
+    return open_session(engine, agent_text, **kwargs)
+
+
+def new_rate_gate() -> Any:
+    """A gate for samples run at once: a 429 (or 529) with retry-after to one of them holds every
+    sample's next request until then."""
+    from workbench.runtime.rate_gate import RateGate
+
+    return RateGate()

@@ -202,6 +202,8 @@ class WorkbenchApp(App):
         from workbench.ui.screens.unsaved import UnsavedEditsDialog
 
         choice = await self.push_screen_wait(UnsavedEditsDialog(list(unsaved)))
+        if choice == "discard":
+            main.discard_drafts()
         if choice == "discard" or (choice == "save" and await main.save_all()):
             self.exit()
 

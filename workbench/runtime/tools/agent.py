@@ -113,3 +113,48 @@ def find_agent(catalog: Any, wanted: str) -> tuple[str, str | None] | None:
         except (OSError, UnicodeDecodeError):
             return None
     return None
+
+
+# The agents a model may name in `subagent_type`, one line each, in the Agent tool's description
+# (the form Claude Code lists them in: `- name: description (Tools: …)`). The engine's requests and
+# the routing check of `workbench test` (delegates_to) both take the description from here.
+LISTING_HEAD = "The agents you can give as subagent_type:"
+
+
+def listed_tools(document: Any) -> str:
+    """The `(Tools: …)` part of an agent's line: its `tools` entries without the `disallowedTools`
+    ones ("All tools" for none or `*`; "All tools except …" when only `disallowedTools` is given).
+    A valid `memory` adds Write, Edit and Read to an explicit list, as Claude Code does."""
+    tools = getattr(document, "tools", None)
+    disallowed = getattr(document, "disallowed_tools", None) or []
+    if not tools or tools == ["*"]:
+        return "All tools except " + ", ".join(disallowed) if disallowed else "All tools"
+    field_value = getattr(document, "field_value", None)
+    memory = field_value("memory") if callable(field_value) else None
+    if isinstance(memory, str) and memory in ("user", "project", "local"):
+        tools = [*tools, *(t for t in ("Write", "Edit", "Read") if t not in tools)]
+    denied = set(disallowed)
+    return ", ".join(t for t in tools if t not in denied) or "None"
+
+
+def agent_listing(catalog: Any) -> list[str]:
+    """One line per agent of `catalog` (a `Catalog`; the winning definition of each name)."""
+    winners = getattr(catalog, "winners", None)
+    if not callable(winners):
+        return []
+    lines = []
+    for name, entry in winners().items():
+        document = getattr(entry, "document", None)
+        if document is None or not getattr(entry, "loaded", True):
+            continue
+        description = (document.description or "").replace("\\n", "\n")
+        lines.append(f"- {name}: {description} (Tools: {listed_tools(document)})")
+    return lines
+
+
+def agent_tool_description(catalog: Any) -> str:
+    """The Agent tool's description, with the catalog's agents listed when there are any."""
+    lines = agent_listing(catalog)
+    if not lines:
+        return AgentTool.description
+    return AgentTool.description + "\n\n" + LISTING_HEAD + "\n" + "\n".join(lines)

@@ -114,6 +114,9 @@ class MainScreen(Screen):
         self._in_bundled_folder: dict[Path, bool] = {}
         self._recent_panes = ["editor", "sidebar", "chat"]  # most recently wanted first
         self._hidden_panes: set[str] = set()  # hidden with the toggle keys
+        self._drafts: dict[Path, str] = {}  # the unsaved buffers as last written to drafts/
+        self._drafts_timer = None
+        self._drafts_pool = None  # one thread: draft writes happen in order
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -469,6 +472,7 @@ class MainScreen(Screen):
         self._validate(self.path, self.editor.text, debounce=debounce)
         self._show_header()
         self.query_one(Sidebar).set_dirty(self.path, self.dirty)
+        self.drafts_soon()
 
     @work(exclusive=True, group="validate")
     async def _validate(self, path: Path | None, text: str, debounce: bool = False) -> None:
@@ -719,6 +723,7 @@ class MainScreen(Screen):
             sidebar.show_catalog(self.catalog)
         sidebar.set_dirty(self.path, False)
         self._show_header()
+        self._write_drafts()
         self.notify(f"saved {self.path.name}", timeout=2)
 
     def files_changed(self, paths: set[Path]) -> None:
@@ -876,6 +881,36 @@ class MainScreen(Screen):
 
     # -- unsaved edits -----------------------------------------------------------------------
 
+    def drafts_soon(self, delay: float = 0.5) -> None:
+        """Keep the unsaved buffers as drafts (workbench.drafts) once edits pause for `delay` s:
+        `workbench test --variant buffer` runs them. Saved, reverted or discarded: removed."""
+        if self._drafts_timer is not None:
+            self._drafts_timer.stop()
+        self._drafts_timer = self.set_timer(delay, self._write_drafts)
+
+    def _write_drafts(self, buffers: dict[Path, str] | None = None) -> None:
+        """Bring the drafts in line with `buffers` (default: the unsaved buffers now), on the
+        drafts thread (writes stay in order, and finish even when the app exits next)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        from workbench.drafts import sync_drafts
+
+        if buffers is None:
+            if self.closing:
+                return
+            buffers = self.unsaved_buffers()
+        if buffers == self._drafts:
+            return
+        if self._drafts_pool is None:
+            self._drafts_pool = ThreadPoolExecutor(1, thread_name_prefix="drafts")
+        previous, self._drafts = self._drafts, buffers
+        self._drafts_pool.submit(sync_drafts, buffers, previous)
+
+    def discard_drafts(self) -> None:
+        """The unsaved edits were discarded (quitting without saving): forget their drafts."""
+        self._drafts = {**self.unsaved_buffers(), **self._drafts}
+        self._write_drafts({})
+
     def unsaved_buffers(self) -> dict[Path, str]:
         """Every buffer with edits that are not on disk: the open agent's and those of agents
         switched away from, by path."""
@@ -914,6 +949,7 @@ class MainScreen(Screen):
             else:
                 self.action_save()
                 saved_all &= not self.dirty
+        self._write_drafts()
         return saved_all
 
     # -- library operations ------------------------------------------------------------------

@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from workbench.plural import plural
 from workbench.testing.agent_suites import FoundSuite, find_agent_suites, suite_folders
-from workbench.testing.runner import AgentSource, Sample, run_cases
+from workbench.testing.runner import AgentSource, Sample, new_rate_gate, run_cases
 from workbench.testing.suite import Case
 from workbench.ui.keymap import screen_bindings
 
@@ -319,6 +319,7 @@ class TestsScreen(Screen):
     async def _run(self, keys: list[str], variants: list[str]) -> None:
         # The variants share the places, so both columns fill in side by side.
         jobs = max(1, JOBS // len(variants))
+        gate = new_rate_gate()  # a 429 to one sample holds every sample's next request
         by_suite: dict[Path, list[str]] = {}
         for key in keys:
             by_suite.setdefault(self.cases[key][0], []).append(key)
@@ -332,7 +333,7 @@ class TestsScreen(Screen):
                     self.post_message(self.SampleFinished(variant, key_of[id(case)], sample))
 
                 calls.append(run_cases(agent, [self.cases[k][1] for k in suite_keys], suite=str(suite_path),
-                                       agent_label=self.name_shown, jobs=jobs, model=self.model,
+                                       agent_label=self.name_shown, jobs=jobs, model=self.model, rate_gate=gate,
                                        on_sample=finished))
         await asyncio.gather(*calls)
 
