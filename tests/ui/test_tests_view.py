@@ -325,3 +325,17 @@ async def test_an_agent_not_on_disk_has_one_column_for_its_buffer(make_app, proj
         assert screen.variants == ["buffer"]
         shown = screen_text(app)
         assert "editor buffer (not on disk)" in shown and "buffer = saved" not in shown
+
+
+async def test_a_bundled_agent_lists_the_suite_shipped_beside_it():
+    from workbench.agents.catalog import Scope, ScopeKind
+    from workbench.paths import bundled_agents_dir
+    from workbench.ui.app import WorkbenchApp
+
+    shipped = bundled_agents_dir()
+    app = WorkbenchApp([Scope(ScopeKind.BUNDLED, shipped)], open_path=shipped / "code-reviewer.md")
+    async with app.run_test(size=(140, 36)) as pilot:
+        screen = await open_tests(pilot)
+        assert [f.path for f in screen.found] == [shipped / "tests" / "code-reviewer.yaml"]
+        assert "bundled tests/code-reviewer.yaml" in screen_text(app)
+        assert len(screen.cases) == len(screen.found[0].suite.cases) > 0

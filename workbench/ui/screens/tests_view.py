@@ -400,7 +400,11 @@ class TestsScreen(Screen):
 
 
 def _short(path: Path) -> str:
-    """A path as the title shows it: from `.claude/` or from `~`."""
+    """A path as the title shows it: from `.claude/`, the bundled folder or `~`."""
+    from workbench.paths import bundled_agents_dir
+
+    if path.parent == bundled_agents_dir() / "tests":
+        return f"bundled tests/{path.name}"
     parts = path.parts
     if ".claude" in parts:
         return str(Path(*parts[parts.index(".claude"):]))
