@@ -339,3 +339,19 @@ async def test_a_bundled_agent_lists_the_suite_shipped_beside_it():
         assert [f.path for f in screen.found] == [shipped / "tests" / "code-reviewer.yaml"]
         assert "bundled tests/code-reviewer.yaml" in screen_text(app)
         assert len(screen.cases) == len(screen.found[0].suite.cases) > 0
+
+
+def test_a_sample_s_detail_names_failures_refusals_passed_judgements_and_its_transcript():
+    from workbench.testing.runner import Sample
+    from workbench.ui.screens.test_samples import sample_detail
+
+    sample = Sample(2, failures=[("output_contains: DONE", "the reply does not contain 'DONE'")],
+                    refusals=[{"tool": "Bash", "by": "headless", "reason": "nobody to ask"}],
+                    judgements=[{"criteria": "Is polite.", "verdict": "pass", "reason": "It thanks the user."}],
+                    judge_cost_usd=0.0021, transcript="/data/t/run.jsonl")
+    assert sample_detail(sample).plain.splitlines() == [
+        "✗ output_contains: DONE — the reply does not contain 'DONE'",
+        "refused Bash: nobody to ask",
+        "judge passed: Is polite. — It thanks the user.",
+        "judge cost $0.0021 (apart from the run's)",
+        "transcript /data/t/run.jsonl"]

@@ -21,6 +21,10 @@ def sample_detail(sample: Sample, error_colour: str = "red") -> Text:
               for assertion, message in sample.failures]
     lines += [Text(f"refused {r['tool']}" + (f": {r['reason']}" if r.get("reason") else ""), style="dim")
               for r in sample.refusals]
+    lines += [Text(f"judge passed: {j['criteria']} — {j['reason']}", style="dim")
+              for j in sample.judgements if j.get("verdict") == "pass"]
+    if sample.judge_cost_usd:
+        lines.append(Text(f"judge cost ${sample.judge_cost_usd:.4f} (apart from the run's)", style="dim"))
     if sample.transcript:
         lines.append(Text(f"transcript {sample.transcript}", style="dim"))
     return Text("\n").join(lines)
