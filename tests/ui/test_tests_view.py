@@ -355,3 +355,29 @@ def test_a_sample_s_detail_names_failures_refusals_passed_judgements_and_its_tra
         "judge passed: Is polite. — It thanks the user.",
         "judge cost $0.0021 (apart from the run's)",
         "transcript /data/t/run.jsonl"]
+
+
+async def test_the_samples_run_in_the_chat_pane_s_engine_and_claude_code_needs_no_key(make_app, project):
+    app = make_app("note-writer.md")
+    async with app.run_test(size=(160, 36)) as pilot:
+        screen = await open_tests(pilot)
+        assert "built-in engine" in screen_text(app)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.main_screen)
+        app.main_screen.chat.engine = "claude-code"
+        screen = await open_tests(pilot)
+        assert "Claude Code" in screen_text(app)
+        assert NO_KEY_TEXT.splitlines()[0] not in screen_text(app)
+
+
+async def test_a_run_that_cannot_start_is_reported_and_the_app_goes_on(make_app, project, fake_api):
+    app = make_app("note-writer.md")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        app.main_screen.chat.engine = "steam"
+        screen = await open_tests(pilot)
+        await pilot.press("r")
+        await until_idle(pilot, screen)
+        assert any("the run stopped: unknown engine 'steam'" in str(n.message) for n in app._notifications)
+        assert cell(screen, "says-done", "buffer").plain == "cancelled 0/2"
+        assert app.is_running and fake_api.bodies() == []

@@ -391,7 +391,8 @@ class MainScreen(Screen):
             self.notify(NO_AGENT_OPEN, severity="warning")
             return
         self.app.push_screen(TestsScreen(self.path, self.editor.text, self.disk_text, catalog=self.catalog,
-                                         model=self.chat.model, cwd=self.chat.cwd))
+                                         model=self.chat.model, cwd=self.chat.cwd, engine=self.chat.engine,
+                                         run_as=self.chat.run_as))
 
     def action_generate_agent(self) -> None:
         """Describe an agent in a sentence; the model writes it, the rules check it, then it opens."""

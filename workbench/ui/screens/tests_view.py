@@ -109,7 +109,8 @@ class TestsScreen(Screen):
             self.variant, self.key, self.sample = variant, key, sample
 
     def __init__(self, path: Path, buffer_text: str, saved_text: str | None, *, catalog: Any = None,
-                 model: str | None = None, cwd: Path | None = None) -> None:
+                 model: str | None = None, cwd: Path | None = None, engine: str | None = None,
+                 run_as: str | None = None) -> None:
         super().__init__()
         from workbench.agents.document import AgentDocument
 
@@ -120,6 +121,8 @@ class TestsScreen(Screen):
             self.texts = {SAVED: saved_text, BUFFER: buffer_text}
         self.catalog = catalog
         self.model = model
+        # The chat pane's engine (None: the settings'), as `workbench test` takes the settings'.
+        self.engine, self.run_as = engine, run_as
         self.cwd = Path(cwd) if cwd else Path.cwd()
         names = {AgentDocument.parse(text).name for text in self.texts.values()} - {None}
         self.name_shown = AgentDocument.parse(buffer_text).name or self.path.stem
@@ -139,6 +142,22 @@ class TestsScreen(Screen):
     def variants(self) -> list[str]:
         """The columns: saved and buffer, or one when they are the same text."""
         return list(self.texts)
+
+    def engine_name(self) -> str:
+        """"builtin" or "claude-code": where the samples run."""
+        from workbench.runtime.claude_code import resolve_engine
+        from workbench.runtime.engines import requested_engine
+
+        try:
+            return resolve_engine(requested_engine(self.engine, getattr(self.app, "settings", None)))
+        except ValueError:
+            return "builtin"
+
+    def _needs_key(self) -> bool:
+        """Whether runs would fail for want of an API key (Claude Code has its own login)."""
+        from workbench.ui.chat.pane import has_api_key
+
+        return self.engine_name() == "builtin" and not has_api_key()
 
     @property
     def running(self) -> bool:
@@ -190,18 +209,19 @@ class TestsScreen(Screen):
         where = ", ".join(_short(p) for p in suites) if suites else "no suite"
         sides = ("saved file vs editor buffer" if len(self.variants) == 2
                  else "buffer = saved file" if self.saved_text is not None else "editor buffer (not on disk)")
+        engine = "Claude Code" if self.engine_name() == "claude-code" else "built-in engine"
         title = Text.assemble(("Tests ", "bold"), (self.name_shown, "bold"),
-                              f" · {plural(len(self.cases), 'case')} in {where} · {sides}")
+                              f" · {plural(len(self.cases), 'case')} in {where} · {sides} · {engine}")
         self.query_one("#tests-title", Static).update(title)
 
     def _show_notice(self) -> None:
-        from workbench.ui.chat.pane import NO_KEY_TEXT, has_api_key
+        from workbench.ui.chat.pane import NO_KEY_TEXT
 
         error = self._colours()["error"]
         parts = [Text(f.error, style=error) for f in self.found if f.suite is None]
         if not self.found:
             parts.append(Text(no_suite_help(self.name_shown, suite_folders(self.path, self.cwd)[0])))
-        elif self.cases and not has_api_key():
+        elif self.cases and self._needs_key():
             parts.append(Text(NO_KEY_TEXT))
         notice = self.query_one("#tests-notice", Static)
         notice.update(Text("\n\n").join(parts))
@@ -262,12 +282,12 @@ class TestsScreen(Screen):
     # -- running -------------------------------------------------------------------------------
 
     def _can_run(self) -> bool:
-        from workbench.ui.chat.pane import NO_KEY_TEXT, has_api_key
+        from workbench.ui.chat.pane import NO_KEY_TEXT
 
         if not self.cases:
             self.notify("no test cases to run", severity="warning")
             return False
-        if not has_api_key():
+        if self._needs_key():
             self.notify(NO_KEY_TEXT, title="No API key", severity="warning", timeout=10)
             return False
         if self.running:
@@ -315,11 +335,15 @@ class TestsScreen(Screen):
         self._run(keys, variants)
         self._show_progress()
 
-    @work(exclusive=True, group="tests-run")
+    # A run that cannot start (Claude Code not installed) is reported, not a crash of the app.
+    @work(exclusive=True, group="tests-run", exit_on_error=False)
     async def _run(self, keys: list[str], variants: list[str]) -> None:
+        from workbench.runtime.engines import choose_engine
+
         # The variants share the places, so both columns fill in side by side.
         jobs = max(1, JOBS // len(variants))
         gate = new_rate_gate()  # a 429 to one sample holds every sample's next request
+        engine = choose_engine(self.engine, getattr(self.app, "settings", None), self.run_as)
         by_suite: dict[Path, list[str]] = {}
         for key in keys:
             by_suite.setdefault(self.cases[key][0], []).append(key)
@@ -333,8 +357,8 @@ class TestsScreen(Screen):
                     self.post_message(self.SampleFinished(variant, key_of[id(case)], sample))
 
                 calls.append(run_cases(agent, [self.cases[k][1] for k in suite_keys], suite=str(suite_path),
-                                       agent_label=self.name_shown, jobs=jobs, model=self.model, rate_gate=gate,
-                                       on_sample=finished))
+                                       agent_label=self.name_shown, jobs=jobs, model=self.model,
+                                       engine=engine, rate_gate=gate, on_sample=finished))
         await asyncio.gather(*calls)
 
     def on_tests_screen_sample_finished(self, message: SampleFinished) -> None:
