@@ -381,3 +381,12 @@ async def test_a_run_that_cannot_start_is_reported_and_the_app_goes_on(make_app,
         assert any("the run stopped: unknown engine 'steam'" in str(n.message) for n in app._notifications)
         assert cell(screen, "says-done", "buffer").plain == "cancelled 0/2"
         assert app.is_running and fake_api.bodies() == []
+
+
+async def test_quitting_as_the_view_opens_is_clean(make_app, project):
+    app = make_app("note-writer.md")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        app.push_screen(tests_view.TestsScreen(app.main_screen.path, AGENT, None))
+    # Leaving the block shuts the app down with the view half built: nothing may raise.
+    assert app.return_code in (0, None)

@@ -252,7 +252,10 @@ class TestsScreen(Screen):
                               Text(f"{ok}/{len(complete)} ok ${cost:.4f}", style="bold"))
 
     def _show_progress(self) -> None:
-        bar = self.query_one(ProgressBar)
+        found = self.query(ProgressBar)
+        if not found:
+            return  # the app quit while the view was being built: its row was never mounted
+        bar = found.first(ProgressBar)
         bar.update(total=max(1, self.planned), progress=self.done)
         label = (f"{self.done}/{self.planned} samples · {self.passing} passing · ${self.spent:.4f}"
                  if self.planned else "r all · b buffer only · c this case · Enter samples")
