@@ -10,7 +10,8 @@ from fake_api import Reply, message_body, text_reply
 
 from tests.agent_tests.test_command import _cli
 from workbench.agents.catalog import Catalog, default_scopes
-from workbench.runtime.tools.agent import agent_tool_description
+from workbench.runtime.tools.agent import agent_listing, agent_tool_description
+from workbench.testing.routing import LISTING_HEAD
 from workbench.testing.runner import run_suites
 from workbench.testing.suite import load_suite
 from workbench.transcripts.pricing import cost_usd
@@ -66,18 +67,26 @@ def test_picking_the_named_agent_passes_with_one_request_that_lists_every_agent(
     assert request["model"] == "claude-opus-5-5" and "tool_choice" not in request
     tools = {t["name"]: t for t in request["tools"]}
     assert {"Agent", "Read", "Write", "Edit", "Bash"} <= set(tools)
-    listing = tools["Agent"]["description"]
+    # As Claude Code's main thread: the agents are not in the Agent tool's description but in the
+    # system context (the end of workbench's system prompt), built-ins and the project's sorted by
+    # name ignoring case, each line as the engine writes it.
+    assert "- code-reviewer" not in tools["Agent"]["description"]
+    head, listing = request["system"].split(LISTING_HEAD + "\n")
+    names = [line[2:].split(":")[0] for line in listing.splitlines()]
+    assert names == ["claude", "code-reviewer", "debugger", "Explore", "general-purpose", "Plan",
+                     "statusline-setup"]
+    catalog = Catalog.load(default_scopes(cwd=project, bundled=False))
+    assert set(agent_listing(catalog)) <= set(listing.splitlines())
     assert "- code-reviewer: Reviews code for security problems. Use after changes. (Tools: Read, Grep)" in listing
     assert "- debugger: Finds the cause of failing tests. (Tools: All tools)" in listing
-    # The listing is the engine's: the same function builds both.
-    catalog = Catalog.load(default_scopes(cwd=project, bundled=False))
-    assert listing == agent_tool_description(catalog)
+    assert "- general-purpose: " in listing and "- statusline-setup: " in listing
     assert sample.cost_usd == pytest.approx(cost_usd("claude-opus-5-5", {"input_tokens": 200, "output_tokens": 30}))
     assert sample.judge_cost_usd == 0 and sample.tool_calls[0][0] == "Agent"
 
 
 @pytest.mark.parametrize("content, message", [
     ([agent_call("debugger")], "picked debugger"),
+    ([agent_call("general-purpose")], "picked general-purpose"),
     ([{"type": "text", "text": "app.py looks fine."}], "answered without delegating"),
     ([{"type": "tool_use", "id": "toolu_r", "name": "Read", "input": {"file_path": "app.py"}}], "called Read first"),
 ])
@@ -118,7 +127,7 @@ def test_the_suites_agent_given_by_path_joins_the_catalog(fake_api, tmp_path):
     [result] = _run(project)
 
     assert result.ok
-    listing = next(t for t in fake_api.bodies()[0]["tools"] if t["name"] == "Agent")["description"]
+    listing = fake_api.bodies()[0]["system"].split(LISTING_HEAD)[1]
     assert "- doc-writer: Writes docs. (Tools: Read, Write)" in listing and "- debugger:" in listing
 
 
@@ -142,3 +151,16 @@ def test_the_engine_lists_the_catalog_to_a_model_that_has_the_agent_tool(fake_ap
     agent = next(t for t in fake_api.bodies()[0]["tools"] if t["name"] == "Agent")
     assert agent["description"] == agent_tool_description(catalog)
     assert "- debugger: Finds the cause of failing tests. (Tools: All tools)" in agent["description"]
+
+
+def test_a_builtin_agent_can_be_the_expected_pick_and_a_project_file_replaces_a_builtin(fake_api, tmp_path):
+    project = _project(tmp_path, wanted="general-purpose")
+    (project / ".claude" / "agents" / "plan.md").write_text(
+        "---\nname: Plan\ndescription: The team's own planner.\ntools: Read\n---\nYou plan.\n")
+    fake_api.add(answer(agent_call("general-purpose")))
+    [result] = _run(project)
+
+    assert result.ok and result.samples[0].failures == []
+    listing = fake_api.bodies()[0]["system"].split(LISTING_HEAD + "\n")[1].splitlines()
+    assert [line for line in listing if line.startswith("- Plan:")] == [
+        "- Plan: The team's own planner. (Tools: Read)"]

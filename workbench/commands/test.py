@@ -122,6 +122,10 @@ def _run(args: argparse.Namespace) -> int:
     engine = _choose_engine(getattr(args, "engine", None))
     if engine.name == "builtin" and not has_credentials():  # Claude Code has its own login
         raise _UsageError("no API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN)")
+    if getattr(args, "batch", False) and engine.name == "claude-code" and any(
+            a.kind == "delegates_to" for s in suites for c in s.cases for a in c.assertions):
+        print("workbench: --batch: delegates_to cases run in Claude Code itself, which cannot batch "
+              "them: they run directly", file=sys.stderr)
     agents = _buffer_agents(suites, project) if getattr(args, "variant", "saved") == "buffer" else None
     progress = _Progress(sum(args.repeat or c.repeat for s in suites for c in s.cases))
     results = asyncio.run(run_suites(suites, project=project, jobs=args.jobs, repeat=args.repeat,

@@ -323,7 +323,12 @@ async def run_suites(suites: list[Suite], *, project: Path, jobs: int = 4, repea
                 on_sample_started(case, index)
             if single_turn.routing_assertion(case) is not None:
                 sample = Sample(index)
-                await single_turn.route(calls, case, sample, routing.catalogs[id(agent)], routing.model)
+                if getattr(engine, "name", engine) == "claude-code":  # the real CLI's main thread
+                    from workbench.testing.routing import route_in_claude_code
+
+                    await route_in_claude_code(case, sample, agent, project, engine=engine, model=model)
+                else:
+                    await single_turn.route(calls, case, sample, routing.catalogs[id(agent)], routing.model)
             else:
                 sample = await run_sample(agent, case, index, model=model, transcript_dir=where,
                                           engine=engine, rate_gate=rate_gate, calls=calls,
@@ -338,13 +343,15 @@ async def run_suites(suites: list[Suite], *, project: Path, jobs: int = 4, repea
             where = transcript_dir / _slug(suite.path.stem) if transcript_dir else None
             tasks = [one(agent, case, i, where) for i in range(1, (repeat or case.repeat) + 1)]
             plan.append((suite, agent, case, tasks))
+    in_claude_code = getattr(engine, "name", engine) == "claude-code"  # its routing runs in the CLI
     try:
         gathered = await asyncio.gather(*[asyncio.gather(*tasks) for *_, tasks in plan])
         await calls.flush()
     finally:
         await calls.aclose()
     return [CaseResult(str(suite.path), case, suite.agent, list(samples), agent_sha256=_sha256(agent.text),
-                       batched=batch and any(a.kind in ("judge", "delegates_to") for a in case.assertions))
+                       batched=batch and any(a.kind == "judge" or (a.kind == "delegates_to" and not in_claude_code)
+                                             for a in case.assertions))
             for (suite, agent, case, _), samples in zip(plan, gathered)]
 def _sha256(text: str) -> str:
     import hashlib

@@ -48,8 +48,9 @@ JUDGE_TOOL_DEFINITION = {
 
 ROUTING_SYSTEM = (
     "You are the main assistant of a coding session in a terminal, working in the user's project "
-    "folder. You can act yourself with your tools, or hand a task to one of the specialised agents "
-    "listed in the Agent tool, which then works on it alone and reports back. Hand a task over when "
+    "folder. You can act yourself with your tools, or hand a task to one of the agents listed at "
+    "the end of this prompt through the Agent tool; the agent then works on it alone and reports "
+    "back. Hand a task over when "
     "an agent's description fits it; otherwise do the work yourself."
 )
 
@@ -267,16 +268,21 @@ def _within(path: Any, root: Any) -> bool:
 
 
 def routing_request(model: str, prompt: str, catalog: Any) -> dict[str, Any]:
-    """The main thread's first request for `prompt`: every tool workbench implements, the Agent
-    tool listing `catalog`'s agents the way the engine lists them."""
-    from workbench.runtime.tools.agent import AGENT_TOOL_NAME, agent_tool_description
+    """The main thread's first request for `prompt`: every tool workbench implements, and the
+    agents Claude Code offers its main thread (its built-ins and `catalog`'s, sorted by name) where
+    workbench puts the context Claude Code sends as a system message: at the end of the system
+    prompt (workbench.testing.routing)."""
+    from workbench.runtime.tools.agent import AGENT_TOOL_NAME, AgentTool
     from workbench.runtime.toolset import available_tools
+    from workbench.testing.routing import AGENT_TOOL_NOTE, listing_section
 
     tools = []
     for name, tool in available_tools().items():
-        description = agent_tool_description(catalog) if name == AGENT_TOOL_NAME else tool.description
+        description = (AgentTool.description + " " + AGENT_TOOL_NOTE if name == AGENT_TOOL_NAME
+                       else tool.description)
         tools.append({"name": name, "description": description, "input_schema": tool.input_schema})
-    return {"model": model, "max_tokens": ROUTING_MAX_TOKENS, "system": ROUTING_SYSTEM,
+    return {"model": model, "max_tokens": ROUTING_MAX_TOKENS,
+            "system": ROUTING_SYSTEM + "\n\n" + listing_section(catalog),
             "messages": [{"role": "user", "content": prompt}], "tools": tools}
 
 
@@ -305,12 +311,13 @@ def routing_assertion(case: Any) -> Any:
 def check_routing_names(suite: Any, catalog: Any) -> None:
     """SuiteError (file:line:column) for a `delegates_to` naming no agent of `catalog`."""
     from workbench.runtime.tools.agent import find_agent
+    from workbench.testing.routing import builtin_names, is_builtin
     from workbench.testing.suite import SuiteError
 
     for case in suite.cases:
         wanted = routing_assertion(case)
-        if wanted is not None and find_agent(catalog, wanted.value) is None:
-            names = ", ".join(catalog.winners()) or "none"
+        if wanted is not None and find_agent(catalog, wanted.value) is None and not is_builtin(wanted.value):
+            names = ", ".join([*catalog.winners(), *builtin_names()])
             raise SuiteError(f"{wanted.options.get('where', suite.path)}: delegates_to: no agent named "
                              f"{wanted.value!r} in the catalog (agents: {names})")
 
