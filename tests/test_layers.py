@@ -36,6 +36,7 @@ def _loaded(modules: set[str], top: str) -> bool:
         "workbench.transcripts.events",
         "workbench.testing.suite",
         "workbench.testing.runner",
+        "workbench.testing.agent_suites",
     ],
 )
 def test_core_modules_import_neither_textual_nor_the_sdk(module):

@@ -22,6 +22,8 @@ from workbench.ui.screens.compare import CompareScreen
 from workbench.ui.screens.confirm import ConfirmDialog
 from workbench.ui.screens.diff_view import DiffScreen
 from workbench.ui.screens.generate import GenerateScreen
+from workbench.ui.screens.test_samples import SamplesScreen
+from workbench.ui.screens import tests_view
 from workbench.ui.screens.help import HelpScreen
 from workbench.ui.screens.new_agent import NewAgentDialog
 from workbench.ui.screens.text_prompt import TextPromptDialog
@@ -83,6 +85,34 @@ async def _difference(pilot, request) -> None:
     await until(pilot, lambda: isinstance(pilot.app.screen, DiffScreen))
 
 
+TESTS_SUITE = """agent: code-reviewer
+repeat: 1
+cases:
+  - name: reviews
+    prompt: review it
+    assert: [{output_contains: Reviewed}]
+"""
+
+
+async def _tests_view(pilot, request) -> None:
+    suites = request.getfixturevalue("agents_dir").parent / "agent-tests"
+    suites.mkdir(exist_ok=True)
+    (suites / "reviewer.yaml").write_text(TESTS_SUITE)
+    await pilot.press("ctrl+r")
+    await until(pilot, lambda: isinstance(pilot.app.screen, tests_view.TestsScreen))
+
+
+async def _test_samples(pilot, request) -> None:
+    fake_api = request.getfixturevalue("fake_api")
+    fake_api.add(text_reply("msg_1", "Reviewed."))
+    await _tests_view(pilot, request)
+    screen = pilot.app.screen
+    await pilot.press("c")  # the first case, this project's (code-reviewer has bundled suites too)
+    await until(pilot, lambda: screen.cells and not screen.running)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(pilot.app.screen, SamplesScreen))
+
+
 def _palette(title: str, screen_type: type):
     async def open_it(pilot, request) -> None:
         await run_command(pilot, title)
@@ -115,6 +145,8 @@ SCREENS = {
     "rename": (_palette("agent: rename", TextPromptDialog), TextPromptDialog, 1),
     "delete question": (_palette("agent: delete", ConfirmDialog), ConfirmDialog, 1),
     "difference view": (_difference, DiffScreen, 1),
+    "tests view (ctrl+r)": (_tests_view, tests_view.TestsScreen, 1),
+    "test samples": (_test_samples, SamplesScreen, 2),
     "run permission mode": (_palette("run: permission mode", ChoiceDialog), ChoiceDialog, 1),
     "run working directory": (_palette("run: working directory", TextPromptDialog),
                               TextPromptDialog, 1),
@@ -193,5 +225,29 @@ async def test_the_palette_closes_compare_while_its_runs_go_and_cancels_them(mak
             commands[CLOSE]()
             await until(pilot, lambda: app.screen is app.main_screen)
             await until(pilot, lambda: not any(pane.running for pane in compare.panes))
+    finally:
+        hold.set()
+
+
+async def test_the_palette_closes_the_tests_view_while_its_run_goes_and_cancels_it(make_app, request):
+    import threading
+
+    from fake_api import Reply, start, text
+
+    fake_api = request.getfixturevalue("fake_api")
+    hold = threading.Event()
+    fake_api.add(Reply.sse([start("msg_1"), *text(0, "Working")], hold=hold))
+    app = make_app()
+    try:
+        async with app.run_test(size=(140, 36)) as pilot:
+            await settle(pilot)
+            await _tests_view(pilot, request)
+            screen = app.screen
+            await pilot.press("c")
+            await until(pilot, lambda: len(fake_api.bodies()) == 1)
+            commands = {c.title: c.callback for c in app.get_system_commands(screen)}
+            commands[CLOSE]()
+            await until(pilot, lambda: app.screen is app.main_screen)
+            await until(pilot, lambda: not screen.running)
     finally:
         hold.set()

@@ -281,6 +281,8 @@ class WorkbenchApp(App):
              main.action_toggle_sidebar),
             ("view: show or hide the chat", "the editor takes the room", main.action_toggle_chat),
             ("view: keys", "every key binding and its id", self.action_help),
+            ("tests: open the Tests view", "the agent's test cases: saved file against buffer, pass rates",
+             main.action_open_tests),
             ("transcripts: browse", "runs and Claude Code sessions: read, search, export",
              self.action_browse_transcripts),
             ("app: quit", "quit workbench", self.action_quit),

@@ -57,6 +57,10 @@ APP_KEYS: tuple[KeySpec, ...] = (
     # Hidden from the footer: the main screen's footer is full, and the palette offers it too.
     KeySpec("browse_transcripts", "ctrl+t", "browse_transcripts", "Transcripts",
             "open the transcript browser (runs and Claude Code sessions)", show=False, on_app=True),
+    # ctrl+r: every terminal sends it and neither the editor nor an input box binds it (ctrl+e and
+    # F6 are the editor's end-of-line and select-line keys).
+    KeySpec("open_tests", "ctrl+r", "open_tests", "Tests",
+            "open the Tests view of the agent: its cases, saved file against buffer", show=False),
 )
 
 # The transcript browser's ("transcripts.") and viewer's ("transcript.") own keys, bound on those
@@ -123,6 +127,21 @@ SCREEN_KEYS: tuple[KeySpec, ...] = (
             "close, back to the banner's choice"),
     KeySpec("agent_as_run.close", "escape", "close", "Back",
             "back to the transcript"),
+    KeySpec("tests.run_all", "r", "run_all", "Run all",
+            "Tests view: run every case, saved file and buffer"),
+    KeySpec("tests.run_buffer", "b", "run_buffer", "Run buffer",
+            "Tests view: run every case with the buffer only (the saved file's numbers stay)"),
+    KeySpec("tests.run_case", "c", "run_case", "Run case",
+            "Tests view: run the selected case, saved file and buffer"),
+    KeySpec("tests.cancel", "x", "cancel", "Cancel", "Tests view: cancel the run"),
+    KeySpec("tests.samples", "enter", "samples", "Samples",
+            "Tests view: the selected case's samples, each with its failures and transcript",
+            priority=True),
+    KeySpec("tests.close", "escape", "cancel_or_close", "Cancel / close",
+            "Tests view: cancel the run while it goes, then close the view"),
+    KeySpec("test_samples.transcript", "t,enter", "transcript", "Transcript",
+            "test samples: open the selected sample's transcript", priority=True),
+    KeySpec("test_samples.close", "escape", "close", "Back", "test samples: back to the Tests view"),
     KeySpec("unsaved.save", "s", "answer('save')", "Save all", "save every unsaved file, then quit"),
     KeySpec("unsaved.discard", "d", "answer('discard')", "Discard",
             "quit, leaving the files as they are on disk"),
@@ -152,6 +171,8 @@ PLACES: dict[str, str] = {
     "dialog": "Dialogs",
     "help": "Keys (F1)",
     "unsaved": "Quit with unsaved edits",
+    "tests": "Tests view",
+    "test_samples": "Test samples",
 }
 
 

@@ -383,6 +383,17 @@ class MainScreen(Screen):
 
         choose_variants(self, self.chat)
 
+    def action_open_tests(self) -> None:
+        """ctrl+r: the Tests view of the open agent, its saved file against the editor's buffer."""
+        from workbench.ui.screens.tests_view import TestsScreen
+
+        if self.path is None:
+            self.notify(NO_AGENT_OPEN, severity="warning")
+            return
+        self.app.push_screen(TestsScreen(self.path, self.editor.text, self.disk_text, catalog=self.catalog,
+                                         model=self.chat.model, cwd=self.chat.cwd, engine=self.chat.engine,
+                                         run_as=self.chat.run_as))
+
     def action_generate_agent(self) -> None:
         """Describe an agent in a sentence; the model writes it, the rules check it, then it opens."""
         from workbench.ui.screens.generate import GenerateScreen

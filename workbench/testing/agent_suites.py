@@ -1,0 +1,83 @@
+"""The suites of one agent: what the app's Tests view lists for the agent open in the editor.
+
+A suite belongs to an agent when its `agent` is the agent's name or a path to its file. Suites are
+looked for in the `.claude/agent-tests/` of the agent's project and of the working folder, and in
+`tests/` beside the bundled agents.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.testing.suite import Suite, SuiteError, load_suite
+
+SUITE_FOLDER = Path(".claude") / "agent-tests"
+# The `agent:` line of a suite file that does not load, to tell whose suite it is.
+_AGENT_LINE = re.compile(r"""^agent:[ \t]*["']?([^"'#\n]*?)["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class FoundSuite:
+    """A suite file of the agent: loaded, or the error (`file:line:column: message`) it gave."""
+
+    path: Path
+    suite: Suite | None
+    error: str = ""
+
+
+def suite_folders(agent_path: Path | None, cwd: Path) -> list[Path]:
+    """Where the agent's suites may be, nearest first, each folder once (existing or not)."""
+    from workbench.paths import bundled_agents_dir
+
+    folders: list[Path] = []
+    if agent_path is not None:
+        claude = next((p for p in Path(agent_path).absolute().parents if p.name == ".claude"), None)
+        if claude is not None:
+            folders.append(claude / "agent-tests")
+    folders += [Path(cwd).absolute() / SUITE_FOLDER, bundled_agents_dir() / "tests"]
+    unique: list[Path] = []
+    for folder in folders:
+        if folder.resolve() not in [u.resolve() for u in unique]:
+            unique.append(folder)
+    return unique
+
+
+def suite_is_for(agent: str, suite_path: Path, names: set[str], agent_path: Path | None) -> bool:
+    """Whether a suite's `agent` value names this agent (by name, or by a path to its file)."""
+    if agent in names:
+        return True
+    if agent_path is None:
+        return False
+    target = Path(agent_path).resolve()
+    return any(candidate.resolve() == target
+               for candidate in (suite_path.parent / agent, Path(agent).expanduser()))
+
+
+def find_agent_suites(names: set[str], agent_path: Path | None, cwd: Path) -> list[FoundSuite]:
+    """The agent's suites, in folder then file order. A file that does not load is listed with its
+    error when it names this agent or names none that can be read."""
+    found: list[FoundSuite] = []
+    for folder in suite_folders(agent_path, cwd):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.yaml")):
+            try:
+                suite = load_suite(path)
+            except SuiteError as exc:
+                declared = _declared_agent(path)
+                if not declared or suite_is_for(declared, path, names, agent_path):
+                    found.append(FoundSuite(path, None, str(exc)))
+                continue
+            if suite_is_for(suite.agent, path, names, agent_path):
+                found.append(FoundSuite(path, suite))
+    return found
+
+
+def _declared_agent(path: Path) -> str | None:
+    try:
+        match = _AGENT_LINE.search(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    return match.group(1).strip(" []{}") if match else None
