@@ -148,11 +148,11 @@ async def test_hidden_stays_hidden_across_a_resize_and_narrowing_hides_the_chat(
 
 async def test_the_toggles_are_remappable_and_in_the_palette(make_app, fixed_settings):
     fixed_settings.write_text(fixed_settings.read_text()
-                              + '\n[keys]\ntoggle_sidebar = "ctrl+o"\ntoggle_chat = "ctrl+r"\n')
+                              + '\n[keys]\ntoggle_sidebar = "ctrl+o"\ntoggle_chat = "alt+g"\n')
     app = make_app(settings=load_settings())
     async with app.run_test(size=(120, 32)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+o", "ctrl+r")
+        await pilot.press("ctrl+o", "alt+g")
         await pilot.pause()
         assert shown(app) == {"editor"}
         await run_command(pilot, "view: show or hide the agent list")

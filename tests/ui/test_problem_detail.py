@@ -24,9 +24,13 @@ async def test_the_highlighted_problem_s_whole_message_is_on_screen(make_app):
         assert len(message) > problems.size.width  # the list cannot show it whole
         problems.focus()
         problems.move_cursor(row=longest)
-        await pilot.pause()
-        shown = detail_on_screen(app)
-        assert " ".join(message.split()) in " ".join(shown.split())
+        wanted = " ".join(message.split())
+        for _ in range(50):  # the detail grows to its wrapped height a refresh or two later
+            await pilot.pause()
+            shown = detail_on_screen(app)
+            if wanted in " ".join(shown.split()):
+                break
+        assert wanted in " ".join(shown.split())
         assert shown.startswith(problems.diagnostics[longest].code)
 
 
