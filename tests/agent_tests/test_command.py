@@ -114,6 +114,15 @@ def test_a_suite_error_exits_2_before_anything_runs(fake_api, tmp_path):
     assert fake_api.bodies() == []
 
 
+def test_an_agent_name_with_a_broken_suite_reports_its_error_not_no_suite(fake_api, tmp_path):
+    project = _project(tmp_path, SUITE.replace("repeat: 2\n", "repeat: two\n"), name="greets.yaml")
+    done = _cli(project, "greeter")
+
+    assert done.returncode == 2
+    assert "greets.yaml:2:9: repeat must be a whole number" in done.stderr, done.stderr
+    assert fake_api.bodies() == []
+
+
 def test_a_path_to_a_suite_anywhere_and_usage_errors(fake_api, tmp_path):
     project = _project(tmp_path, SUITE)
     elsewhere = tmp_path / "elsewhere.yaml"

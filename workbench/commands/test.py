@@ -16,8 +16,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from workbench.testing.agent_suites import SUITE_FOLDER  # light: yaml is imported when a suite loads
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-SUITE_FOLDER = Path(".claude") / "agent-tests"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -57,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
 
 def find_suites(targets: list[str], project: Path) -> list[Path]:
     """The suite files the arguments name, in order, each once."""
+    from workbench.testing.agent_suites import suite_files_named
+
     folder = project / SUITE_FOLDER
     found: list[Path] = []
     if not targets:
@@ -73,9 +76,7 @@ def find_suites(targets: list[str], project: Path) -> list[Path]:
                 raise _UsageError(f"{target}: a folder without *.yaml suites")
             found.extend(files)
         else:
-            files = [p for p in (sorted(folder.glob("*.yaml")) if folder.is_dir() else [])
-                     if _suite_agent(p) in (target, ) or p.stem == target]
-            files += bundled_suites(target)
+            files = suite_files_named(target, project)
             if not files:
                 raise _UsageError(f"{target}: no such file or folder, and no suite in {folder} for that agent")
             found.extend(files)
@@ -84,26 +85,6 @@ def find_suites(targets: list[str], project: Path) -> list[Path]:
         if p.resolve() not in [u.resolve() for u in unique]:
             unique.append(p)
     return unique
-
-
-def bundled_suites(agent: str) -> list[Path]:
-    """The suites shipped for a bundled agent (`agents/tests/` of the package) that test `agent`."""
-    from workbench.paths import bundled_agents_dir
-
-    folder = bundled_agents_dir() / "tests"
-    if not (bundled_agents_dir() / f"{agent}.md").is_file() or not folder.is_dir():
-        return []
-    return [p for p in sorted(folder.glob("*.yaml")) if _suite_agent(p) == agent or p.stem == agent]
-
-
-def _suite_agent(path: Path) -> str | None:
-    from workbench.testing.suite import SuiteError, load_suite
-
-    try:
-        agent = load_suite(path).agent
-    except SuiteError:
-        return None
-    return Path(agent).stem if agent.endswith(".md") else agent
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -75,6 +75,28 @@ def find_agent_suites(names: set[str], agent_path: Path | None, cwd: Path) -> li
     return found
 
 
+def suite_files_named(name: str, cwd: Path) -> list[Path]:
+    """`workbench test NAME`: the suites in the working folder's `.claude/agent-tests/` whose agent
+    is NAME (by name, a path to `NAME.md`, or a file called `NAME.yaml`), then those shipped beside a
+    bundled agent of that name. A suite that does not load counts when its `agent:` line names NAME,
+    so running it reports its error rather than "no suite"."""
+    from workbench.paths import bundled_agents_dir
+
+    folders = [Path(cwd) / SUITE_FOLDER]
+    if (bundled_agents_dir() / f"{name}.md").is_file():
+        folders.append(bundled_agents_dir() / "tests")
+    found: list[Path] = []
+    for folder in folders:
+        for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+            try:
+                agent: str | None = load_suite(path).agent
+            except SuiteError:
+                agent = _declared_agent(path)
+            if path.stem == name or (agent and (Path(agent).stem if agent.endswith(".md") else agent) == name):
+                found.append(path)
+    return found
+
+
 def _declared_agent(path: Path) -> str | None:
     try:
         match = _AGENT_LINE.search(path.read_text(encoding="utf-8"))
