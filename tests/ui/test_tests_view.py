@@ -3,6 +3,7 @@ its editor buffer through the real runner and the real SDK against the scripted 
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import threading
 from pathlib import Path
@@ -158,6 +159,24 @@ async def test_run_all_shows_the_buffer_passing_where_the_saved_file_fails(make_
         assert cell(screen, "summary", "buffer").plain.startswith("2/2 ok $")
         assert "6/6 samples · 4 passing" in str(screen.query_one("#tests-progress-label").render())
         assert len(fake_api.bodies()) == 6
+
+
+async def test_a_run_in_the_view_is_kept_in_the_history_workbench_test_shows(make_app, project, fake_api):
+    from workbench.testing.history import history_of
+
+    answer_by_prompt(fake_api)
+    app = make_app("note-writer.md")
+    async with app.run_test(size=(140, 36)) as pilot:
+        screen = await open_tests(pilot, TWEAK)
+        await pilot.press("r")
+        await until_idle(pilot, screen)
+        await until(pilot, lambda: len(history_of("note-writer", screen.cwd).versions) == 2)
+
+    history = history_of("note-writer", screen.cwd)
+    sha = {v: hashlib.sha256(screen.texts[v].encode()).hexdigest() for v in ("saved", "buffer")}
+    assert {v.sha256 for v in history.versions} == set(sha.values())  # one version per text run
+    says_done = next(by for (_, case), by in history.cases.items() if case == "says-done")
+    assert says_done == {sha["saved"]: [2, 0], sha["buffer"]: [2, 2]}  # [samples, passed]
 
 
 async def test_the_worse_buffer_is_marked_down_in_the_error_colour(make_app, project, fake_api, agents_dir):

@@ -362,7 +362,14 @@ class TestsScreen(Screen):
                 calls.append(run_cases(agent, [self.cases[k][1] for k in suite_keys], suite=str(suite_path),
                                        agent_label=self.name_shown, jobs=jobs, model=self.model,
                                        engine=engine, rate_gate=gate, on_sample=finished))
-        await asyncio.gather(*calls)
+        results = [r for done in await asyncio.gather(*calls) for r in done]
+        # Kept like a `workbench test` run, so `workbench test --history` shows the app's runs too.
+        from workbench.testing.history import record
+
+        try:
+            await asyncio.to_thread(record, results, self.cwd)
+        except OSError as exc:
+            self.notify(f"the results history was not written: {exc}", severity="warning", timeout=8)
 
     def on_tests_screen_sample_finished(self, message: SampleFinished) -> None:
         cell = self.cells.get((message.variant, message.key))
