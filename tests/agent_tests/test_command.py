@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -170,3 +171,28 @@ def test_each_sample_transcript_is_linked_from_every_format_and_listed_like_othe
         out = case.find("system-out").text.splitlines()
         paths = [line.split("transcript ", 1)[1] for line in out if " transcript " in line]
         assert len(paths) == 2 and all(Path(p).is_file() for p in paths)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_line_counts_samples_waiting_for_batched_verdicts_apart():
+    from workbench.commands.test import _Progress
+    from workbench.testing.runner import Sample
+    from workbench.testing.suite import Assertion, Case
+
+    plain = Case("plain", "hi", [Assertion("output_contains", "hi")], 1, 1.0, "acceptEdits", [])
+    judged = Case("judged", "hi", [Assertion("judge", "kind")], 1, 1.0, "acceptEdits", [])
+    failed = Sample(3, failures=[("run", "the run ended error")])
+    out = _Terminal()
+    progress = _Progress(3, frozenset({"judge", "delegates_to"}), out=out)
+    for case, sample in ((plain, Sample(1)), (judged, Sample(2)), (judged, failed)):
+        progress.update(case, sample)
+    assert out.getvalue().rsplit("\r", 1)[-1] == "[########################] 3/3 samples, 1 passing, 1 awaiting the batch, $0.0000"
+
+    direct = _Terminal()
+    progress = _Progress(1, out=direct)
+    progress.update(judged, Sample(1))
+    assert direct.getvalue().endswith("1/1 samples, 1 passing, $0.0000")

@@ -108,7 +108,10 @@ def _run(args: argparse.Namespace) -> int:
         print("workbench: --batch: delegates_to cases run in Claude Code itself, which cannot batch "
               "them: they run directly", file=sys.stderr)
     agents = _buffer_agents(suites, project) if getattr(args, "variant", "saved") == "buffer" else None
-    progress = _Progress(sum(args.repeat or c.repeat for s in suites for c in s.cases))
+    batched = frozenset()
+    if getattr(args, "batch", False):  # Claude Code's routing runs directly, not in the batch
+        batched = frozenset({"judge"} if engine.name == "claude-code" else {"judge", "delegates_to"})
+    progress = _Progress(sum(args.repeat or c.repeat for s in suites for c in s.cases), batched)
     results = asyncio.run(run_suites(suites, project=project, jobs=args.jobs, repeat=args.repeat,
                                      model=args.model, on_sample=progress.update, engine=engine,
                                      agents=agents, judge_model=getattr(args, "judge_model", None),
@@ -175,26 +178,34 @@ def _choose_engine(explicit: str | None):
 
 
 class _Progress:
-    """Samples done, passing and cost so far, on one line of a terminal's stderr."""
+    """Samples done, passing and cost so far, on one line of a terminal's stderr. With `batched`
+    (the assertion kinds whose calls wait for the Message Batch), a sample that has passed so far
+    but still waits for such a verdict is counted as awaiting, not passing."""
 
-    def __init__(self, total: int):
-        self.total, self.done, self.passing, self.cost = total, 0, 0, 0.0
-        self.shown = sys.stderr.isatty()
+    def __init__(self, total: int, batched: frozenset[str] = frozenset(), out: Any = None):
+        self.total, self.done, self.passing, self.awaiting, self.cost = total, 0, 0, 0, 0.0
+        self.batched = batched
+        self.out = out or sys.stderr
+        self.shown = self.out.isatty()
 
     def update(self, case: Any, sample: Any) -> None:
         self.done += 1
-        self.passing += sample.passed
+        if sample.passed and any(a.kind in self.batched for a in case.assertions):
+            self.awaiting += 1
+        else:
+            self.passing += sample.passed
         self.cost += sample.cost_usd
         if self.shown:
             width = 24
             filled = width * self.done // max(1, self.total)
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} samples, "
-                             f"{self.passing} passing, ${self.cost:.4f}")
-            sys.stderr.flush()
+            waiting = f", {self.awaiting} awaiting the batch" if self.awaiting else ""
+            self.out.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} samples, "
+                           f"{self.passing} passing{waiting}, ${self.cost:.4f}")
+            self.out.flush()
 
     def close(self) -> None:
         if self.shown:
-            sys.stderr.write("\n")
+            self.out.write("\n")
 
 
 def _summary(results: list) -> dict[str, Any]:
