@@ -196,3 +196,19 @@ def test_the_progress_line_counts_samples_waiting_for_batched_verdicts_apart():
     progress = _Progress(1, out=direct)
     progress.update(judged, Sample(1))
     assert direct.getvalue().endswith("1/1 samples, 1 passing, $0.0000")
+
+
+def test_model_runs_every_sample_on_that_model_over_the_agent_s_own(fake_api, tmp_path):
+    project = _project(tmp_path, SUITE)
+    agent_file = project / ".claude" / "agents" / "greeter.md"
+    agent_file.write_text(AGENT.replace("tools: Read\n", "tools: Read\nmodel: opus\n"))
+    _replies(fake_api, *["hello"] * 4)
+    done = _cli(project, "--model", "haiku", "--format", "json")
+
+    assert done.returncode == 0, done.stderr
+    assert {body["model"] for body in fake_api.bodies()} == {"claude-haiku-5-5"}
+    assert {c["model"] for c in json.loads(done.stdout)["cases"]} == {"claude-haiku-5-5"}
+
+    _replies(fake_api, *["hello"] * 4)
+    assert _cli(project, "--format", "json").returncode == 0
+    assert {body["model"] for body in fake_api.bodies()[4:]} == {"claude-opus-5-5"}  # the file's, without --model

@@ -26,7 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="suite files, folders of them, or agent names (default: .claude/agent-tests/*.yaml)")
     parser.add_argument("--repeat", type=int, metavar="N", help="samples per case (overrides the suites)")
     parser.add_argument("--jobs", type=int, default=4, metavar="N", help="samples run at once (default 4)")
-    parser.add_argument("--model", help="the model for agents that say `inherit` or nothing")
+    parser.add_argument("--model", metavar="M",
+                        help="run every sample on M, over the agent's own `model:` (as an Agent call's model "
+                             "input does); with --engine claude-code, Claude Code's main model")
     parser.add_argument("--format", choices=("text", "json", "junit"), default="text")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the results here instead of stdout")
     parser.add_argument("--judge-model", metavar="M", help="the grader of `judge` assertions (default: the "
@@ -113,7 +115,8 @@ def _run(args: argparse.Namespace) -> int:
         batched = frozenset({"judge"} if engine.name == "claude-code" else {"judge", "delegates_to"})
     progress = _Progress(sum(args.repeat or c.repeat for s in suites for c in s.cases), batched)
     results = asyncio.run(run_suites(suites, project=project, jobs=args.jobs, repeat=args.repeat,
-                                     model=args.model, on_sample=progress.update, engine=engine,
+                                     model=args.model, force_model=args.model,
+                                     on_sample=progress.update, engine=engine,
                                      agents=agents, judge_model=getattr(args, "judge_model", None),
                                      batch=getattr(args, "batch", False)))
     progress.close()

@@ -761,6 +761,14 @@ class Session:
         return ToolResult(f"The agent did not finish: {summary.error or summary.status}", is_error=True,
                           detail=detail)
 
+    def use_model(self, model: str) -> None:
+        """Run on `model` (an alias or id) whatever the file's `model:` says, as an Agent call's
+        `model` input makes Claude Code do; effort and max_tokens follow the new model."""
+        self.model = resolve_model(model, default=self.model, settings_models=self.settings.models)
+        self.max_tokens = self._max_tokens_given or max_tokens_for(self.model)
+        self.effort = resolve_effort(self._effort_field, self.model)
+        self._framing = None  # its model line and context placement follow the model
+
     def _become_nested(self, parent: Session, call_id: str, model_override: str | None,
                        effort_override: str | None = None) -> None:
         self.depth = parent.depth + 1

@@ -130,11 +130,13 @@ def prepare_workspace(case: Case) -> Path:
 
 async def run_sample(agent: AgentSource, case: Case, index: int, *, model: str | None = None,
                      transcript_dir: Path | None = None, engine: Any = "builtin",
-                     rate_gate: Any = None, calls: Any = None, judge_model: str | None = None) -> Sample:
+                     rate_gate: Any = None, calls: Any = None, judge_model: str | None = None,
+                     force_model: str | None = None) -> Sample:
     """Run the case once in a fresh workspace and check its assertions. `engine`: "builtin" or
     an `EngineChoice`; `rate_gate`: a `RateGate` shared by concurrent samples (None: none);
     `calls`: where `judge` requests go (workbench.testing.single_turn.Calls; default: one of its
-    own, direct)."""
+    own, direct). `model` is the main thread's (agents that say `inherit` or nothing run on it);
+    `force_model` runs the built-in engine's sample on that model whatever the agent says."""
     sample = Sample(index, engine=getattr(engine, "name", engine))
     folder = prepare_workspace(case)
     try:
@@ -143,6 +145,8 @@ async def run_sample(agent: AgentSource, case: Case, index: int, *, model: str |
         session = _open_session(engine, rate_gate, agent.text, path=agent.path, model=model, cwd=folder,
                                 permission_mode=case.permission_mode, allow_rules=case.allow,
                                 transcript_path=transcript, ask_permission=None, catalog=agent.catalog)
+        if force_model and hasattr(session, "use_model"):
+            session.use_model(force_model)
         sample.model = getattr(session, "model", None) or ""
         started = time.monotonic()
         last_text = ""
@@ -300,7 +304,7 @@ async def run_suites(suites: list[Suite], *, project: Path, jobs: int = 4, repea
                      on_sample: Any = None, agents: list[AgentSource] | None = None,
                      engine: Any = "builtin", rate_gate: Any = None,
                      on_sample_started: Any = None, judge_model: str | None = None,
-                     batch: bool = False) -> list[CaseResult]:
+                     batch: bool = False, force_model: str | None = None) -> list[CaseResult]:
     """Every case of every suite, `repeat` (or the case's own) samples each, at most `jobs` at once.
     Agents are resolved first, so a suite error stops everything before any run (SuiteError).
     `agents` (one per suite) skips that resolution: the texts to run as given (an unsaved buffer, say).
@@ -332,7 +336,7 @@ async def run_suites(suites: list[Suite], *, project: Path, jobs: int = 4, repea
             else:
                 sample = await run_sample(agent, case, index, model=model, transcript_dir=where,
                                           engine=engine, rate_gate=rate_gate, calls=calls,
-                                          judge_model=judge_model)
+                                          judge_model=judge_model, force_model=force_model)
         if on_sample is not None:
             on_sample(case, sample)
         return sample
