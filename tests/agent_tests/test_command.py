@@ -86,7 +86,7 @@ def test_a_case_below_its_pass_rate_exits_1_and_text_says_why(fake_api, tmp_path
     assert "✗ greeter.yaml › says-hello: 1/2 passed (50%, needs 100%)" in done.stdout
     assert "sample 2: output_contains: hello — the reply does not contain 'hello'" in done.stdout
     assert "✓ greeter.yaml › polite: 2/2 passed" in done.stdout
-    assert "1 of 2 case(s) ok, 1 failed" in done.stdout
+    assert "1 of 2 cases ok, 1 failed" in done.stdout
 
 
 def test_repeat_overrides_and_junit_has_a_testcase_per_case_written_to_a_file(fake_api, tmp_path):

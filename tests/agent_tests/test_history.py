@@ -40,7 +40,7 @@ def test_two_agent_texts_make_two_versions_and_a_rerun_aggregates(fake_api, tmp_
     table = _cli(project, "--history", "greeter")
     assert table.returncode == 0 and fake_api.bodies().__len__() == 12  # showing runs nothing
     lines = table.stdout.splitlines()
-    assert lines[0] == "greeter: 2 version(s), oldest → newest"
+    assert lines[0] == "greeter: 2 versions, oldest → newest"
     assert old["sha256"][:8] in lines[1] and new["sha256"][:8] in lines[1]
     assert lines[1].index(old["sha256"][:8]) < lines[1].index(new["sha256"][:8])
     row = next(line for line in lines if "says-hello" in line)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.testing.agent_suites import SUITE_FOLDER  # light: yaml is imported when a suite loads
+from workbench.plural import plural
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -237,7 +238,7 @@ def format_text(results: list) -> str:
             if s.failures and s.refusals:
                 lines.append(f"    sample {s.index}: refused " + ", ".join(x["tool"] for x in s.refusals))
     summary = _summary(results)
-    lines.append(f"{summary['ok']} of {summary['cases']} case(s) ok, {summary['failed']} failed; "
+    lines.append(f"{summary['ok']} of {plural(summary['cases'], 'case')} ok, {summary['failed']} failed; "
                  f"cost ${summary['cost_usd']:.4f}" + _judge_cost_text(results, summary))
     return "\n".join(lines) + "\n"
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from workbench.plural import plural
 
 
 def history_file(project: Path) -> Path:
@@ -143,7 +144,7 @@ def format_history_text(history: History) -> str:
         rows.append((f"{Path(suite).name} › {case}", cells))
     first = max([len("case")] + [len(name) for name, _ in rows])
     widths = [max([len(h)] + [len(cells[i]) for _, cells in rows]) for i, h in enumerate(heads)]
-    lines = [f"{history.agent}: {len(history.versions)} version(s), oldest → newest",
+    lines = [f"{history.agent}: {plural(len(history.versions), 'version')}, oldest → newest",
              "  ".join(["case".ljust(first), *[h.ljust(w) for h, w in zip(heads, widths)]]).rstrip()]
     for name, cells in rows:
         lines.append("  ".join([name.ljust(first), *[c.ljust(w) for c, w in zip(cells, widths)]]).rstrip())

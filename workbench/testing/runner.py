@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.testing.suite import Assertion, Case, Suite, SuiteError
+from workbench.plural import plural
 
 COMMAND_TIMEOUT_S = 300
 
@@ -257,11 +258,11 @@ async def check(a: Assertion, s: Sample, folder: Path, before: dict[str, bytes |
             return f"{v} was not called (called: {', '.join(n for n, _ in s.tool_calls) or 'nothing'})"
         if patterns and not any(all(re.search(p, str(i.get(key, ""))) for key, p in patterns.items())
                                 for i in calls):
-            return f"{v} was called {len(calls)} time(s), never with inputs matching {patterns}"
+            return f"{v} was called {plural(len(calls), 'time')}, never with inputs matching {patterns}"
         return None
     if k == "tool_not_called":
         n = sum(1 for name, _ in s.tool_calls if name == v)
-        return f"{v} was called {n} time(s)" if n else None
+        return f"{v} was called {plural(n, 'time')}" if n else None
     if k == "output_contains":
         return None if v in s.reply else f"the reply does not contain {v!r}"
     if k == "output_not_contains":
