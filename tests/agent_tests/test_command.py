@@ -72,7 +72,7 @@ def test_all_cases_meeting_their_pass_rate_exit_0_with_the_json_shape(fake_api, 
     assert first["suite"].endswith("greeter.yaml") and first["cost_usd"] > 0
     assert (second["passed"], second["pass_rate"], second["ok"]) == (1, 0.5, True)
     assert second["failures"] == [{"sample": 2, "assertion": "output_not_contains: rude",
-                                   "message": "the reply contains 'rude'"}]
+                                   "message": "the reply contains 'rude' (reply: rude!)"}]
     assert list(out["summary"]) == ["cases", "ok", "failed", "cost_usd", "judge_cost_usd"]
     assert (out["summary"]["cases"], out["summary"]["ok"], out["summary"]["failed"]) == (2, 2, 0)
 
@@ -84,7 +84,7 @@ def test_a_case_below_its_pass_rate_exits_1_and_text_says_why(fake_api, tmp_path
 
     assert done.returncode == 1, done.stderr
     assert "✗ greeter.yaml › says-hello: 1/2 passed (50%, needs 100%)" in done.stdout
-    assert "sample 2: output_contains: hello — the reply does not contain 'hello'" in done.stdout
+    assert "sample 2: output_contains: hello — the reply does not contain 'hello' (reply: bye)" in done.stdout
     assert "✓ greeter.yaml › polite: 2/2 passed" in done.stdout
     assert "1 of 2 cases ok, 1 failed" in done.stdout
 

@@ -248,6 +248,20 @@ def _read_bytes(path: Path) -> bytes | None:
         return None
 
 
+def _reply_excerpt(reply: str, at: int = 0, width: int = 80) -> str:
+    """A short quote of the reply for a failure message: its start, or around `at`."""
+    flat = " ".join(reply.split())
+    if not flat:
+        return " (the reply is empty)"
+    if at > 0:
+        flat_at = len(" ".join(reply[:at].split()))
+        start = max(0, flat_at - width // 3)
+    else:
+        start = 0
+    piece = flat[start:start + width]
+    return f" (reply: {'…' if start else ''}{piece}{'…' if start + width < len(flat) else ''})"
+
+
 async def check(a: Assertion, s: Sample, folder: Path, before: dict[str, bytes | None]) -> str | None:
     """None when the assertion holds, else why not (one line)."""
     k, v = a.kind, a.value
@@ -264,11 +278,12 @@ async def check(a: Assertion, s: Sample, folder: Path, before: dict[str, bytes |
         n = sum(1 for name, _ in s.tool_calls if name == v)
         return f"{v} was called {plural(n, 'time')}" if n else None
     if k == "output_contains":
-        return None if v in s.reply else f"the reply does not contain {v!r}"
+        return None if v in s.reply else f"the reply does not contain {v!r}{_reply_excerpt(s.reply)}"
     if k == "output_not_contains":
-        return f"the reply contains {v!r}" if v in s.reply else None
+        at = s.reply.find(v)
+        return f"the reply contains {v!r}{_reply_excerpt(s.reply, at)}" if at >= 0 else None
     if k == "output_matches":
-        return None if re.search(v, s.reply) else f"the reply does not match /{v}/"
+        return None if re.search(v, s.reply) else f"the reply does not match /{v}/{_reply_excerpt(s.reply)}"
     if k == "file_exists":
         return None if (folder / v).exists() else f"{v} does not exist"
     if k == "file_contains":
