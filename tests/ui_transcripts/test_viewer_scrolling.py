@@ -66,6 +66,15 @@ async def _all_mounted(pilot, screen: TranscriptScreen) -> None:
     assert not screen._pending
 
 
+async def _settled(pilot, condition, pauses: int = 100) -> None:
+    """Pause until `condition()` holds (scrolling to a block lands a refresh or two after the key on
+    a loaded machine); the caller asserts it."""
+    for _ in range(pauses):
+        await pilot.pause()
+        if condition():
+            return
+
+
 def _laid_out(screen: TranscriptScreen) -> int:
     return sum(1 for c in screen.view.children if c.display and not c.has_class("-parked"))
 
@@ -175,8 +184,7 @@ async def test_a_filter_mounts_only_its_matches_and_escape_goes_back_to_the_whol
         await pilot.press("e", "n")
         assert app.focused.call_id == errors[0]
         await pilot.press("escape")
-        await pilot.pause()
-        await pilot.pause()
+        await _settled(pilot, lambda: _on_screen(screen, app.focused))
         assert app.focused.call_id == errors[0] and app.focused in _mounted(screen).values()
         assert _on_screen(screen, app.focused)
 
