@@ -8,6 +8,7 @@ problems list, the sidebar badge and the token meter. Workers never touch widget
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -116,6 +117,7 @@ class MainScreen(Screen):
         self._hidden_panes: set[str] = set()  # hidden with the toggle keys
         self._drafts: dict[Path, str] = {}  # the unsaved buffers as last written to drafts/
         self._drafts_timer = None
+        self._drafts_due = 0.0  # time.monotonic() when edits will have paused long enough
         self._drafts_pool = None  # one thread: draft writes happen in order
 
     # -- layout ------------------------------------------------------------------------------
@@ -884,10 +886,19 @@ class MainScreen(Screen):
 
     def drafts_soon(self, delay: float = 0.5) -> None:
         """Keep the unsaved buffers as drafts (workbench.drafts) once edits pause for `delay` s:
-        `workbench test --variant buffer` runs them. Saved, reverted or discarded: removed."""
-        if self._drafts_timer is not None:
-            self._drafts_timer.stop()
-        self._drafts_timer = self.set_timer(delay, self._write_drafts)
+        `workbench test --variant buffer` runs them. Saved, reverted or discarded: removed.
+        Called on every key, so it only moves the due time; one timer at a time waits for it."""
+        self._drafts_due = time.monotonic() + delay
+        if self._drafts_timer is None:
+            self._drafts_timer = self.set_timer(delay, self._drafts_tick)
+
+    def _drafts_tick(self) -> None:
+        self._drafts_timer = None
+        left = self._drafts_due - time.monotonic()
+        if left > 0.005:  # typed again since: wait for the pause
+            self._drafts_timer = self.set_timer(left, self._drafts_tick)
+            return
+        self._write_drafts()
 
     def _write_drafts(self, buffers: dict[Path, str] | None = None) -> None:
         """Bring the drafts in line with `buffers` (default: the unsaved buffers now), on the
