@@ -172,25 +172,13 @@ class Provider:
     async def create(self, request: dict[str, Any]) -> dict[str, Any]:
         """One response without streaming (a tool's own request, such as WebSearch's), retried
         like the streamed ones; the message as a Messages API dict."""
-        client = self._get_client()
-        attempt = 0
-        while True:
-            if self.rate_gate is not None:
-                await self.rate_gate.wait()
-            try:
-                message = await client.messages.create(**request)
-                return message.model_dump(mode="json", exclude_none=True)
-            except Exception as exc:  # noqa: BLE001 - classified below
-                failure = _classify(exc)
-            attempt += 1
-            if not failure.retryable or attempt > self.retry.max_retries:
-                raise ProviderError(failure.reason, failure.error_type, failure.hint)
-            self._hold_gate(failure)
-            await self.retry.sleep(self.retry.delay(attempt, failure.retry_after))
+        message = await self.retried(lambda client: client.messages.create(**request))
+        return message.model_dump(mode="json", exclude_none=True)
 
     async def retried(self, call: Callable[[Any], Awaitable[Any]]) -> Any:
-        """`await call(client)` for any other SDK request (the Message Batches endpoints), retried
-        like `create`; `ProviderError` when it fails for good."""
+        """`await call(client)` for a request that is not streamed (`create`, the Message Batches
+        endpoints): retried like the streamed ones, waiting at the rate gate; `ProviderError` when
+        it fails for good."""
         client = self._get_client()
         attempt = 0
         while True:
