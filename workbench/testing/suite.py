@@ -178,17 +178,9 @@ def load_suite(path: str | Path) -> Suite:
     for key, key_node, value in r.mapping(root, "the suite"):
         if key == "agent":
             agent = r.string(value, "agent")
-        elif key == "repeat":
-            defaults["repeat"] = r.integer(value, "repeat", 1)
-        elif key == "pass_rate":
-            defaults["pass_rate"] = r.rate(value)
-        elif key == "permission_mode":
-            defaults["permission_mode"] = r.mode(value)
-        elif key == "allow":
-            defaults["allow"] = r.rules(value)
         elif key == "cases":
             cases_node = value
-        else:
+        elif not _setting(r, key, value, defaults):
             raise r.fail(key_node, f"unknown key {key!r}; expected one of {', '.join(SUITE_KEYS)}")
     if agent is None:
         raise r.fail(root, "the suite has no `agent`")
@@ -206,6 +198,22 @@ def load_suite(path: str | Path) -> Suite:
         names.add(case.name)
         cases.append(case)
     return Suite(path, agent, cases)
+
+
+def _setting(r: _Reader, key: str, value: Any, into: dict[str, Any]) -> bool:
+    """Read a key a suite sets for its cases and a case may override (repeat, pass_rate,
+    permission_mode, allow) into `into`; False for any other key."""
+    if key == "repeat":
+        into["repeat"] = r.integer(value, "repeat", 1)
+    elif key == "pass_rate":
+        into["pass_rate"] = r.rate(value)
+    elif key == "permission_mode":
+        into["permission_mode"] = r.mode(value)
+    elif key == "allow":
+        into["allow"] = r.rules(value)
+    else:
+        return False
+    return True
 
 
 def _case(r: _Reader, node: Any, defaults: dict[str, Any]) -> Case:
@@ -238,15 +246,7 @@ def _case(r: _Reader, node: Any, defaults: dict[str, Any]) -> Case:
                 raise r.fail(value, "assert must be a list of assertions")
             assertions = [_assertion(r, item) for item in value.value]
             _routing_alone(r, value.value, assertions)
-        elif key == "repeat":
-            values["repeat"] = r.integer(value, "repeat", 1)
-        elif key == "pass_rate":
-            values["pass_rate"] = r.rate(value)
-        elif key == "permission_mode":
-            values["permission_mode"] = r.mode(value)
-        elif key == "allow":
-            values["allow"] = r.rules(value)
-        else:
+        elif not _setting(r, key, value, values):
             raise r.fail(key_node, f"unknown key {key!r} in a case; expected one of {', '.join(CASE_KEYS)}")
     if name is None:
         raise r.fail(node, "a case needs a `name`")
