@@ -174,3 +174,21 @@ def test_samples_run_at_most_jobs_at_once(fake_api, tmp_path, jobs, at_once):
     [result] = _run(_suite(tmp_path, body), jobs=jobs)
     assert max(waiting) == at_once
     assert result.passed == 4
+
+
+@pytest.mark.parametrize("passed, samples, pass_rate, ok", [
+    (2, 3, 0.67, True),    # what `pass_rate: 0.67` with `repeat: 3` means, though 2/3 < 0.67 as floats
+    (1, 3, 0.67, False),
+    (66, 100, 0.67, False),
+    (67, 100, 0.67, True),
+    (1, 2, 0.5, True),
+    (2, 3, 1.0, False),
+    (0, 3, 0.0, True),
+])
+def test_a_case_meets_its_pass_rate_in_whole_percent_as_printed(passed, samples, pass_rate, ok):
+    from workbench.testing.runner import CaseResult, Sample
+    from workbench.testing.suite import Assertion, Case
+
+    case = Case("c", "hi", [Assertion("output_contains", "hi")], samples, pass_rate, "acceptEdits", [])
+    runs = [Sample(i) if i <= passed else Sample(i, failures=[("run", "failed")]) for i in range(1, samples + 1)]
+    assert CaseResult("s.yaml", case, "a", runs).ok is ok

@@ -47,6 +47,12 @@ class Sample:
         return not self.failures
 
 
+def meets(rate: float, needed: float) -> bool:
+    """Whether a case's share of passing samples meets its `pass_rate`, in whole percent as the
+    results print them: `pass_rate: 0.67` is met by 2 of 3 (67%), though 2/3 < 0.67 as floats."""
+    return round(rate * 100) >= round(needed * 100)
+
+
 @dataclass
 class CaseResult:
     suite: str
@@ -66,7 +72,7 @@ class CaseResult:
 
     @property
     def ok(self) -> bool:
-        return bool(self.samples) and self.pass_rate + 1e-9 >= self.case.pass_rate
+        return bool(self.samples) and meets(self.pass_rate, self.case.pass_rate)
 
     @property
     def cost_usd(self) -> float:

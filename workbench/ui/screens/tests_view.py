@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from workbench.plural import plural
 from workbench.testing.agent_suites import FoundSuite, find_agent_suites, suite_folders
-from workbench.testing.runner import AgentSource, Sample, new_rate_gate, run_cases
+from workbench.testing.runner import AgentSource, Sample, meets, new_rate_gate, run_cases
 from workbench.testing.suite import Case
 from workbench.ui.keymap import screen_bindings
 
@@ -72,7 +72,7 @@ def rate_text(cell: Cell | None, case: Case, colours: dict[str, str], against: C
         return Text(f"running {len(cell.samples)}/{cell.total}…", style="italic")
     if cell.cancelled:
         return Text(f"cancelled {len(cell.samples)}/{cell.total}", style="dim")
-    ok = cell.rate + 1e-9 >= case.pass_rate
+    ok = meets(cell.rate, case.pass_rate)
     text = Text(f"{cell.passed}/{len(cell.samples)} {cell.rate:.0%} ")
     text.append("✓" if ok else "✗", style=f"bold {colours['success' if ok else 'error']}")
     if against is not None and against.complete and cell.complete:
@@ -246,7 +246,7 @@ class TestsScreen(Screen):
                 table.update_cell(SUMMARY_ROW, variant, "")
                 continue
             ok = sum(1 for c, (_, case) in zip(cells, self.cases.values())
-                     if c is not None and c.complete and c.rate + 1e-9 >= case.pass_rate)
+                     if c is not None and c.complete and meets(c.rate, case.pass_rate))
             cost = sum(c.cost for c in cells if c is not None)
             table.update_cell(SUMMARY_ROW, variant,
                               Text(f"{ok}/{len(complete)} ok ${cost:.4f}", style="bold"))
