@@ -7,19 +7,14 @@ all scheduled then, and each must cope with the app closing under it.
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
 import select
-import struct
 import sys
-import termios
 import time
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parent.parent
+from pty_app import launch_app
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 
@@ -38,23 +33,7 @@ def _launch_and_quit(tmp_path: Path, delay: float, timeout: float = 10.0) -> tup
     (home / ".claude" / "agents").mkdir(parents=True)
     (project / ".claude" / "agents").mkdir(parents=True)
     (project / ".claude" / "agents" / "reviewer.md").write_text(AGENT, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "PYTEST"))}
-    env.update(HOME=str(home), TERM="xterm-256color", COLUMNS="120", LINES="36",
-               PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""))
-    env.pop("ANTHROPIC_API_KEY", None)
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: the app, in the pseudo-terminal
-        try:
-            os.chdir(project)
-            os.execvpe(sys.executable, [sys.executable, "-m", "workbench"], env)
-        finally:
-            os._exit(127)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 36, 120, 0, 0))
-    # Before the app puts the terminal in raw mode, the line discipline would take ctrl+q as XON
-    # and never pass it on; the app is to see the key whenever it comes.
-    attrs = termios.tcgetattr(fd)
-    attrs[0] &= ~termios.IXON
-    termios.tcsetattr(fd, termios.TCSANOW, attrs)
+    pid, fd = launch_app(project, home, ANTHROPIC_API_KEY=None)
     output = bytearray()
     started = time.monotonic()
     sent = False

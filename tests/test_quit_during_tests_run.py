@@ -3,21 +3,16 @@ samples held open by the scripted API server, then ctrl+q."""
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
 import select
-import struct
 import sys
-import termios
 import threading
 import time
 from pathlib import Path
 
 import pytest
 from fake_api import FakeMessagesAPI, Reply, start, text
-
-REPO = Path(__file__).resolve().parent.parent
+from pty_app import launch_app
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 
@@ -48,21 +43,7 @@ def test_ctrl_q_while_the_tests_view_runs_samples_exits_cleanly(tmp_path: Path) 
     hold = threading.Event()
     with FakeMessagesAPI() as fake:
         fake.route(lambda body: True, lambda: Reply.sse([start("msg_1"), *text(0, "Work")], hold=hold))
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "PYTEST"))}
-        env.update(HOME=str(home), TERM="xterm-256color", COLUMNS="120", LINES="36",
-                   ANTHROPIC_API_KEY="test-key", ANTHROPIC_BASE_URL=fake.url,
-                   PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""))
-        pid, fd = pty.fork()
-        if pid == 0:  # the child: the app, in the pseudo-terminal
-            try:
-                os.chdir(project)
-                os.execvpe(sys.executable, [sys.executable, "-m", "workbench"], env)
-            finally:
-                os._exit(127)
-        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 36, 120, 0, 0))
-        attrs = termios.tcgetattr(fd)
-        attrs[0] &= ~termios.IXON  # ctrl+q reaches the app, not the line discipline
-        termios.tcsetattr(fd, termios.TCSANOW, attrs)
+        pid, fd = launch_app(project, home, ANTHROPIC_API_KEY="test-key", ANTHROPIC_BASE_URL=fake.url)
         output = bytearray()
         # (what to wait for, then the key to send): the agent open, the view up, samples asked for.
         steps = [(lambda: b"You review code" in output, b"\x12"),  # ctrl+r
